@@ -1,0 +1,364 @@
+/**
+ * The chart: wires validation -> worker -> GPU -> canvas. Setters check their input, copy what
+ * must be copied and mark the chart dirty; one commit per animation frame asks the worker for the
+ * view; when the decimated frame comes back it is uploaded, drawn in the shared GL context,
+ * copied into this chart's canvas between the grid and the axes, and waiting `rendered()` calls
+ * resolve.
+ */
+import { defaultTheme, drawAxes, drawGrid, layoutAxes, type AxesLayout, type AxisSpec } from './axes/overlay';
+import type { Rect } from './coords';
+import { ColumnBatch } from './data/batch';
+import { checkColumn, checkId, checkLengths, checkStyle, unknownSeries, type SeriesInput } from './data/validate';
+import { connect, type WorkerClient } from './decimate/client';
+import type { FromWorker, ToWorker } from './decimate/messages';
+import { palette, parseColor, type RGBA } from './draw/color';
+import { LineRenderer } from './draw/lines';
+import { acquireGL, ensureSize, releaseGL, type SharedGL } from './gpu/context';
+import { defaultOptions, mergeOptions, type ChartOptions } from './options';
+
+export type { SeriesInput } from './data/validate';
+
+export interface FrameInfo {
+  /** the plot area in CSS pixels relative to the container */
+  plot: Rect;
+  /** ms from the first change not yet on screen to this frame drawn (GPU flushed) */
+  frameMs: number;
+  /** points held for the chart, all series */
+  points: number;
+  /** NaN / ±Infinity values (and points with a non-finite x), which break lines */
+  nonFinite: number;
+  /** values <= 0 skipped by a log axis; 0 when no axis is log */
+  nonPositive: number;
+  /** the domains drawn (fitted or as set) */
+  xDomain: [number, number];
+  yDomain: [number, number];
+  /** device pixels per CSS pixel of this frame */
+  dpr: number;
+  /** GPU primitives (column spans + segments) drawn */
+  primitives: number;
+  /** worker time spent decimating this view, ms */
+  workerMs: number;
+  /** bytes the worker holds for this chart: x, y and pyramid */
+  bytes: number;
+}
+
+export interface Chart {
+  /** Replace the chart's series. */
+  setSeries(series: readonly SeriesInput[]): void;
+  /** Extend a series (live training). x need not be sorted or after the existing points. */
+  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>): void;
+  update(options: Partial<ChartOptions>): void;
+  /** Resolves once everything set before the call is on screen. */
+  rendered(): Promise<FrameInfo>;
+  destroy(): void;
+  readonly options: Readonly<ChartOptions>;
+}
+
+interface SeriesMeta {
+  id: string;
+  slot: number;
+  label: string;
+  rgba: RGBA;
+  width: number;
+}
+
+type Frame = Extract<FromWorker, { type: 'frame' }>;
+
+interface Waiter {
+  gen: number;
+  resolve(f: FrameInfo): void;
+  reject(e: Error): void;
+}
+
+/** Re-ask the worker at most this many times when the axis margins move the plot. */
+const MAX_RELAYOUT = 2;
+
+class ChartImpl implements Chart {
+  options: ChartOptions;
+  private root: HTMLDivElement;
+  private canvas: HTMLCanvasElement;
+  private ctx: CanvasRenderingContext2D;
+  private gl: SharedGL;
+  private lines: LineRenderer;
+  private client: WorkerClient;
+  private chartId: number;
+  private observer: ResizeObserver;
+
+  private meta = new Map<string, SeriesMeta>();
+  private pendingAppend: ColumnBatch | null = null;
+  private stylesDirty = true;
+
+  /** bumped by every change; a frame is current when it was asked for at the latest gen */
+  private gen = 0;
+  private drawnGen = -1;
+  private changedAt = 0;
+  private raf = 0;
+  private inflight: { seq: number; gen: number; since: number; width: number; height: number; relayout: number } | null = null;
+  private seq = 0;
+  private waiters: Waiter[] = [];
+  private last: FrameInfo | null = null;
+  private dpr = 1;
+  /** container size (CSS px) of the last commit */
+  private cssSize: [number, number] = [0, 0];
+  private recycle: ArrayBuffer[] = [];
+  private destroyed = false;
+
+  constructor(container: HTMLElement, options: Partial<ChartOptions>) {
+    this.options = mergeOptions(defaultOptions, options);
+    // Everything is styled inline on our own elements: no global CSS, nothing on the container.
+    this.root = document.createElement('div');
+    this.root.style.cssText = 'position:relative;width:100%;height:100%;min-height:150px;overflow:hidden';
+    this.canvas = document.createElement('canvas');
+    this.canvas.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:100%;display:block';
+    this.root.appendChild(this.canvas);
+    container.appendChild(this.root);
+    this.ctx = this.canvas.getContext('2d')!;
+    this.gl = acquireGL();
+    this.lines = new LineRenderer(this.gl);
+    const { chart, client } = connect({
+      frame: (f) => this.onFrame(f),
+      error: (m) => this.onError(m),
+    });
+    this.chartId = chart;
+    this.client = client;
+    // ResizeObserver also reports the initial size; only a real change needs a new frame
+    this.observer = new ResizeObserver(() => {
+      if (this.root.clientWidth !== this.cssSize[0] || this.root.clientHeight !== this.cssSize[1]) this.invalidate();
+    });
+    this.observer.observe(this.root);
+    this.invalidate();
+  }
+
+  setSeries(series: readonly SeriesInput[]): void {
+    this.alive();
+    if (!Array.isArray(series)) throw new TypeError('setSeries takes an array of series');
+    // check everything before touching anything
+    const seen = new Set<string>();
+    series.forEach((s, i) => {
+      const id = checkId(s, i);
+      if (seen.has(id)) throw new TypeError(`series ${JSON.stringify(id)}: duplicate id`);
+      seen.add(id);
+      checkLengths(id, checkColumn(id, 'x', s.x), checkColumn(id, 'y', s.y));
+      checkStyle(id, s, parseColor);
+    });
+    this.flushAppends(); // appends queued for the old series go first
+    const batch = new ColumnBatch();
+    const meta = new Map<string, SeriesMeta>();
+    series.forEach((s, slot) => {
+      batch.add(s.id, slot, s.x, s.y);
+      meta.set(s.id, {
+        id: s.id,
+        slot,
+        label: s.label ?? s.id,
+        rgba: parseColor(s.color ?? palette[slot % palette.length])!,
+        width: s.width ?? 1.5,
+      });
+    });
+    this.post({ type: 'set', chart: this.chartId, xs: batch.xs, series: batch.series }, batch.transfer());
+    this.meta = meta;
+    this.stylesDirty = true;
+    this.invalidate();
+  }
+
+  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>): void {
+    this.alive();
+    const m = this.meta.get(id);
+    if (!m) throw unknownSeries(String(id), 'append');
+    checkLengths(id, checkColumn(id, 'x', x), checkColumn(id, 'y', y));
+    if (!this.pendingAppend) {
+      this.pendingAppend = new ColumnBatch();
+      // appends made in one task travel together, so runs sharing an x array keep sharing it
+      queueMicrotask(() => this.flushAppends());
+    }
+    this.pendingAppend.add(id, m.slot, x, y);
+    this.invalidate();
+  }
+
+  update(options: Partial<ChartOptions>): void {
+    this.alive();
+    this.options = mergeOptions(this.options, options);
+    this.invalidate();
+  }
+
+  rendered(): Promise<FrameInfo> {
+    if (this.destroyed) return Promise.reject(new Error('chart destroyed'));
+    if (this.last && this.drawnGen === this.gen) return Promise.resolve(this.last);
+    return new Promise((resolve, reject) => this.waiters.push({ gen: this.gen, resolve, reject }));
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    cancelAnimationFrame(this.raf);
+    this.observer.disconnect();
+    this.client.release();
+    this.lines.destroy();
+    releaseGL(this.gl);
+    this.root.remove();
+    for (const w of this.waiters.splice(0)) w.reject(new Error('chart destroyed'));
+  }
+
+  // --- commit cycle -------------------------------------------------------------------------
+
+  private invalidate(): void {
+    if (this.destroyed) return;
+    this.changedAt ||= performance.now();
+    this.gen++;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.raf && !this.inflight && !this.destroyed) this.raf = requestAnimationFrame(() => this.commit());
+  }
+
+  private commit(): void {
+    this.raf = 0;
+    this.flushAppends();
+    const cssW = this.root.clientWidth, cssH = this.root.clientHeight;
+    this.cssSize = [cssW, cssH];
+    this.dpr = window.devicePixelRatio || 1;
+    const pw = Math.round(cssW * this.dpr), ph = Math.round(cssH * this.dpr);
+    if (this.canvas.width !== pw || this.canvas.height !== ph) {
+      this.canvas.width = pw;
+      this.canvas.height = ph;
+      this.stylesDirty = true;
+    }
+    // margins from the last layout (or a first guess); corrected after the frame if they moved
+    const plot = this.plotDevice(this.layoutFor(this.last?.xDomain ?? [0, 1], this.last?.yDomain ?? [0, 1]));
+    this.request(plot.width, plot.height, this.changedAt, 0);
+    this.changedAt = 0;
+  }
+
+  private request(width: number, height: number, since: number, relayout: number): void {
+    const o = this.options;
+    const hidden: number[] = [];
+    const seq = ++this.seq;
+    this.inflight = { seq, gen: this.gen, since, width, height, relayout };
+    this.post(
+      {
+        type: 'view',
+        chart: this.chartId,
+        seq,
+        view: { xScale: o.xScale, yScale: o.yScale, xDomain: o.xDomain, yDomain: o.yDomain, width, height, hidden },
+        recycle: this.recycle,
+      },
+      this.recycle,
+    );
+    this.recycle = [];
+  }
+
+  private onFrame(f: Frame): void {
+    const req = this.inflight;
+    if (this.destroyed || !req || f.seq !== req.seq) return;
+    this.recycle = [f.spans.buffer as ArrayBuffer, f.segments.buffer as ArrayBuffer];
+    const layout = this.layoutFor(f.xDomain, f.yDomain);
+    const plot = this.plotDevice(layout);
+    if ((plot.width !== req.width || plot.height !== req.height) && req.relayout < MAX_RELAYOUT) {
+      // the labels of the new domain moved the margins: ask again at the right size
+      this.request(plot.width, plot.height, req.since, req.relayout + 1);
+      return;
+    }
+    this.inflight = null;
+    this.draw(f, layout, plot, req.width, req.height);
+    const dpr = this.dpr;
+    this.last = {
+      plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
+      frameMs: performance.now() - req.since,
+      points: f.stats.points,
+      nonFinite: f.stats.nonFinite,
+      nonPositive: f.stats.nonPositive,
+      xDomain: f.xDomain,
+      yDomain: f.yDomain,
+      dpr,
+      primitives: f.spanCount + f.segmentCount,
+      workerMs: f.workerMs,
+      bytes: f.stats.bytes,
+    };
+    this.drawnGen = req.gen;
+    const done = this.waiters.filter((w) => w.gen <= req.gen);
+    this.waiters = this.waiters.filter((w) => w.gen > req.gen);
+    for (const w of done) w.resolve(this.last);
+    if (this.gen !== this.drawnGen) this.schedule();
+  }
+
+  private onError(message: string): void {
+    // what is drawn stays drawn; whoever waits learns why nothing new came
+    console.error(`metricgl: ${message}`);
+    this.inflight = null;
+    const err = new Error(`metricgl worker: ${message}`);
+    for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+
+  private draw(f: Frame, layout: AxesLayout, plot: Rect, width: number, height: number): void {
+    const ctx = this.ctx, dpr = this.dpr, o = this.options;
+    if (this.stylesDirty) {
+      this.lines.styles.update(
+        [...this.meta.values()].map((m) => ({ rgba: m.rgba, width: m.width * dpr, visible: true })),
+      );
+      this.stylesDirty = false;
+    }
+    this.lines.upload(f);
+    ensureSize(this.gl, width, height);
+    this.lines.draw(width, height);
+    // make the frame real before anyone is told it is drawn
+    if (this.waiters.length) this.gl.gl.finish();
+
+    const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: f.xDomain };
+    const y: AxisSpec = { scale: o.yScale, format: 'number', domain: f.yDomain };
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawGrid(ctx, layout, x, y, defaultTheme);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.gl.canvas, 0, 0, width, height, plot.left, plot.top, width, height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawAxes(ctx, layout, x, y, defaultTheme);
+  }
+
+  /** Axis layout for given domains, with the plot snapped to whole device pixels. */
+  private layoutFor(xDomain: readonly [number, number], yDomain: readonly [number, number]): AxesLayout {
+    const o = this.options;
+    const ctx = this.ctx;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    const layout = layoutAxes(
+      ctx,
+      this.root.clientWidth,
+      this.root.clientHeight,
+      { scale: o.xScale, format: o.xFormat, domain: xDomain },
+      { scale: o.yScale, format: 'number', domain: yDomain },
+      defaultTheme,
+    );
+    const d = this.plotDevice(layout);
+    layout.plot = { left: d.left / this.dpr, top: d.top / this.dpr, width: d.width / this.dpr, height: d.height / this.dpr };
+    return layout;
+  }
+
+  private plotDevice(layout: AxesLayout): Rect {
+    const p = layout.plot, dpr = this.dpr;
+    const left = Math.round(p.left * dpr), top = Math.round(p.top * dpr);
+    const width = Math.max(1, Math.round((p.left + p.width) * dpr) - left);
+    const height = Math.max(1, Math.round((p.top + p.height) * dpr) - top);
+    return { left, top, width, height };
+  }
+
+  private flushAppends(): void {
+    const b = this.pendingAppend;
+    if (!b) return;
+    this.pendingAppend = null;
+    this.post({ type: 'append', chart: this.chartId, xs: b.xs, series: b.series }, b.transfer());
+  }
+
+  private post(msg: ToWorker, transfer: Transferable[]): void {
+    this.client.post(msg, transfer);
+  }
+
+  private alive(): void {
+    if (this.destroyed) throw new Error('metricgl: chart destroyed');
+  }
+}
+
+/** Create a chart that fills `container` and follows its size. */
+export function createChart(container: HTMLElement, options: Partial<ChartOptions> = {}): Chart {
+  if (!(container instanceof HTMLElement)) throw new TypeError('createChart needs an HTMLElement container');
+  return new ChartImpl(container, options);
+}

@@ -1,0 +1,202 @@
+/**
+ * The columnar store of one chart, held by the decimation worker: per series a float64 x column
+ * (shared between runs that passed the same x array) and a float32 y column, both sorted by x,
+ * with a min/max pyramid over y. Appends are merged in place (or copied on write when the x
+ * column is shared) and extend the pyramid in O(k + log N).
+ */
+import { BLOCK, Pyramid } from '../decimate/pyramid';
+import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from './sort';
+
+/** A sorted float64 x column; `refs` counts the series that read it. */
+export class XColumn {
+  refs = 0;
+  constructor(
+    public x: Float64Array,
+    public n: number,
+  ) {}
+
+  /** Points with x <= 0: they sit at the start of a sorted column. */
+  nonPositive(): number {
+    return lowerBoundAbove(this.x, this.n, 0);
+  }
+}
+
+export interface Series {
+  readonly id: string;
+  readonly slot: number;
+  col: XColumn;
+  /** y sorted by x; capacity may exceed n */
+  y: Float32Array;
+  n: number;
+  pyramid: Pyramid;
+  /** non-finite y, plus points dropped for a non-finite x */
+  nonFinite: number;
+  /** finite y <= 0 (what a log y axis skips) */
+  nonPositive: number;
+}
+
+/** A column as it arrives from the main thread: a fresh copy, owned by the worker. */
+export interface IncomingX {
+  col: XColumn;
+  /** original index of each sorted point, or null when x came sorted */
+  perm: Uint32Array | null;
+  /** points dropped for a non-finite x */
+  dropped: number;
+}
+
+/** Sort (stably) and wrap a freshly copied x column. */
+export function ingestX(x: Float64Array): IncomingX {
+  const n = x.length;
+  // A sorted column can only hold ±Infinity at its ends; check them instead of every point.
+  if (isSorted(x) && (n === 0 || (Number.isFinite(x[0]) && Number.isFinite(x[n - 1])))) {
+    return { col: new XColumn(x, n), perm: null, dropped: 0 };
+  }
+  const perm = sortPermutation(x);
+  const sorted = gather(x, perm, new Float64Array(perm.length));
+  return { col: new XColumn(sorted, perm.length), perm, dropped: n - perm.length };
+}
+
+/** Build a series from an ingested x column and its (unsorted, caller-order) y copy. */
+export function createSeries(id: string, slot: number, inc: IncomingX, y: Float32Array): Series {
+  const sorted = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
+  const n = sorted.length;
+  inc.col.refs++;
+  const [nonFinite, nonPositive] = countY(sorted, 0, n);
+  return {
+    id,
+    slot,
+    col: inc.col,
+    y: sorted,
+    n,
+    pyramid: new Pyramid(sorted, n),
+    nonFinite: nonFinite + inc.dropped,
+    nonPositive,
+  };
+}
+
+/**
+ * What one appended x batch turned a column into, so that every series that shared the column
+ * and appends the same batch keeps sharing the result.
+ */
+export interface AppendResult {
+  col: XColumn;
+  /** merge plan over (old, new) points, or null when the batch went on the end */
+  plan: Int32Array | null;
+}
+
+/**
+ * Append a batch to one series. `shared` memoises, per batch, what the series' old column became,
+ * so runs appending the same x array to the same shared column keep one copy.
+ */
+export function appendToSeries(
+  s: Series,
+  inc: IncomingX,
+  y: Float32Array,
+  shared: Map<XColumn, AppendResult> | null,
+): void {
+  const ys = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
+  const old = s.col;
+  let res = shared?.get(old);
+  if (!res) {
+    res = appendX(old, inc.col);
+    shared?.set(old, res);
+  }
+  if (res.col !== old) {
+    old.refs--;
+    res.col.refs++;
+    s.col = res.col;
+  }
+  const oldN = s.n;
+  const m = ys.length;
+  const [nf, np] = countY(ys, 0, m);
+  s.nonFinite += nf + inc.dropped;
+  s.nonPositive += np;
+  if (!res.plan) {
+    s.y = grow(s.y, oldN, oldN + m);
+    s.y.set(ys, oldN);
+    s.n = oldN + m;
+    s.pyramid.extend(s.y, oldN, s.n);
+  } else {
+    const merged = applyPlan(res.plan, s.y, ys, new Float32Array(capacityFor(oldN + m)));
+    let first = 0;
+    while (first < res.plan.length && res.plan[first] >= 0) first++;
+    s.y = merged;
+    s.n = oldN + m;
+    s.pyramid.extend(s.y, first, s.n);
+  }
+}
+
+/** Extend an x column by a sorted batch: in place when nobody else reads it, else a copy. */
+function appendX(col: XColumn, add: XColumn): AppendResult {
+  const n = col.n, m = add.n;
+  const target = col.refs > 1 ? new XColumn(new Float64Array(capacityFor(n + m)), 0) : col;
+  if (n === 0 || m === 0 || add.x[0] >= col.x[n - 1]) {
+    if (target !== col) target.x.set(col.x.subarray(0, n));
+    target.x = grow(target.x, n, n + m);
+    target.x.set(add.x.subarray(0, m), n);
+    target.n = n + m;
+    return { col: target, plan: null };
+  }
+  // out of order: merge (rare; costs O(N))
+  const plan = mergePlan(col.x, n, add.x, m);
+  target.x = applyPlan(plan, col.x, add.x, new Float64Array(capacityFor(n + m)));
+  target.n = n + m;
+  return { col: target, plan };
+}
+
+function capacityFor(n: number): number {
+  // room for a few more appends without a copy; rounded to whole pyramid blocks
+  return Math.ceil((n + (n >> 3) + BLOCK) / BLOCK) * BLOCK;
+}
+
+function grow<T extends Float32Array | Float64Array>(a: T, used: number, need: number): T {
+  if (a.length >= need) return a;
+  const next = new (a.constructor as { new (n: number): T })(capacityFor(need));
+  next.set(a.subarray(0, used));
+  return next;
+}
+
+function countY(y: Float32Array, i0: number, i1: number): [nonFinite: number, nonPositive: number] {
+  let nf = 0, np = 0;
+  for (let i = i0; i < i1; i++) {
+    const v = y[i];
+    if (!Number.isFinite(v)) nf++;
+    else if (v <= 0) np++;
+  }
+  return [nf, np];
+}
+
+/** First index in x[0..n) with x > v. */
+export function lowerBoundAbove(x: Float64Array, n: number, v: number): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in x[lo..hi) with x >= v. */
+export function lowerBound(x: Float64Array, lo: number, hi: number, v: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bytes held for a set of series, counting each shared x column once. */
+export function storeBytes(series: Iterable<Series>): number {
+  const cols = new Set<XColumn>();
+  let b = 0;
+  for (const s of series) {
+    b += s.y.byteLength + s.pyramid.bytes;
+    if (!cols.has(s.col)) {
+      cols.add(s.col);
+      b += s.col.x.byteLength;
+    }
+  }
+  return b;
+}

@@ -1,0 +1,79 @@
+/**
+ * Checks of everything the caller hands in, on the main thread and before anything changes, so a
+ * bad call throws with the series id and the field and the chart keeps what it had. Copying the
+ * columns happens here too: it is the one loop over points the main thread does, and it leaves
+ * the caller's arrays untouched (never transferred, never detached).
+ */
+
+export interface SeriesStyleInput {
+  label?: string;
+  color?: string;
+  width?: number;
+  dash?: readonly number[];
+}
+
+export interface SeriesInput extends SeriesStyleInput {
+  id: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+}
+
+const who = (id: string) => `series ${JSON.stringify(id)}`;
+
+export function checkId(s: unknown, index: number): string {
+  if (typeof s !== 'object' || s === null) throw new TypeError(`series at index ${index} is not an object`);
+  const id = (s as { id?: unknown }).id;
+  if (typeof id !== 'string' || id === '') throw new TypeError(`series at index ${index}: id must be a non-empty string`);
+  return id;
+}
+
+/** Length of a numeric array-like, or a TypeError naming the series and field. */
+export function checkColumn(id: string, field: string, v: unknown): number {
+  if (ArrayBuffer.isView(v)) {
+    if (v instanceof BigInt64Array || v instanceof BigUint64Array || v instanceof DataView) {
+      throw new TypeError(`${who(id)}: ${field} must hold numbers, got ${v.constructor.name}`);
+    }
+    return (v as unknown as ArrayLike<number>).length;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      if (typeof v[i] !== 'number') {
+        throw new TypeError(`${who(id)}: ${field}[${i}] is not a number (got ${v[i] === null ? 'null' : typeof v[i]})`);
+      }
+    }
+    return v.length;
+  }
+  throw new TypeError(`${who(id)}: ${field} is not an array of numbers (got ${v === null ? 'null' : typeof v})`);
+}
+
+export function checkLengths(id: string, nx: number, ny: number): void {
+  if (nx !== ny) throw new TypeError(`${who(id)}: x has ${nx} values, y has ${ny}`);
+}
+
+export function checkStyle(id: string, s: SeriesStyleInput, parseColor: (c: string) => unknown): void {
+  if (s.label !== undefined && typeof s.label !== 'string') throw new TypeError(`${who(id)}: label must be a string`);
+  if (s.color !== undefined && (typeof s.color !== 'string' || parseColor(s.color) === null)) {
+    throw new TypeError(`${who(id)}: color ${JSON.stringify(s.color)} is not a CSS colour`);
+  }
+  if (s.width !== undefined && !(typeof s.width === 'number' && s.width > 0 && s.width < 64)) {
+    throw new TypeError(`${who(id)}: width must be a number in (0, 64) CSS px, got ${String(s.width)}`);
+  }
+  if (s.dash !== undefined) {
+    const ok = Array.isArray(s.dash) && s.dash.every((d) => typeof d === 'number' && d >= 0 && Number.isFinite(d));
+    if (!ok || (s.dash.length > 0 && s.dash.reduce((a, b) => a + b, 0) <= 0)) {
+      throw new TypeError(`${who(id)}: dash must be an array of non-negative lengths with a positive sum`);
+    }
+  }
+}
+
+export function unknownSeries(id: string, call: string): TypeError {
+  return new TypeError(`${who(id)}: no such series (${call})`);
+}
+
+/** Fresh float64 / float32 copies: the worker takes ownership of these buffers. */
+export function copy64(v: ArrayLike<number>): Float64Array {
+  return new Float64Array(v); // typed arrays and plain arrays both take the native copy path
+}
+export function copy32(v: ArrayLike<number>): Float32Array {
+  return new Float32Array(v);
+}

@@ -1,0 +1,67 @@
+/**
+ * Main-thread side of the decimation worker. One worker serves every chart of the page (a worker
+ * per chart would cost a thread and an isolate each when Aim-style grouping makes dozens); it is
+ * started with the first chart and ended with the last.
+ */
+import type { FromWorker, ToWorker } from './messages';
+
+type Frame = Extract<FromWorker, { type: 'frame' }>;
+
+export interface WorkerClient {
+  post(msg: ToWorker, transfer?: Transferable[]): void;
+  release(): void;
+}
+
+export interface ClientHandlers {
+  frame(msg: Frame): void;
+  error(message: string): void;
+}
+
+let worker: Worker | null = null;
+let users = 0;
+let nextChart = 1;
+const routes = new Map<number, ClientHandlers>();
+
+function start(): Worker {
+  // new URL(..., import.meta.url) lets Vite emit the worker as its own file and lets the built
+  // bundle find it next to itself, whether dist/ is served as is or bundled again by an app.
+  const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'metricgl-decimate' });
+  w.onmessage = (e: MessageEvent<FromWorker>) => {
+    const route = routes.get(e.data.chart);
+    if (!route) return; // the chart was destroyed while the worker was busy
+    if (e.data.type === 'frame') route.frame(e.data);
+    else route.error(e.data.message);
+  };
+  w.onerror = (e) => {
+    for (const r of routes.values()) r.error(`decimation worker failed: ${e.message}`);
+  };
+  return w;
+}
+
+/** Register a chart with the shared worker; returns its id and a poster. */
+export function connect(handlers: ClientHandlers): { chart: number; client: WorkerClient } {
+  const chart = nextChart++;
+  if (!worker) worker = start();
+  users++;
+  routes.set(chart, handlers);
+  const w = worker;
+  let released = false;
+  return {
+    chart,
+    client: {
+      post(msg, transfer = []) {
+        if (!released) w.postMessage(msg, transfer);
+      },
+      release() {
+        if (released) return;
+        released = true;
+        w.postMessage({ type: 'drop', chart } satisfies ToWorker);
+        routes.delete(chart);
+        if (--users === 0) {
+          w.terminate();
+          worker = null;
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The worker protocol: a discriminated union each way, typed arrays moved as transferables,
+ * never JSON. Every message names the chart it belongs to, since all charts of a page share one
+ * worker.
+ */
+import type { ViewRequest } from './view';
+
+/** One x array, copied once on the main thread and shared by every series that passed it. */
+export interface XPayload {
+  key: number;
+  x: Float64Array;
+}
+
+export interface YPayload {
+  id: string;
+  slot: number;
+  /** XPayload.key of this series' x */
+  xKey: number;
+  y: Float32Array;
+}
+
+export type ToWorker =
+  /** replace the chart's series */
+  | { type: 'set'; chart: number; xs: XPayload[]; series: YPayload[] }
+  /** extend series; series sharing an x column and an xKey keep sharing */
+  | { type: 'append'; chart: number; xs: XPayload[]; series: YPayload[] }
+  /** decimate for a view; `recycle` hands back the buffers of an earlier frame */
+  | { type: 'view'; chart: number; seq: number; view: ViewRequest; recycle: ArrayBuffer[] }
+  | { type: 'drop'; chart: number };
+
+export interface FrameStats {
+  /** points held for the chart */
+  points: number;
+  nonFinite: number;
+  /** values <= 0 that a log axis skipped (0 on linear axes) */
+  nonPositive: number;
+  /** bytes held in the worker: x, y and pyramid */
+  bytes: number;
+}
+
+export type FromWorker =
+  | {
+      type: 'frame';
+      chart: number;
+      seq: number;
+      xDomain: [number, number];
+      yDomain: [number, number];
+      spans: Float32Array;
+      spanCount: number;
+      segments: Float32Array;
+      segmentCount: number;
+      stats: FrameStats;
+      /** worker time for this view, ms */
+      workerMs: number;
+    }
+  | { type: 'error'; chart: number; message: string };

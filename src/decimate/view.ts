@@ -1,0 +1,145 @@
+/**
+ * One view of one chart: fit the domains that are not fixed, then decimate every visible series
+ * into column spans (dense) or segments (sparse). Pure: the worker only moves data in and out.
+ */
+import { axisMap, type ScaleType } from '../coords';
+import type { Series } from '../data/store';
+import { lowerBound, lowerBoundAbove } from '../data/store';
+import { columnBounds, columnSpans, crossing, scaled, type ColumnView } from './columns';
+import { F32Out } from './outbuf';
+import { emptyExtent } from './pyramid';
+import { sparseSegments } from './segments';
+
+export interface ViewRequest {
+  xScale: ScaleType;
+  yScale: ScaleType;
+  /** null fits the data */
+  xDomain: readonly [number, number] | null;
+  yDomain: readonly [number, number] | null;
+  /** plot size in device pixels */
+  width: number;
+  height: number;
+  /** slots not to draw (and not to fit) */
+  hidden: readonly number[];
+}
+
+export interface ViewResult {
+  xDomain: [number, number];
+  yDomain: [number, number];
+  /** [column, top, bottom, slot] per span */
+  spans: F32Out;
+  /** [ax, ay, bx, by, slot] per segment */
+  segments: F32Out;
+  /** series drawn as spans / as segments */
+  dense: number;
+  sparse: number;
+}
+
+/** Fraction of the fitted y span added above and below, so extremes do not touch the frame. */
+const Y_PAD = 0.05;
+
+export function decimateView(all: readonly Series[], req: ViewRequest, spans: F32Out, segments: F32Out): ViewResult {
+  const hidden = new Set(req.hidden);
+  const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
+  const W = Math.max(1, Math.floor(req.width));
+  const H = Math.max(1, Math.floor(req.height));
+  const xDomain = req.xDomain ? [req.xDomain[0], req.xDomain[1]] as [number, number] : fitX(series, req.xScale);
+  const xmap = axisMap(req.xScale, xDomain, [0, W]);
+  const edges = new Float64Array(W + 1);
+  for (let c = 0; c <= W; c++) edges[c] = edgeAt(xmap, c);
+  // exact ends, so a fitted view holds the first and last point whatever the rounding
+  edges[0] = xDomain[0];
+  edges[W] = xDomain[1];
+
+  // first and one-past-last point in view per series: all the y fit needs
+  const ends = series.map((s) => viewEnds(s, edges));
+  const view: ColumnView = {
+    edges, xmap, ymap: xmap /* replaced below */, xScale: req.xScale, yScale: req.yScale, height: H,
+  };
+  const yDomain = req.yDomain ? [req.yDomain[0], req.yDomain[1]] as [number, number] : fitY(series, ends, view);
+  view.ymap = axisMap(req.yScale, yDomain, [H, 0]);
+
+  spans.length = 0;
+  segments.length = 0;
+  let dense = 0, sparse = 0;
+  if (bounds.length < W + 1) bounds = new Int32Array(W + 1);
+  series.forEach((s, k) => {
+    const [b0, b1] = ends[k];
+    if (b1 - b0 <= W) {
+      sparseSegments(s, b0, b1, view, s.slot, segments);
+      sparse++;
+    } else {
+      columnBounds(s.col.x, s.n, edges, bounds);
+      columnSpans(s, bounds, view, s.slot, spans);
+      dense++;
+    }
+  });
+  return { xDomain, yDomain, spans, segments, dense, sparse };
+}
+
+/** Reused between views: bounds of one series at a time. */
+let bounds = new Int32Array(0);
+
+/** [first point in view, one past the last], matching columnBounds' b[0] and b[W]. */
+function viewEnds(s: Series, edges: Float64Array): [number, number] {
+  const x = s.col.x;
+  const b0 = lowerBound(x, 0, s.n, edges[0]);
+  const b1 = lowerBoundAbove(x, s.n, edges[edges.length - 1]);
+  return [b0, Math.max(b0, b1)];
+}
+
+function edgeAt(map: ReturnType<typeof axisMap>, px: number): number {
+  const t = map.k === 0 ? map.t0 : (px - map.r0) / map.k + map.t0;
+  return map.scale === 'log' ? Math.pow(10, t) : t;
+}
+
+/** The x extent of the data (on a log axis, of its positive part). */
+export function fitX(series: readonly Series[], scale: ScaleType): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) {
+    const x = s.col.x;
+    const first = scale === 'log' ? lowerBoundAbove(x, s.n, 0) : 0;
+    if (first >= s.n) continue;
+    if (x[first] < lo) lo = x[first];
+    if (x[s.n - 1] > hi) hi = x[s.n - 1];
+  }
+  return padDomain(lo, hi, scale, 0);
+}
+
+/** The y extent of what is drawn in the x view: points in it and where lines cross its edges. */
+function fitY(series: readonly Series[], ends: [number, number][], view: ColumnView): [number, number] {
+  const W = view.edges.length - 1;
+  const log = view.yScale === 'log';
+  let lo = Infinity, hi = -Infinity;
+  const ext = emptyExtent();
+  series.forEach((s, k) => {
+    const [b0, b1] = ends[k];
+    ext.min = Infinity; ext.max = -Infinity; ext.minPos = Infinity;
+    s.pyramid.query(s.y, b0, b1, ext);
+    const mn = log ? ext.minPos : ext.min;
+    if (mn <= ext.max) {
+      lo = Math.min(lo, scaled(mn, view.yScale));
+      hi = Math.max(hi, scaled(ext.max, view.yScale));
+    }
+    for (const t of [crossing(s, b0, 0, view), crossing(s, b1, W, view)]) {
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+  });
+  // lo/hi are scaled here; pad in scaled units and return data values
+  if (!(lo <= hi)) return view.yScale === 'log' ? [1, 10] : [0, 1];
+  const span = hi - lo;
+  const pad = span > 0 ? span * Y_PAD : log ? 0.5 : Math.max(Math.abs(lo) * 0.1, 1);
+  return log ? [Math.pow(10, lo - pad), Math.pow(10, hi + pad)] : [lo - pad, hi + pad];
+}
+
+function padDomain(lo: number, hi: number, scale: ScaleType, frac: number): [number, number] {
+  if (!(lo <= hi)) return scale === 'log' ? [1, 10] : [0, 1];
+  if (lo === hi) {
+    if (scale === 'log') return [lo / Math.SQRT2, hi * Math.SQRT2];
+    const d = Math.max(Math.abs(lo) * 1e-3, 0.5);
+    return [lo - d, hi + d];
+  }
+  const pad = (hi - lo) * frac;
+  return [lo - pad, hi + pad];
+}

@@ -1,0 +1,82 @@
+/**
+ * The decimation worker: thin. It owns the columnar stores of every chart on the page and
+ * answers view requests; the work itself lives in the pure modules it calls.
+ */
+import { appendToSeries, createSeries, ingestX, storeBytes, type AppendResult, type IncomingX, type Series, type XColumn } from '../data/store';
+import type { FromWorker, ToWorker, XPayload } from './messages';
+import { F32Out } from './outbuf';
+import { decimateView } from './view';
+
+const charts = new Map<number, Map<string, Series>>();
+
+function ingestAll(xs: XPayload[]): Map<number, IncomingX> {
+  const out = new Map<number, IncomingX>();
+  for (const { key, x } of xs) out.set(key, ingestX(x));
+  return out;
+}
+
+function handle(msg: ToWorker): FromWorker | null {
+  switch (msg.type) {
+    case 'set': {
+      const xs = ingestAll(msg.xs);
+      const store = new Map<string, Series>();
+      for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y));
+      charts.set(msg.chart, store);
+      return null;
+    }
+    case 'append': {
+      const xs = ingestAll(msg.xs);
+      const store = charts.get(msg.chart)!;
+      // per x batch: what each shared column became, so its readers keep sharing
+      const memo = new Map<number, Map<XColumn, AppendResult>>();
+      for (const s of msg.series) {
+        let m = memo.get(s.xKey);
+        if (!m) memo.set(s.xKey, (m = new Map()));
+        appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, m);
+      }
+      return null;
+    }
+    case 'view': {
+      const t0 = performance.now();
+      const series = [...(charts.get(msg.chart)?.values() ?? [])];
+      const spans = new F32Out(msg.recycle[0]);
+      const segments = new F32Out(msg.recycle[1]);
+      const r = decimateView(series, msg.view, spans, segments);
+      let points = 0, nonFinite = 0, nonPositive = 0;
+      for (const s of series) {
+        points += s.n;
+        nonFinite += s.nonFinite;
+        if (msg.view.yScale === 'log') nonPositive += s.nonPositive;
+        if (msg.view.xScale === 'log') nonPositive += s.col.nonPositive();
+      }
+      return {
+        type: 'frame',
+        chart: msg.chart,
+        seq: msg.seq,
+        xDomain: r.xDomain,
+        yDomain: r.yDomain,
+        spans: r.spans.data,
+        spanCount: r.spans.length / 4,
+        segments: r.segments.data,
+        segmentCount: r.segments.length / 5,
+        stats: { points, nonFinite, nonPositive, bytes: storeBytes(series) },
+        workerMs: performance.now() - t0,
+      };
+    }
+    case 'drop':
+      charts.delete(msg.chart);
+      return null;
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  let reply: FromWorker | null;
+  try {
+    reply = handle(e.data);
+  } catch (err) {
+    reply = { type: 'error', chart: e.data.chart, message: err instanceof Error ? err.stack ?? err.message : String(err) };
+  }
+  if (!reply) return;
+  const transfer = reply.type === 'frame' ? [reply.spans.buffer, reply.segments.buffer] : [];
+  (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
+};

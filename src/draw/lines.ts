@@ -1,0 +1,125 @@
+/**
+ * Draws one chart's decimated lines: every dense series in one instanced draw of column spans,
+ * every sparse series in one instanced draw of segments. Two draw calls whatever the number of
+ * runs; per-series colour and width come from the style texture.
+ */
+import type { DrawCommand, Regl } from 'regl';
+import { DynamicBuffer } from '../gpu/buffers';
+import { cached, type SharedGL } from '../gpu/context';
+import { shaders } from '../gpu/shaders';
+import { StyleTexture } from '../gpu/styles';
+
+interface DrawProps {
+  buffer: DynamicBuffer;
+  instances: number;
+  styles: StyleTexture;
+  width: number;
+  height: number;
+  canvasHeight: number;
+}
+
+const premultipliedOver = {
+  enable: true,
+  func: { srcRGB: 'one', srcAlpha: 'one', dstRGB: 'one minus src alpha', dstAlpha: 'one minus src alpha' },
+} as const;
+
+function commands(regl: Regl) {
+  // the corners of one quad, shared by every instance
+  const corners = regl.buffer([0, 0, 1, 0, 0, 1, 1, 1]);
+  const common = {
+    frag: shaders.lineFrag,
+    primitive: 'triangle strip' as const,
+    count: 4,
+    instances: (_: unknown, p: DrawProps) => p.instances,
+    uniforms: {
+      plotSize: (_: unknown, p: DrawProps) => [p.width, p.height],
+      styles: (_: unknown, p: DrawProps) => p.styles.texture,
+      stylesSize: (_: unknown, p: DrawProps) => p.styles.size,
+    },
+    // the plot sits in the top-left corner of the shared canvas (drawImage reads from there)
+    viewport: (_: unknown, p: DrawProps) => ({ x: 0, y: p.canvasHeight - p.height, width: p.width, height: p.height }),
+    depth: { enable: false },
+    blend: premultipliedOver,
+  };
+  const spans = regl<{}, {}, DrawProps>({
+    ...common,
+    vert: shaders.spansVert,
+    attributes: {
+      corner: { buffer: corners, divisor: 0 },
+      span: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, divisor: 1, stride: 16, offset: 0 }),
+    },
+  } as never) as DrawCommand;
+  const segments = regl<{}, {}, DrawProps>({
+    ...common,
+    vert: shaders.segmentsVert,
+    attributes: {
+      corner: { buffer: corners, divisor: 0 },
+      seg: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, divisor: 1, stride: 20, offset: 0 }),
+      slot: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, divisor: 1, stride: 20, offset: 16 }),
+    },
+  } as never) as DrawCommand;
+  return { spans, segments };
+}
+
+export interface LinesFrame {
+  spans: Float32Array;
+  spanCount: number;
+  segments: Float32Array;
+  segmentCount: number;
+}
+
+export class LineRenderer {
+  readonly styles: StyleTexture;
+  private spanBuf: DynamicBuffer;
+  private segBuf: DynamicBuffer;
+  private spanCount = 0;
+  private segCount = 0;
+  private cmd: ReturnType<typeof commands>;
+  private props: DrawProps;
+
+  constructor(private g: SharedGL) {
+    this.cmd = cached(g, 'lines', () => commands(g.regl));
+    this.styles = new StyleTexture(g.regl);
+    this.spanBuf = new DynamicBuffer(g.regl);
+    this.segBuf = new DynamicBuffer(g.regl);
+    this.props = { buffer: this.spanBuf, instances: 0, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
+  }
+
+  /** Take a decimated frame from the worker (the arrays may be recycled afterwards). */
+  upload(f: LinesFrame): void {
+    this.spanCount = f.spanCount;
+    this.segCount = f.segmentCount;
+    this.spanBuf.upload(f.spans, 4 * f.spanCount);
+    this.segBuf.upload(f.segments, 5 * f.segmentCount);
+  }
+
+  /** Draw into the shared canvas' top-left width x height device pixels. */
+  draw(width: number, height: number): void {
+    const { regl, canvas } = this.g;
+    const p = this.props;
+    p.width = width;
+    p.height = height;
+    p.canvasHeight = canvas.height;
+    regl.clear({ color: [0, 0, 0, 0] });
+    if (this.spanCount > 0) {
+      p.buffer = this.spanBuf;
+      p.instances = this.spanCount;
+      this.cmd.spans(p);
+    }
+    if (this.segCount > 0) {
+      p.buffer = this.segBuf;
+      p.instances = this.segCount;
+      this.cmd.segments(p);
+    }
+  }
+
+  get primitives(): number {
+    return this.spanCount + this.segCount;
+  }
+
+  destroy(): void {
+    this.styles.destroy();
+    this.spanBuf.destroy();
+    this.segBuf.destroy();
+  }
+}

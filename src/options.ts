@@ -1,0 +1,108 @@
+/**
+ * Chart options: their types, defaults and checks. One name per option; a bad value or an
+ * unknown key is a RangeError at the call, and the chart keeps the options it had.
+ */
+import type { ScaleType } from './coords';
+import type { AxisFormat } from './axes/format';
+
+export type SmoothingMode = 'ema' | 'time-weighted';
+
+export interface Smoothing {
+  /** in [0, 1); 0 is no smoothing */
+  weight: number;
+  mode: SmoothingMode;
+}
+
+export interface ChartOptions {
+  xScale: ScaleType;
+  yScale: ScaleType;
+  /** [min, max] in data units, or null to fit the data */
+  xDomain: readonly [number, number] | null;
+  yDomain: readonly [number, number] | null;
+  /** tick labels of the x axis: plain numbers (steps), durations (ms of training time) or dates (epoch ms) */
+  xFormat: AxisFormat;
+  smoothing: Smoothing;
+  /** draw the raw curve faintly behind the smoothed one */
+  showRaw: boolean;
+}
+
+export const defaultOptions: ChartOptions = {
+  xScale: 'linear',
+  yScale: 'linear',
+  xDomain: null,
+  yDomain: null,
+  xFormat: 'number',
+  smoothing: { weight: 0, mode: 'ema' },
+  showRaw: true,
+};
+
+const scales: readonly string[] = ['linear', 'log'];
+const formats: readonly string[] = ['number', 'duration', 'date'];
+const modes: readonly string[] = ['ema', 'time-weighted'];
+
+/** The options after applying `patch` to `current`, or a RangeError naming the option. */
+export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>): ChartOptions {
+  if (typeof patch !== 'object' || patch === null) throw new RangeError('options must be an object');
+  const next = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    switch (key) {
+      case 'xScale':
+      case 'yScale':
+        if (!scales.includes(value as string)) throw new RangeError(`${key} must be 'linear' or 'log', got ${show(value)}`);
+        next[key] = value as ScaleType;
+        break;
+      case 'xDomain':
+      case 'yDomain':
+        next[key] = checkDomain(key, value);
+        break;
+      case 'xFormat':
+        if (!formats.includes(value as string)) throw new RangeError(`xFormat must be 'number', 'duration' or 'date', got ${show(value)}`);
+        next.xFormat = value as AxisFormat;
+        break;
+      case 'smoothing':
+        next.smoothing = checkSmoothing(value);
+        break;
+      case 'showRaw':
+        if (typeof value !== 'boolean') throw new RangeError(`showRaw must be a boolean, got ${show(value)}`);
+        next.showRaw = value;
+        break;
+      default:
+        throw new RangeError(`unknown option ${show(key)}`);
+    }
+  }
+  for (const axis of ['x', 'y'] as const) {
+    const d = next[`${axis}Domain`];
+    if (d && next[`${axis}Scale`] === 'log' && !(d[0] > 0)) {
+      throw new RangeError(`${axis}Domain must be positive on a log ${axis} axis, got [${d[0]}, ${d[1]}]`);
+    }
+  }
+  return next;
+}
+
+function checkDomain(key: string, v: unknown): readonly [number, number] | null {
+  if (v === null) return null;
+  const ok = Array.isArray(v) && v.length === 2 && v.every((d) => typeof d === 'number' && Number.isFinite(d)) && v[0] < v[1];
+  if (!ok) throw new RangeError(`${key} must be null or [min, max] with finite min < max, got ${show(v)}`);
+  return [v[0], v[1]];
+}
+
+function checkSmoothing(v: unknown): Smoothing {
+  const s = v as Partial<Smoothing> | null;
+  if (typeof s !== 'object' || s === null) throw new RangeError(`smoothing must be { weight, mode }, got ${show(v)}`);
+  const weight = s.weight ?? 0;
+  const mode = s.mode ?? 'ema';
+  if (typeof weight !== 'number' || !(weight >= 0 && weight < 1)) {
+    throw new RangeError(`smoothing.weight must be in [0, 1), got ${show(s.weight)}`);
+  }
+  if (!modes.includes(mode)) throw new RangeError(`smoothing.mode must be 'ema' or 'time-weighted', got ${show(mode)}`);
+  return { weight, mode };
+}
+
+function show(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

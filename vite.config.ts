@@ -1,0 +1,14 @@
+import { defineConfig } from 'vite';
+
+// Library build: dist/metricgl.js (ES module) plus the decimation worker as its own file,
+// found at run time relative to the module's URL (new URL(..., import.meta.url)).
+export default defineConfig({
+  build: {
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'metricgl.js' },
+    target: 'es2022',
+    sourcemap: true,
+    emptyOutDir: true,
+  },
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1' },
+});
