@@ -1,0 +1,225 @@
+/**
+ * The semantics of DESIGN.md as a person sees them: log axes with values <= 0, NaN gaps and a lone
+ * point, epoch-millisecond precision, unsorted input.
+ */
+import { expect, test } from '@playwright/test';
+import type { FrameInfo } from '../../src/index';
+import { BLUE, countInk, diffFraction, inkColumns, inkRange, openHarness, RED, shotPlot } from './helpers';
+
+test.beforeEach(async ({ page }) => openHarness(page));
+
+test('log y with values <= 0: skipped and counted, the rest still drawn', async ({ page }) => {
+  const f: FrameInfo = await page.evaluate(() => {
+    const n = 100_000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      // a decaying loss with a stretch of zeros and negatives in the middle
+      y[i] = i >= 40_000 && i < 50_000 ? (i % 2 ? 0 : -1) : 10 * Math.exp(-i / 20_000) + 0.01;
+    }
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yScale: 'log' });
+    window.ch.setSeries([{ id: 'loss', x, y, color: '#ff0000', width: 1 }]);
+    return window.ch.rendered();
+  });
+  expect(f.nonPositive).toBe(10_000);
+  expect(f.yDomain[0]).toBeGreaterThan(0);
+  // the fitted range spans the positive values, not a blank chart
+  expect(f.yDomain[0]).toBeLessThan(0.1);
+  expect(f.yDomain[1]).toBeGreaterThan(10);
+  const shot = await shotPlot(page, f);
+  const cols = inkColumns(shot, RED);
+  // drawn left and right of the gap, nothing inside it
+  const gap0 = Math.ceil(0.4 * shot.width) + 1, gap1 = Math.floor(0.5 * shot.width) - 1;
+  expect(cols.filter((c) => c < gap0).length).toBeGreaterThan(0.39 * shot.width);
+  expect(cols.filter((c) => c > gap1).length).toBeGreaterThan(0.49 * shot.width);
+  expect(cols.filter((c) => c > gap0 && c < gap1)).toEqual([]);
+  // a value of 0.1 sits where a log axis puts it
+  const c = Math.floor(((20_000 * Math.log(10 / 0.09)) / 100_000) * shot.width); // y(i) ~= 0.1
+  const yPx = ((Math.log10(f.yDomain[1]) + 1) / (Math.log10(f.yDomain[1]) - Math.log10(f.yDomain[0]))) * shot.height;
+  const ink = inkRange(shot, c, RED)!;
+  expect(Math.abs((ink[0] + ink[1]) / 2 - yPx)).toBeLessThan(3);
+});
+
+test('NaN and Infinity break the line, are counted, and a lone point between gaps stays visible', async ({ page }) => {
+  const f: FrameInfo = await page.evaluate(() => {
+    const n = 200_000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      y[i] = 1 + 0.2 * Math.sin(i / 5000);
+    }
+    // a NaN gap of 20% of the width with one finite point at its centre, and Infinity runs
+    for (let i = 60_000; i < 100_000; i++) y[i] = i === 80_000 ? 1.5 : NaN;
+    for (let i = 150_000; i < 160_000; i++) y[i] = i % 2 ? Infinity : -Infinity;
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, {});
+    window.ch.setSeries([{ id: 'loss', x, y, color: '#ff0000', width: 1 }]);
+    return window.ch.rendered();
+  });
+  expect(f.nonFinite).toBe(40_000 - 1 + 10_000);
+  // Infinity does not blow up the auto range
+  expect(f.yDomain[1]).toBeLessThan(2);
+  const shot = await shotPlot(page, f);
+  const col = (i: number) => Math.floor((i / (n - 1)) * shot.width);
+  const n = 200_000;
+  const cols = new Set(inkColumns(shot, RED));
+  // gaps: no ink strictly inside them except the lone point's column
+  const lone = col(80_000);
+  for (let c = col(60_000) + 2; c < col(100_000) - 1; c++) if (Math.abs(c - lone) > 1) expect(cols.has(c), `gap column ${c}`).toBe(false);
+  for (let c = col(150_000) + 2; c < col(160_000) - 1; c++) expect(cols.has(c), `inf gap column ${c}`).toBe(false);
+  // the lone point is there, at its value
+  const ink = [lone - 1, lone, lone + 1].map((c) => inkRange(shot, c, RED)).find((r) => r);
+  expect(ink, 'lone point drawn').toBeTruthy();
+  const yPx = ((f.yDomain[1] - 1.5) / (f.yDomain[1] - f.yDomain[0])) * shot.height;
+  expect(Math.abs(ink![0] - yPx)).toBeLessThanOrEqual(2);
+
+  // zoomed in so the gap is sparse: the lone point is still drawn (as a dot) and isolated
+  const z: FrameInfo = await page.evaluate(() => {
+    window.ch!.update({ xDomain: [79_990, 80_010] });
+    return window.ch!.rendered();
+  });
+  const zs = await shotPlot(page, z);
+  const zc = inkColumns(zs, RED);
+  expect(zc.length).toBeGreaterThan(0);
+  expect(zc.length).toBeLessThan(6);
+  const mid = Math.floor(zs.width / 2);
+  expect(Math.abs(zc[0] - mid)).toBeLessThan(4);
+});
+
+test('timestamps at 1.7e12 ms zoomed to 10 ms put every point on its own pixel column', async ({ page }) => {
+  const t0 = 1.7e12;
+  const f: FrameInfo = await page.evaluate((t0) => {
+    // a week of one point per ms would be 6e8 points; a million consecutive ms is enough to
+    // show float32 would lose it (its spacing at 1.7e12 is 131072 ms)
+    const n = 1_000_000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = t0 + i;
+      y[i] = i % 2; // zig-zag: every point alternates
+    }
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, { xFormat: 'date', yDomain: [-0.5, 1.5] });
+    window.ch.setSeries([{ id: 'clock', x, y, color: '#ff0000', width: 1 }]);
+    window.ch.update({ xDomain: [t0 + 500_000, t0 + 500_010] });
+    return window.ch.rendered();
+  }, t0);
+  const shot = await shotPlot(page, f);
+  const yTop = ((1.5 - 1) / 2) * shot.height, yBottom = ((1.5 - 0) / 2) * shot.height;
+  for (let k = 0; k <= 10; k++) {
+    const px = Math.min(shot.width - 1, Math.round((k / 10) * shot.width));
+    const want = (500_000 + k) % 2 ? yTop : yBottom;
+    const ink = [px - 1, px, px + 1].filter((c) => c >= 0 && c < shot.width).map((c) => inkRange(shot, c, RED)).filter((r) => r);
+    expect(ink.length, `point ${k} at column ${px}`).toBeGreaterThan(0);
+    // the vertex of the zig-zag is at the point's value
+    const reach = want === yTop ? Math.min(...ink.map((r) => r![0])) : Math.max(...ink.map((r) => r![1]));
+    expect(Math.abs(reach - want), `point ${k}: ink ${reach} vs ${want}`).toBeLessThanOrEqual(2);
+  }
+  // between two points the line crosses the middle, not a flat float32 smear
+  const mid = inkRange(shot, Math.round(0.05 * shot.width), RED)!;
+  expect(mid[1] - mid[0]).toBeLessThan(0.2 * shot.height);
+});
+
+test('reversed and shuffled x draw the same picture as sorted x', async ({ page }) => {
+  const shots = [];
+  for (const order of ['sorted', 'reversed', 'shuffled'] as const) {
+    const f: FrameInfo = await page.evaluate((order) => {
+      const n = 300_000;
+      const idx = Array.from({ length: n }, (_, i) => i);
+      if (order === 'reversed') idx.reverse();
+      if (order === 'shuffled') {
+        let s = 99;
+        for (let i = n - 1; i > 0; i--) {
+          s = (s * 1103515245 + 12345) >>> 0;
+          const j = s % (i + 1);
+          [idx[i], idx[j]] = [idx[j], idx[i]];
+        }
+      }
+      const x = new Float64Array(n), y = new Float32Array(n);
+      idx.forEach((i, k) => {
+        x[k] = i;
+        y[k] = Math.sin(i / 3000) + (i % 1000 === 0 ? 2 : 0);
+      });
+      window.ch?.destroy();
+      window.ch = window.metricgl.createChart(document.getElementById('chart')!, {});
+      window.ch.setSeries([{ id: 'a', x, y, color: '#ff0000', width: 1 }]);
+      return window.ch.rendered();
+    }, order);
+    shots.push(await shotPlot(page, f));
+  }
+  expect(countInk(shots[0], RED)).toBeGreaterThan(1000);
+  expect(diffFraction(shots[0], shots[1])).toBe(0);
+  expect(diffFraction(shots[0], shots[2])).toBe(0);
+});
+
+test('appends extend the line and equal setting all points at once', async ({ page }) => {
+  const [all, appended] = await page.evaluate(async () => {
+    const n = 400_000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      y[i] = Math.cos(i / 20_000) + (i === 390_000 ? 3 : 0);
+    }
+    const el = document.getElementById('chart')!;
+    const a = window.metricgl.createChart(el, { yDomain: [-2, 4] });
+    a.setSeries([{ id: 'run', x, y, color: '#ff0000', width: 1 }]);
+    const fa = await a.rendered();
+    a.destroy();
+    const b = (window.ch = window.metricgl.createChart(el, { yDomain: [-2, 4] }));
+    b.setSeries([{ id: 'run', x: x.subarray(0, 100_000), y: y.subarray(0, 100_000), color: '#ff0000', width: 1 }]);
+    const f0 = await b.rendered();
+    // live training: chunks, one of them out of order
+    for (let k = 100_000; k < 300_000; k += 50_000) b.append('run', x.subarray(k, k + 50_000), y.subarray(k, k + 50_000));
+    b.append('run', x.subarray(350_000, n), y.subarray(350_000, n));
+    b.append('run', x.subarray(300_000, 350_000), y.subarray(300_000, 350_000));
+    const f1 = await b.rendered();
+    return [fa, { f0, f1 }] as const;
+  });
+  expect(appended.f0.points).toBe(100_000);
+  expect(appended.f0.xDomain).toEqual([0, 99_999]);
+  expect(appended.f1.points).toBe(400_000);
+  expect(appended.f1.xDomain).toEqual(all.xDomain);
+  const shotB = await shotPlot(page, appended.f1);
+  await page.evaluate(() => {
+    window.ch!.destroy();
+  });
+  // redraw the all-at-once chart for a picture to compare against
+  const fa: FrameInfo = await page.evaluate(() => {
+    const n = 400_000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      y[i] = Math.cos(i / 20_000) + (i === 390_000 ? 3 : 0);
+    }
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [-2, 4] });
+    window.ch.setSeries([{ id: 'run', x, y, color: '#ff0000', width: 1 }]);
+    return window.ch.rendered();
+  });
+  const shotA = await shotPlot(page, fa);
+  expect(diffFraction(shotA, shotB)).toBe(0);
+  // the appended spike is there
+  const col = Math.floor((390_000 / 399_999) * shotA.width);
+  const ink = [col - 1, col, col + 1].map((c) => inkRange(shotB, c, RED)).filter((r) => r);
+  expect(Math.min(...ink.map((r) => r![0]))).toBeLessThan(((4 - 3.5) / 6) * shotB.height + 3);
+});
+
+test('two series with different colours are both drawn', async ({ page }) => {
+  const f: FrameInfo = await page.evaluate(() => {
+    const n = 50_000;
+    const x = new Float64Array(n), a = new Float32Array(n), b = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      a[i] = 1;
+      b[i] = 2;
+    }
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [0, 3] });
+    window.ch.setSeries([
+      { id: 'train', x, y: a, color: '#ff0000', width: 2 },
+      { id: 'eval', x, y: b, color: 'blue', width: 2 },
+    ]);
+    return window.ch.rendered();
+  });
+  const shot = await shotPlot(page, f);
+  const mid = Math.floor(shot.width / 2);
+  const r = inkRange(shot, mid, RED)!, bl = inkRange(shot, mid, BLUE)!;
+  expect(Math.abs((r[0] + r[1]) / 2 - (2 / 3) * shot.height)).toBeLessThan(2);
+  expect(Math.abs((bl[0] + bl[1]) / 2 - (1 / 3) * shot.height)).toBeLessThan(2);
+  expect(r[1] - r[0] + 1).toBe(2); // width 2 CSS px at dpr 1
+});

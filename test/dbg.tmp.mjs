@@ -1,0 +1,11 @@
+import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from './chromium.mjs';
+const b = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+const p = await b.newPage({ viewport: { width: 1000, height: 700 } });
+p.on('console', m => { if (!m.text().includes('vite')) console.log('console:', m.text()); });
+await p.goto('http://127.0.0.1:5199/test/browser/pages/harness.html');
+await p.waitForFunction(() => window.harnessReady);
+const r = await p.evaluate(async (code) => eval(code), process.argv[2]);
+console.log(JSON.stringify(r));
+await p.screenshot({ path: '/tmp/dbg.png' });
+await b.close();
