@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 // Library build: dist/metricgl.js (ES module) plus the decimation worker as its own file,
 // found at run time relative to the module's URL (new URL(..., import.meta.url)).
 export default defineConfig({
+  // relative asset URLs: the bundle finds its worker next to itself wherever dist/ is served
+  base: './',
   build: {
     lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'metricgl.js' },
     target: 'es2022',
