@@ -5,6 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -52,7 +53,7 @@ test('dist/metricgl.js served by a plain static server draws, worker included', 
 test("an app's Vite build that imports 'metricgl' draws, served from a sub-path", async ({ page }) => {
   const out = join(repo, 'test-results/app-dist');
   // the app resolves 'metricgl' like an installed package: through package.json "exports"
-  const nm = join(repo, 'test-results/app-node_modules');
+  const nm = join(tmpdir(), 'metricgl-app-node_modules');
   mkdirSync(nm, { recursive: true });
   if (!existsSync(join(nm, 'metricgl'))) symlinkSync(repo, join(nm, 'metricgl'), 'dir');
   await build({
