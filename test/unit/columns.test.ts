@@ -61,6 +61,7 @@ function referenceSpans(s: Series, view: ColumnView): Span[] {
     while (i < n && (e < W ? x[i] < edges[e] : x[i] <= edges[W])) i++;
     if (i === 0 || i === n) continue;
     if (!drawable(y[i - 1], yScale) || !drawable(y[i], yScale)) continue;
+    if (view.xScale === 'log' && !(x[i - 1] > 0)) continue; // no segment from where a log x axis cannot go
     const pa = project(xmap, x[i - 1]), pb = project(xmap, x[i]);
     const ya = project(ymap, y[i - 1]), yb = project(ymap, y[i]);
     const py = pb > pa ? ya + ((yb - ya) * (e - pa)) / (pb - pa) : yb;
@@ -322,6 +323,20 @@ describe('columnSpans', () => {
     }
   });
 
+  it('columnSpans(s, bounds, view) on a log x axis equals the brute-force definition, ignoring x <= 0', () => {
+    const rand = mulberry32(12);
+    const n = 30000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i - 50; // x <= 0 for the first 51 points
+      y[i] = Math.sin(i / 300) + rand() * 0.1;
+    }
+    const s = series('logx', 0, x, y);
+    for (const xDomain of [[1, n - 51], [0.5, 20], [3e3, 2.9e4]] as [number, number][]) {
+      expectMatchesReference(s, makeView('log', 'linear', xDomain, [-1.2, 1.2], 700, 200));
+    }
+  });
+
   it('columnSpans(s, bounds, view) puts each point of a 10 ms view near x = 1.7e12 on its own column', () => {
     const t0 = 1.7e12;
     // one point per ms for an hour either side of the view
@@ -435,6 +450,27 @@ describe('decimateView', () => {
     expect(r.yDomain[1]).toBeLessThan(1000);
   });
 
+  it('decimateView(series, req) with nothing to show gives default domains and no output', () => {
+    const empty = series('e', 0, [], []);
+    const allNaN = series('n', 1, [1, 2, 3], [NaN, NaN, NaN]);
+    const spans = new F32Out(), segments = new F32Out();
+    spans.length = 12; // stale output from an earlier view is cleared
+    const r = decimateView([empty], request({}), spans, segments);
+    expect([r.xDomain, r.yDomain, spans.length, segments.length, r.dense, r.sparse]).toEqual([[0, 1], [0, 1], 0, 0, 0, 0]);
+    const h = decimateView([allNaN], request({ hidden: [1] }), spans, segments);
+    expect([h.xDomain, h.yDomain, spans.length, segments.length]).toEqual([[0, 1], [0, 1], 0, 0]);
+    const g = decimateView([allNaN], request({ yScale: 'log' }), spans, segments);
+    expect(g.xDomain).toEqual([1, 3]);
+    expect(g.yDomain).toEqual([1, 10]);
+    expect(segments.length).toBe(0);
+  });
+
+  it('decimateView(series, {xScale: "log", xDomain: null}) fits the positive x only', () => {
+    const s = series('s', 0, [-5, 0, 2, 50, 800], [1, 2, 3, 4, 5]);
+    const r = decimateView([s], request({ xScale: 'log' }), new F32Out(), new F32Out());
+    expect(r.xDomain).toEqual([2, 800]);
+  });
+
   it('decimateView(series, {hidden}) neither draws nor fits hidden slots', () => {
     const a = series('a', 0, [0, 1, 2, 3], [0, 1, 0, 1]);
     const b = series('b', 5, [-100, 0, 100], [-1000, 0, 1000]);
@@ -495,6 +531,30 @@ describe('decimateView', () => {
       [60, 30, 70, 20, 2],
       [90, 0, 90, 0, 2],
     ]);
+  });
+
+  it('decimateView(series, req) zoomed between two points draws their segment clipped to the plot, on the line', () => {
+    const s = series('s', 0, [0, 1000], [0, 1000]);
+    const segments = new F32Out();
+    const W = 200, H = 100;
+    const r = decimateView([s], request({ width: W, height: H, xDomain: [400, 410] }), new F32Out(), segments);
+    expect(r.sparse).toBe(1);
+    // the fitted y range holds where the line crosses the view's edges
+    expect(r.yDomain[0]).toBeLessThanOrEqual(400);
+    expect(r.yDomain[1]).toBeGreaterThanOrEqual(410);
+    expect(r.yDomain[1] - r.yDomain[0]).toBeLessThan(20);
+    const segs = segmentsOf(segments);
+    expect(segs.length).toBe(1);
+    const [ax, ay, bx, by] = segs[0];
+    expect(ax).toBeLessThanOrEqual(0);
+    expect(ax).toBeGreaterThanOrEqual(-8);
+    expect(bx).toBeGreaterThanOrEqual(W);
+    expect(bx).toBeLessThanOrEqual(W + 8);
+    // on the line y = x, in device px
+    const xmap = axisMap('linear', r.xDomain, [0, W]), ymap = axisMap('linear', r.yDomain, [H, 0]);
+    for (const [px, py] of [[ax, ay], [bx, by]]) {
+      expect(py).toBeCloseTo(project(ymap, unproject(xmap, px)), 2);
+    }
   });
 
   it('decimateView(series, req) gives the same output for reversed x input as for sorted input', () => {
