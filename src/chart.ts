@@ -40,6 +40,8 @@ export interface FrameInfo {
   workerMs: number;
   /** bytes the worker holds for this chart: x, y and pyramid */
   bytes: number;
+  /** where smoothing ran for this frame: 'gpu', 'cpu', or 'none' (weight 0) */
+  smoothing: 'gpu' | 'cpu' | 'none';
 }
 
 export interface Chart {
@@ -50,6 +52,11 @@ export interface Chart {
   update(options: Partial<ChartOptions>): void;
   /** Resolves once everything set before the call is on screen. */
   rendered(): Promise<FrameInfo>;
+  /**
+   * The full-resolution smoothed series (sorted-x order, NaN at skipped points) for the current
+   * smoothing options, read back from where it was computed (GPU texture or worker).
+   */
+  smoothed(id: string): Promise<Float32Array>;
   destroy(): void;
   readonly options: Readonly<ChartOptions>;
 }
@@ -63,12 +70,16 @@ interface SeriesMeta {
 }
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
+type SmoothedReply = Extract<FromWorker, { type: 'smoothed' }>;
 
 interface Waiter {
   gen: number;
   resolve(f: FrameInfo): void;
   reject(e: Error): void;
 }
+
+/** Opacity of the raw curve behind a smoothed one (TensorBoard draws it faint too). */
+const RAW_ALPHA = 0.3;
 
 /** Re-ask the worker at most this many times when the axis margins move the plot. */
 const MAX_RELAYOUT = 2;
@@ -102,6 +113,7 @@ class ChartImpl implements Chart {
   private cssSize: [number, number] = [0, 0];
   private recycle: ArrayBuffer[] = [];
   private destroyed = false;
+  private readbacks = new Map<number, { id: string; resolve(v: Float32Array): void; reject(e: Error): void }>();
 
   constructor(container: HTMLElement, options: Partial<ChartOptions>) {
     this.options = mergeOptions(defaultOptions, options);
@@ -117,6 +129,7 @@ class ChartImpl implements Chart {
     this.lines = new LineRenderer(this.gl);
     const { chart, client } = connect({
       frame: (f) => this.onFrame(f),
+      smoothed: (m) => this.onSmoothed(m),
       error: (m) => this.onError(m),
     });
     this.chartId = chart;
@@ -177,6 +190,7 @@ class ChartImpl implements Chart {
   update(options: Partial<ChartOptions>): void {
     this.alive();
     this.options = mergeOptions(this.options, options);
+    this.stylesDirty = true;
     this.invalidate();
   }
 
@@ -184,6 +198,19 @@ class ChartImpl implements Chart {
     if (this.destroyed) return Promise.reject(new Error('chart destroyed'));
     if (this.last && this.drawnGen === this.gen) return Promise.resolve(this.last);
     return new Promise((resolve, reject) => this.waiters.push({ gen: this.gen, resolve, reject }));
+  }
+
+  async smoothed(id: string): Promise<Float32Array> {
+    this.alive();
+    if (!this.meta.has(id)) throw unknownSeries(String(id), 'smoothed');
+    // everything set before this call first: appends and data reach the worker in order
+    this.flushAppends();
+    const seq = ++this.seq;
+    const { weight, mode } = this.options.smoothing;
+    return new Promise((resolve, reject) => {
+      this.readbacks.set(seq, { id, resolve, reject });
+      this.post({ type: 'smoothed', chart: this.chartId, seq, id, smoothing: { weight, mode } }, []);
+    });
   }
 
   destroy(): void {
@@ -196,6 +223,8 @@ class ChartImpl implements Chart {
     releaseGL(this.gl);
     this.root.remove();
     for (const w of this.waiters.splice(0)) w.reject(new Error('chart destroyed'));
+    for (const r of this.readbacks.values()) r.reject(new Error('chart destroyed'));
+    this.readbacks.clear();
   }
 
   // --- commit cycle -------------------------------------------------------------------------
@@ -239,7 +268,12 @@ class ChartImpl implements Chart {
         type: 'view',
         chart: this.chartId,
         seq,
-        view: { xScale: o.xScale, yScale: o.yScale, xDomain: o.xDomain, yDomain: o.yDomain, width, height, hidden },
+        view: {
+          xScale: o.xScale, yScale: o.yScale, xDomain: o.xDomain, yDomain: o.yDomain, width, height, hidden,
+          smoothing: o.smoothing.weight > 0 ? o.smoothing : null,
+          showRaw: o.showRaw,
+          slots: this.meta.size,
+        },
         recycle: this.recycle,
       },
       this.recycle,
@@ -273,12 +307,21 @@ class ChartImpl implements Chart {
       primitives: f.spanCount + f.segmentCount,
       workerMs: f.workerMs,
       bytes: f.stats.bytes,
+      smoothing: this.options.smoothing.weight > 0 ? 'cpu' : 'none',
     };
     this.drawnGen = req.gen;
     const done = this.waiters.filter((w) => w.gen <= req.gen);
     this.waiters = this.waiters.filter((w) => w.gen > req.gen);
     for (const w of done) w.resolve(this.last);
     if (this.gen !== this.drawnGen) this.schedule();
+  }
+
+  private onSmoothed(m: SmoothedReply): void {
+    const r = this.readbacks.get(m.seq);
+    if (!r) return;
+    this.readbacks.delete(m.seq);
+    if (m.values) r.resolve(m.values);
+    else r.reject(unknownSeries(r.id, 'smoothed'));
   }
 
   private onError(message: string): void {
@@ -292,9 +335,16 @@ class ChartImpl implements Chart {
   private draw(f: Frame, layout: AxesLayout, plot: Rect, width: number, height: number): void {
     const ctx = this.ctx, dpr = this.dpr, o = this.options;
     if (this.stylesDirty) {
-      this.lines.styles.update(
-        [...this.meta.values()].map((m) => ({ rgba: m.rgba, width: m.width * dpr, visible: true })),
-      );
+      // slots [0, S): raw curves, faint behind a smoothed curve; [S, 2S): smoothed curves
+      const smoothing = o.smoothing.weight > 0;
+      const metas = [...this.meta.values()];
+      const raw = metas.map((m) => ({
+        rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * (smoothing ? RAW_ALPHA : 1)] as const,
+        width: m.width * dpr,
+        visible: true,
+      }));
+      const smoothed = metas.map((m) => ({ rgba: m.rgba, width: m.width * dpr, visible: true }));
+      this.lines.styles.update([...raw, ...smoothed]);
       this.stylesDirty = false;
     }
     this.lines.upload(f);

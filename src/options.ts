@@ -24,7 +24,15 @@ export interface ChartOptions {
   smoothing: Smoothing;
   /** draw the raw curve faintly behind the smoothed one */
   showRaw: boolean;
+  /**
+   * Where smoothing runs: 'gpu' (parallel scan in shader passes), 'cpu' (the reference, in the
+   * worker), or 'auto': the GPU unless float render targets are missing or the renderer is a
+   * software rasteriser (SwiftShader), where the CPU is faster.
+   */
+  smoothingBackend: SmoothingBackend;
 }
+
+export type SmoothingBackend = 'auto' | 'gpu' | 'cpu';
 
 export const defaultOptions: ChartOptions = {
   xScale: 'linear',
@@ -34,11 +42,13 @@ export const defaultOptions: ChartOptions = {
   xFormat: 'number',
   smoothing: { weight: 0, mode: 'ema' },
   showRaw: true,
+  smoothingBackend: 'auto',
 };
 
 const scales: readonly string[] = ['linear', 'log'];
 const formats: readonly string[] = ['number', 'duration', 'date'];
 const modes: readonly string[] = ['ema', 'time-weighted'];
+const backends: readonly string[] = ['auto', 'gpu', 'cpu'];
 
 /** The options after applying `patch` to `current`, or a RangeError naming the option. */
 export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>): ChartOptions {
@@ -66,6 +76,10 @@ export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>
       case 'showRaw':
         if (typeof value !== 'boolean') throw new RangeError(`showRaw must be a boolean, got ${show(value)}`);
         next.showRaw = value;
+        break;
+      case 'smoothingBackend':
+        if (!backends.includes(value as string)) throw new RangeError(`smoothingBackend must be 'auto', 'gpu' or 'cpu', got ${show(value)}`);
+        next.smoothingBackend = value as SmoothingBackend;
         break;
       default:
         throw new RangeError(`unknown option ${show(key)}`);

@@ -33,6 +33,8 @@ export interface Series {
   nonFinite: number;
   /** finite y <= 0 (what a log y axis skips) */
   nonPositive: number;
+  /** bumped when a merge rewrote points before the end (caches of derived curves start over) */
+  rewrites: number;
 }
 
 /** A column as it arrives from the main thread: a fresh copy, owned by the worker. */
@@ -71,6 +73,7 @@ export function createSeries(id: string, slot: number, inc: IncomingX, y: Float3
     pyramid: new Pyramid(sorted, n),
     nonFinite: nonFinite + inc.dropped,
     nonPositive,
+    rewrites: 0,
   };
 }
 
@@ -122,6 +125,7 @@ export function appendToSeries(
     while (first < res.plan.length && res.plan[first] >= 0) first++;
     s.y = merged;
     s.n = oldN + m;
+    if (first < oldN) s.rewrites++;
     s.pyramid.extend(s.y, first, s.n);
   }
 }

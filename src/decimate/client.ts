@@ -6,6 +6,7 @@
 import type { FromWorker, ToWorker } from './messages';
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
+type Smoothed = Extract<FromWorker, { type: 'smoothed' }>;
 
 export interface WorkerClient {
   post(msg: ToWorker, transfer?: Transferable[]): void;
@@ -14,6 +15,7 @@ export interface WorkerClient {
 
 export interface ClientHandlers {
   frame(msg: Frame): void;
+  smoothed(msg: Smoothed): void;
   error(message: string): void;
 }
 
@@ -30,6 +32,7 @@ function start(): Worker {
     const route = routes.get(e.data.chart);
     if (!route) return; // the chart was destroyed while the worker was busy
     if (e.data.type === 'frame') route.frame(e.data);
+    else if (e.data.type === 'smoothed') route.smoothed(e.data);
     else route.error(e.data.message);
   };
   w.onerror = (e) => {

@@ -13,11 +13,22 @@
  * as a zero-height span.
  */
 import type { AxisMap, ScaleType } from '../coords';
-import type { Series } from '../data/store';
+import type { Pyramid } from './pyramid';
 import { lowerBound } from '../data/store';
 import { drawable } from './m4';
 import type { F32Out } from './outbuf';
 import { emptyExtent } from './pyramid';
+
+/**
+ * What decimation reads of a curve: sorted x, y in the same order, and a pyramid over y. A
+ * stored series is one; its smoothed version (same x, smoothed y) is another.
+ */
+export interface Curve {
+  readonly col: { readonly x: Float64Array };
+  readonly y: Float32Array;
+  readonly n: number;
+  readonly pyramid: Pyramid;
+}
 
 export interface ColumnView {
   /** data-space x at each column edge, W + 1 values */
@@ -56,7 +67,7 @@ export function columnBounds(x: Float64Array, n: number, edges: Float64Array, bo
  * Scaled y of the polyline where it crosses device-x `px`, on the segment from point i - 1 to i;
  * NaN when there is no such segment (an end of the data, or a break).
  */
-export function crossing(s: Series, i: number, px: number, view: ColumnView): number {
+export function crossing(s: Curve, i: number, px: number, view: ColumnView): number {
   if (i <= 0 || i >= s.n) return NaN;
   const x = s.col.x, y = s.y;
   const ya = y[i - 1], yb = y[i];
@@ -74,7 +85,7 @@ const ext = emptyExtent();
  * Emit [column, top, bottom, slot] per non-empty column into `out`, top <= bottom in device px.
  * Returns the number of spans emitted.
  */
-export function columnSpans(s: Series, bounds: Int32Array, view: ColumnView, slot: number, out: F32Out): number {
+export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, out: F32Out): number {
   const W = view.edges.length - 1;
   const { ymap, height } = view;
   const log = view.yScale === 'log';

@@ -3,6 +3,7 @@
  * never JSON. Every message names the chart it belongs to, since all charts of a page share one
  * worker.
  */
+import type { SmoothingMode } from '../options';
 import type { ViewRequest } from './view';
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */
@@ -26,7 +27,9 @@ export type ToWorker =
   | { type: 'append'; chart: number; xs: XPayload[]; series: YPayload[] }
   /** decimate for a view; `recycle` hands back the buffers of an earlier frame */
   | { type: 'view'; chart: number; seq: number; view: ViewRequest; recycle: ArrayBuffer[] }
-  | { type: 'drop'; chart: number };
+  | { type: 'drop'; chart: number }
+  /** the full-resolution smoothed values of one series, computed by the cpu backend */
+  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode } };
 
 export interface FrameStats {
   /** points held for the chart */
@@ -53,4 +56,5 @@ export type FromWorker =
       /** worker time for this view, ms */
       workerMs: number;
     }
+  | { type: 'smoothed'; chart: number; seq: number; values: Float32Array | null }
   | { type: 'error'; chart: number; message: string };

@@ -4,8 +4,7 @@
  * [ax, ay, bx, by, slot] per segment in device px; a lone drawable point between breaks becomes a
  * zero-length segment, which the segment shader draws as a square dot.
  */
-import type { Series } from '../data/store';
-import type { ColumnView } from './columns';
+import type { ColumnView, Curve } from './columns';
 import { scaled } from './columns';
 import { drawable } from './m4';
 import type { F32Out } from './outbuf';
@@ -13,7 +12,7 @@ import type { F32Out } from './outbuf';
 /** Device-px margin kept around the plot when clipping segments that reach far outside it. */
 const MARGIN = 4;
 
-export function sparseSegments(s: Series, b0: number, b1: number, view: ColumnView, slot: number, out: F32Out): number {
+export function sparseSegments(s: Curve, b0: number, b1: number, view: ColumnView, slot: number, out: F32Out): number {
   const { xmap, ymap, yScale, xScale } = view;
   const W = view.edges.length - 1;
   const x = s.col.x, y = s.y;

@@ -5,10 +5,12 @@
 import { axisMap, type ScaleType } from '../coords';
 import type { Series } from '../data/store';
 import { lowerBound, lowerBoundAbove } from '../data/store';
-import { columnBounds, columnSpans, crossing, scaled, type ColumnView } from './columns';
+import { columnBounds, columnSpans, crossing, scaled, type ColumnView, type Curve } from './columns';
 import { F32Out } from './outbuf';
 import { emptyExtent } from './pyramid';
 import { sparseSegments } from './segments';
+import type { SmoothingMode } from '../options';
+import { smoothedCurve, xRange } from '../smooth/cpu';
 
 export interface ViewRequest {
   xScale: ScaleType;
@@ -21,6 +23,15 @@ export interface ViewRequest {
   height: number;
   /** slots not to draw (and not to fit) */
   hidden: readonly number[];
+  /**
+   * Smooth in this worker (the `cpu` backend) and draw the smoothed curves too, with slot
+   * `slot + slots`. Absent or weight 0: no smoothed layer.
+   */
+  smoothing?: { weight: number; mode: SmoothingMode } | null;
+  /** with smoothing: draw the raw curves as well (default true) */
+  showRaw?: boolean;
+  /** number of slots of the chart: the smoothed layer's slots follow the raw ones */
+  slots?: number;
 }
 
 export interface ViewResult {
@@ -41,6 +52,16 @@ const Y_PAD = 0.05;
 export function decimateView(all: readonly Series[], req: ViewRequest, spans: F32Out, segments: F32Out): ViewResult {
   const hidden = new Set(req.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
+  // what is drawn: raw curves (slot), then smoothed curves (slot + slots), in that order
+  const layers: { curve: Curve; slot: number }[] = [];
+  const sm = req.smoothing && req.smoothing.weight > 0 ? req.smoothing : null;
+  if (!sm || req.showRaw !== false) for (const s of series) layers.push({ curve: s, slot: s.slot });
+  if (sm) {
+    // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
+    const params = { ...sm, range: xRange(all) };
+    const offset = req.slots ?? all.length;
+    for (const s of series) layers.push({ curve: smoothedCurve(s, params), slot: s.slot + offset });
+  }
   const W = Math.max(1, Math.floor(req.width));
   const H = Math.max(1, Math.floor(req.height));
   const xDomain = req.xDomain ? [req.xDomain[0], req.xDomain[1]] as [number, number] : fitX(series, req.xScale);
@@ -52,25 +73,25 @@ export function decimateView(all: readonly Series[], req: ViewRequest, spans: F3
   edges[W] = xDomain[1];
 
   // first and one-past-last point in view per series: all the y fit needs
-  const ends = series.map((s) => viewEnds(s, edges));
+  const ends = layers.map((l) => viewEnds(l.curve, edges));
   const view: ColumnView = {
     edges, xmap, ymap: xmap /* replaced below */, xScale: req.xScale, yScale: req.yScale, height: H,
   };
-  const yDomain = req.yDomain ? [req.yDomain[0], req.yDomain[1]] as [number, number] : fitY(series, ends, view);
+  const yDomain = req.yDomain ? [req.yDomain[0], req.yDomain[1]] as [number, number] : fitY(layers.map((l) => l.curve), ends, view);
   view.ymap = axisMap(req.yScale, yDomain, [H, 0]);
 
   spans.length = 0;
   segments.length = 0;
   let dense = 0, sparse = 0;
   if (bounds.length < W + 1) bounds = new Int32Array(W + 1);
-  series.forEach((s, k) => {
+  layers.forEach(({ curve, slot }, k) => {
     const [b0, b1] = ends[k];
     if (b1 - b0 <= W) {
-      sparseSegments(s, b0, b1, view, s.slot, segments);
+      sparseSegments(curve, b0, b1, view, slot, segments);
       sparse++;
     } else {
-      columnBounds(s.col.x, s.n, edges, bounds);
-      columnSpans(s, bounds, view, s.slot, spans);
+      columnBounds(curve.col.x, curve.n, edges, bounds);
+      columnSpans(curve, bounds, view, slot, spans);
       dense++;
     }
   });
@@ -81,7 +102,7 @@ export function decimateView(all: readonly Series[], req: ViewRequest, spans: F3
 let bounds = new Int32Array(0);
 
 /** [first point in view, one past the last], matching columnBounds' b[0] and b[W]. */
-function viewEnds(s: Series, edges: Float64Array): [number, number] {
+function viewEnds(s: Curve, edges: Float64Array): [number, number] {
   const x = s.col.x;
   const b0 = lowerBound(x, 0, s.n, edges[0]);
   const b1 = lowerBoundAbove(x, s.n, edges[edges.length - 1]);
@@ -107,7 +128,7 @@ export function fitX(series: readonly Series[], scale: ScaleType): [number, numb
 }
 
 /** The y extent of what is drawn in the x view: points in it and where lines cross its edges. */
-function fitY(series: readonly Series[], ends: [number, number][], view: ColumnView): [number, number] {
+function fitY(series: readonly Curve[], ends: [number, number][], view: ColumnView): [number, number] {
   const W = view.edges.length - 1;
   const log = view.yScale === 'log';
   let lo = Infinity, hi = -Infinity;

@@ -6,6 +6,7 @@ import { appendToSeries, createSeries, ingestX, storeBytes, type AppendResult, t
 import type { FromWorker, ToWorker, XPayload } from './messages';
 import { F32Out } from './outbuf';
 import { decimateView } from './view';
+import { smoothedCurve, xRange } from '../smooth/cpu';
 
 const charts = new Map<number, Map<string, Series>>();
 
@@ -63,6 +64,15 @@ function handle(msg: ToWorker): FromWorker | null {
         workerMs: performance.now() - t0,
       };
     }
+    case 'smoothed': {
+      const store = charts.get(msg.chart);
+      const s = store?.get(msg.id);
+      if (!store || !s) return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values: null };
+      const params = { ...msg.smoothing, range: xRange([...store.values()]) };
+      // weight 0 is the identity; skipped (non-finite) points read NaN either way
+      const values = params.weight > 0 ? smoothedCurve(s, params).y.slice(0, s.n) : s.y.slice(0, s.n).map((v) => (Number.isFinite(v) ? v : NaN));
+      return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
+    }
     case 'drop':
       charts.delete(msg.chart);
       return null;
@@ -77,6 +87,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     reply = { type: 'error', chart: e.data.chart, message: err instanceof Error ? err.stack ?? err.message : String(err) };
   }
   if (!reply) return;
-  const transfer = reply.type === 'frame' ? [reply.spans.buffer, reply.segments.buffer] : [];
+  const transfer =
+    reply.type === 'frame' ? [reply.spans.buffer, reply.segments.buffer] : reply.type === 'smoothed' && reply.values ? [reply.values.buffer] : [];
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
 };
