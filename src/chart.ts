@@ -14,6 +14,10 @@ import type { FromWorker, ToWorker } from './decimate/messages';
 import { palette, parseColor, type RGBA } from './draw/color';
 import { LineRenderer } from './draw/lines';
 import { acquireGL, ensureSize, releaseGL, type SharedGL } from './gpu/context';
+import { capabilities } from './gpu/capabilities';
+import { SmoothedRenderer } from './draw/smoothed';
+import { GpuSmoother } from './smooth/scan';
+import { axisMap } from './coords';
 import { defaultOptions, mergeOptions, type ChartOptions } from './options';
 
 export type { SeriesInput } from './data/validate';
@@ -91,6 +95,9 @@ class ChartImpl implements Chart {
   private ctx: CanvasRenderingContext2D;
   private gl: SharedGL;
   private lines: LineRenderer;
+  /** created on first use of GPU smoothing */
+  private smoother: GpuSmoother | null = null;
+  private smoothedLines: SmoothedRenderer | null = null;
   private client: WorkerClient;
   private chartId: number;
   private observer: ResizeObserver;
@@ -113,6 +120,8 @@ class ChartImpl implements Chart {
   private cssSize: [number, number] = [0, 0];
   private recycle: ArrayBuffer[] = [];
   private destroyed = false;
+  /** GPU layout of the last frame drawn with GPU smoothing */
+  private lastGpu: { offsets: Float64Array; lengths: Float64Array } | null = null;
   private readbacks = new Map<number, { id: string; resolve(v: Float32Array): void; reject(e: Error): void }>();
 
   constructor(container: HTMLElement, options: Partial<ChartOptions>) {
@@ -202,9 +211,14 @@ class ChartImpl implements Chart {
 
   async smoothed(id: string): Promise<Float32Array> {
     this.alive();
-    if (!this.meta.has(id)) throw unknownSeries(String(id), 'smoothed');
-    // everything set before this call first: appends and data reach the worker in order
-    this.flushAppends();
+    const m = this.meta.get(id);
+    if (!m) throw unknownSeries(String(id), 'smoothed');
+    // read back from where the curve was computed, once everything set before is drawn
+    await this.rendered();
+    const gpu = this.lastGpu;
+    if (this.last?.smoothing === 'gpu' && gpu && this.smoother && gpu.offsets[m.slot] >= 0) {
+      return this.smoother.read(gpu.offsets[m.slot], gpu.lengths[m.slot]);
+    }
     const seq = ++this.seq;
     const { weight, mode } = this.options.smoothing;
     return new Promise((resolve, reject) => {
@@ -220,6 +234,8 @@ class ChartImpl implements Chart {
     this.observer.disconnect();
     this.client.release();
     this.lines.destroy();
+    this.smoother?.destroy();
+    this.smoothedLines?.destroy();
     releaseGL(this.gl);
     this.root.remove();
     for (const w of this.waiters.splice(0)) w.reject(new Error('chart destroyed'));
@@ -273,6 +289,7 @@ class ChartImpl implements Chart {
           smoothing: o.smoothing.weight > 0 ? o.smoothing : null,
           showRaw: o.showRaw,
           slots: this.meta.size,
+          smoothBackend: this.backend(),
         },
         recycle: this.recycle,
       },
@@ -285,6 +302,12 @@ class ChartImpl implements Chart {
     const req = this.inflight;
     if (this.destroyed || !req || f.seq !== req.seq) return;
     this.recycle = [f.spans.buffer as ArrayBuffer, f.segments.buffer as ArrayBuffer];
+    if (f.gpu) {
+      this.recycle.push(f.gpu.edges.buffer as ArrayBuffer, f.gpu.isegs.buffer as ArrayBuffer);
+      // the worker sends new points once: take them now, even if this frame is asked again
+      const u = f.gpu.upload;
+      if (u) (this.smoother ??= new GpuSmoother(this.gl)).upload(u.rows, u.full, u.chunks);
+    }
     const layout = this.layoutFor(f.xDomain, f.yDomain);
     const plot = this.plotDevice(layout);
     if ((plot.width !== req.width || plot.height !== req.height) && req.relayout < MAX_RELAYOUT) {
@@ -293,7 +316,7 @@ class ChartImpl implements Chart {
       return;
     }
     this.inflight = null;
-    this.draw(f, layout, plot, req.width, req.height);
+    const primitives = this.draw(f, layout, plot, req.width, req.height);
     const dpr = this.dpr;
     this.last = {
       plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
@@ -304,10 +327,10 @@ class ChartImpl implements Chart {
       xDomain: f.xDomain,
       yDomain: f.yDomain,
       dpr,
-      primitives: f.spanCount + f.segmentCount,
+      primitives,
       workerMs: f.workerMs,
       bytes: f.stats.bytes,
-      smoothing: this.options.smoothing.weight > 0 ? 'cpu' : 'none',
+      smoothing: f.smoothedOn,
     };
     this.drawnGen = req.gen;
     const done = this.waiters.filter((w) => w.gen <= req.gen);
@@ -332,7 +355,35 @@ class ChartImpl implements Chart {
     for (const w of this.waiters.splice(0)) w.reject(err);
   }
 
-  private draw(f: Frame, layout: AxesLayout, plot: Rect, width: number, height: number): void {
+  /** Where smoothing runs now: the option, the context's abilities, and the renderer. */
+  private backend(): 'cpu' | 'gpu' {
+    const want = this.options.smoothingBackend;
+    if (want === 'cpu') return 'cpu';
+    const caps = capabilities(this.gl);
+    if (!caps.floatTargets) return 'cpu';
+    return want === 'gpu' || !caps.software ? 'gpu' : 'cpu';
+  }
+
+  /** GPU smoothing for this frame: upload new points, scan if stale, spans for the view, draw. */
+  private drawSmoothed(f: Frame, width: number, height: number): number {
+    const gpu = f.gpu!;
+    this.smoother ??= new GpuSmoother(this.gl);
+    this.smoothedLines ??= new SmoothedRenderer(this.gl, this.lines.styles);
+    const { weight, mode } = this.options.smoothing;
+    this.smoother.run({ weight, mode, range: gpu.range });
+    const o = this.options;
+    const m = axisMap(o.yScale, f.yDomain, [height, 0]);
+    const ymap: [number, number, number] = [m.t0, m.k, m.r0];
+    const spans = this.smoother.spans(gpu.edges, width, gpu.edgeRows, ymap, o.yScale === 'log', height);
+    ensureSize(this.gl, width, height);
+    return this.smoothedLines.draw(
+      { spans, rowSlots: gpu.rowSlots, values: this.smoother.values, isegs: gpu.isegs, isegCount: gpu.isegCount, ymap, yLog: o.yScale === 'log' },
+      width,
+      height,
+    );
+  }
+
+  private draw(f: Frame, layout: AxesLayout, plot: Rect, width: number, height: number): number {
     const ctx = this.ctx, dpr = this.dpr, o = this.options;
     if (this.stylesDirty) {
       // slots [0, S): raw curves, faint behind a smoothed curve; [S, 2S): smoothed curves
@@ -350,6 +401,9 @@ class ChartImpl implements Chart {
     this.lines.upload(f);
     ensureSize(this.gl, width, height);
     this.lines.draw(width, height);
+    let primitives = f.spanCount + f.segmentCount;
+    if (f.gpu) primitives += this.drawSmoothed(f, width, height);
+    this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths } : null;
     // make the frame real before anyone is told it is drawn
     if (this.waiters.length) this.gl.gl.finish();
 
@@ -363,6 +417,7 @@ class ChartImpl implements Chart {
     ctx.drawImage(this.gl.canvas, 0, 0, width, height, plot.left, plot.top, width, height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawAxes(ctx, layout, x, y, defaultTheme);
+    return primitives;
   }
 
   /** Axis layout for given domains, with the plot snapped to whole device pixels. */

@@ -4,6 +4,7 @@
  * worker.
  */
 import type { SmoothingMode } from '../options';
+import type { GpuUpload } from '../smooth/layout';
 import type { ViewRequest } from './view';
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */
@@ -31,6 +32,22 @@ export type ToWorker =
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
   | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode } };
 
+export interface GpuFrame {
+  /** new points for the smoothing texture (null: unchanged) */
+  upload: GpuUpload | null;
+  /** x-extent of all series: R of the time-weighted mode */
+  range: number;
+  /** see GpuViewOut in view.ts */
+  edges: Float32Array;
+  edgeRows: number;
+  isegs: Float32Array;
+  isegCount: number;
+  rowSlots: Float32Array;
+  /** per slot: first point in the GPU layout and points held, for read-back */
+  offsets: Float64Array;
+  lengths: Float64Array;
+}
+
 export interface FrameStats {
   /** points held for the chart */
   points: number;
@@ -55,6 +72,10 @@ export type FromWorker =
       stats: FrameStats;
       /** worker time for this view, ms */
       workerMs: number;
+      /** where the smoothed layer of this frame is computed */
+      smoothedOn: 'gpu' | 'cpu' | 'none';
+      /** GPU smoothing: data to upload and the view described by point index */
+      gpu: GpuFrame | null;
     }
   | { type: 'smoothed'; chart: number; seq: number; values: Float32Array | null }
   | { type: 'error'; chart: number; message: string };

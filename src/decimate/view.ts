@@ -32,6 +32,24 @@ export interface ViewRequest {
   showRaw?: boolean;
   /** number of slots of the chart: the smoothed layer's slots follow the raw ones */
   slots?: number;
+  /** where the smoothed layer is computed: here ('cpu', default) or on the GPU ('gpu') */
+  smoothBackend?: 'cpu' | 'gpu';
+}
+
+/**
+ * For GPU smoothing the worker cannot decimate smoothed values it never sees; it describes the
+ * view instead, by point index (offsets into the GPU layout):
+ *   edges: per dense series row and column edge c = 0..W: (index of the first point at/after
+ *          the edge, device-x of the point before it, device-x of that point, 1 if a segment
+ *          crosses the edge)
+ *   isegs: per sparse segment: (device-x a, device-x b, index a, index b, slot)
+ *   rowSlots: the smoothed slot of each dense row
+ */
+export interface GpuViewOut {
+  offsets: ReadonlyMap<Series, number>;
+  edges: F32Out;
+  isegs: F32Out;
+  rowSlots: number[];
 }
 
 export interface ViewResult {
@@ -49,14 +67,21 @@ export interface ViewResult {
 /** Fraction of the fitted y span added above and below, so extremes do not touch the frame. */
 const Y_PAD = 0.05;
 
-export function decimateView(all: readonly Series[], req: ViewRequest, spans: F32Out, segments: F32Out): ViewResult {
+export function decimateView(
+  all: readonly Series[],
+  req: ViewRequest,
+  spans: F32Out,
+  segments: F32Out,
+  gpu?: GpuViewOut,
+): ViewResult {
   const hidden = new Set(req.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
   // what is drawn: raw curves (slot), then smoothed curves (slot + slots), in that order
   const layers: { curve: Curve; slot: number }[] = [];
   const sm = req.smoothing && req.smoothing.weight > 0 ? req.smoothing : null;
   if (!sm || req.showRaw !== false) for (const s of series) layers.push({ curve: s, slot: s.slot });
-  if (sm) {
+  const onGpu = sm && req.smoothBackend === 'gpu' && gpu;
+  if (sm && !onGpu) {
     // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
     const params = { ...sm, range: xRange(all) };
     const offset = req.slots ?? all.length;
@@ -73,19 +98,38 @@ export function decimateView(all: readonly Series[], req: ViewRequest, spans: F3
   edges[W] = xDomain[1];
 
   // first and one-past-last point in view per series: all the y fit needs
-  const ends = layers.map((l) => viewEnds(l.curve, edges));
+  // with GPU smoothing the smoothed values stay on the GPU; they lie within the raw range
+  const fitted = onGpu ? series : layers.map((l) => l.curve);
+  const ends = fitted.map((c) => viewEnds(c, edges));
   const view: ColumnView = {
     edges, xmap, ymap: xmap /* replaced below */, xScale: req.xScale, yScale: req.yScale, height: H,
   };
-  const yDomain = req.yDomain ? [req.yDomain[0], req.yDomain[1]] as [number, number] : fitY(layers.map((l) => l.curve), ends, view);
+  const yDomain = req.yDomain ? [req.yDomain[0], req.yDomain[1]] as [number, number] : fitY(fitted, ends, view);
   view.ymap = axisMap(req.yScale, yDomain, [H, 0]);
 
   spans.length = 0;
   segments.length = 0;
+  if (onGpu) {
+    gpu.edges.length = 0;
+    gpu.isegs.length = 0;
+    gpu.rowSlots.length = 0;
+    const offset = req.slots ?? all.length;
+    for (const s of series) {
+      const [b0, b1] = viewEnds(s, edges);
+      const at = gpu.offsets.get(s);
+      if (at === undefined) continue;
+      if (b1 - b0 <= W) indexSegments(s, b0, b1, view, at, s.slot + offset, gpu.isegs);
+      else {
+        columnBounds(s.col.x, s.n, edges, bounds.length < W + 1 ? (bounds = new Int32Array(W + 1)) : bounds);
+        indexEdges(s, bounds, view, at, gpu.edges);
+        gpu.rowSlots.push(s.slot + offset);
+      }
+    }
+  }
   let dense = 0, sparse = 0;
   if (bounds.length < W + 1) bounds = new Int32Array(W + 1);
-  layers.forEach(({ curve, slot }, k) => {
-    const [b0, b1] = ends[k];
+  layers.forEach(({ curve, slot }) => {
+    const [b0, b1] = viewEnds(curve, edges);
     if (b1 - b0 <= W) {
       sparseSegments(curve, b0, b1, view, slot, segments);
       sparse++;
@@ -96,6 +140,51 @@ export function decimateView(all: readonly Series[], req: ViewRequest, spans: F3
     }
   });
   return { xDomain, yDomain, spans, segments, dense, sparse };
+}
+
+/** Dense rows for GPU smoothing: the column edges by point index, see GpuViewOut. */
+function indexEdges(s: Series, b: Int32Array, view: ColumnView, at: number, out: F32Out): void {
+  const W = view.edges.length - 1;
+  const x = s.col.x, y = s.y;
+  const data = out.reserve(4 * (W + 1));
+  let k = out.length;
+  for (let c = 0; c <= W; c++) {
+    const i = b[c];
+    const inside = i > 0 && i < s.n;
+    const cross = inside && Number.isFinite(y[i - 1]) && Number.isFinite(y[i]) && (view.xScale === 'linear' || x[i - 1] > 0);
+    data[k] = at + i;
+    data[k + 1] = inside ? pxOf(view, x[i - 1]) : 0;
+    data[k + 2] = inside ? pxOf(view, x[i]) : 0;
+    data[k + 3] = cross ? 1 : 0;
+    k += 4;
+  }
+  out.length = k;
+}
+
+/** Sparse series for GPU smoothing: segments by point index, see GpuViewOut. */
+function indexSegments(s: Series, b0: number, b1: number, view: ColumnView, at: number, slot: number, out: F32Out): void {
+  const x = s.col.x, y = s.y;
+  const first = Math.max(b0 - 1, 0), last = Math.min(b1, s.n - 1);
+  const ok = (i: number) => i >= 0 && i < s.n && Number.isFinite(y[i]) && (view.xScale === 'linear' || x[i] > 0);
+  const data = out.reserve(5 * (last - first + 2));
+  let k = out.length;
+  for (let i = first; i <= last; i++) {
+    if (!ok(i)) continue;
+    const next = i + 1 <= last && ok(i + 1);
+    if (!next && ok(i - 1)) continue; // the end of a run: drawn by the segment before it
+    const j = next ? i + 1 : i; // a lone point is a zero-length segment
+    data[k] = pxOf(view, x[i]);
+    data[k + 1] = pxOf(view, x[j]);
+    data[k + 2] = at + i;
+    data[k + 3] = at + j;
+    data[k + 4] = slot;
+    k += 5;
+  }
+  out.length = k;
+}
+
+function pxOf(view: ColumnView, v: number): number {
+  return (scaled(v, view.xScale) - view.xmap.t0) * view.xmap.k + view.xmap.r0;
 }
 
 /** Reused between views: bounds of one series at a time. */

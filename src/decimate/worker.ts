@@ -3,12 +3,16 @@
  * answers view requests; the work itself lives in the pure modules it calls.
  */
 import { appendToSeries, createSeries, ingestX, storeBytes, type AppendResult, type IncomingX, type Series, type XColumn } from '../data/store';
-import type { FromWorker, ToWorker, XPayload } from './messages';
+import type { FromWorker, GpuFrame, ToWorker, XPayload } from './messages';
+import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
+import { MAX_POINTS } from '../smooth/constants';
 import { F32Out } from './outbuf';
-import { decimateView } from './view';
+import { decimateView, type GpuViewOut } from './view';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 
 const charts = new Map<number, Map<string, Series>>();
+/** per chart: where its points sit in the GPU smoothing texture */
+const layouts = new Map<number, GpuLayout>();
 
 function ingestAll(xs: XPayload[]): Map<number, IncomingX> {
   const out = new Map<number, IncomingX>();
@@ -23,6 +27,7 @@ function handle(msg: ToWorker): FromWorker | null {
       const store = new Map<string, Series>();
       for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y));
       charts.set(msg.chart, store);
+      layouts.delete(msg.chart);
       return null;
     }
     case 'append': {
@@ -42,7 +47,36 @@ function handle(msg: ToWorker): FromWorker | null {
       const series = [...(charts.get(msg.chart)?.values() ?? [])];
       const spans = new F32Out(msg.recycle[0]);
       const segments = new F32Out(msg.recycle[1]);
-      const r = decimateView(series, msg.view, spans, segments);
+      const v = msg.view;
+      const smoothing = v.smoothing && v.smoothing.weight > 0;
+      // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here
+      const onGpu = smoothing && v.smoothBackend === 'gpu' && layoutSize(series) <= MAX_POINTS;
+      let gpu: GpuFrame | null = null;
+      let out: GpuViewOut | undefined;
+      if (onGpu) {
+        const { layout, upload } = syncLayout(series, layouts.get(msg.chart) ?? null);
+        layouts.set(msg.chart, layout);
+        const offsets = new Map([...layout.places].map(([s, p]) => [s, p.offset]));
+        out = { offsets, edges: new F32Out(msg.recycle[2]), isegs: new F32Out(msg.recycle[3]), rowSlots: [] };
+        const offsetsBySlot = new Float64Array(series.length).fill(-1);
+        const lengths = new Float64Array(series.length);
+        for (const [s, p] of layout.places) {
+          offsetsBySlot[s.slot] = p.offset;
+          lengths[s.slot] = s.n;
+        }
+        gpu = {
+          upload, range: xRange(series), edges: out.edges.data, edgeRows: 0, isegs: out.isegs.data, isegCount: 0,
+          rowSlots: new Float32Array(0), offsets: offsetsBySlot, lengths,
+        };
+      }
+      const r = decimateView(series, { ...v, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
+      if (gpu && out) {
+        gpu.edges = out.edges.data;
+        gpu.edgeRows = out.rowSlots.length;
+        gpu.isegs = out.isegs.data;
+        gpu.isegCount = out.isegs.length / 5;
+        gpu.rowSlots = Float32Array.from(out.rowSlots);
+      }
       let points = 0, nonFinite = 0, nonPositive = 0;
       for (const s of series) {
         points += s.n;
@@ -62,6 +96,8 @@ function handle(msg: ToWorker): FromWorker | null {
         segmentCount: r.segments.length / 5,
         stats: { points, nonFinite, nonPositive, bytes: storeBytes(series) },
         workerMs: performance.now() - t0,
+        smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',
+        gpu,
       };
     }
     case 'smoothed': {
@@ -75,6 +111,7 @@ function handle(msg: ToWorker): FromWorker | null {
     }
     case 'drop':
       charts.delete(msg.chart);
+      layouts.delete(msg.chart);
       return null;
   }
 }
@@ -87,7 +124,13 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     reply = { type: 'error', chart: e.data.chart, message: err instanceof Error ? err.stack ?? err.message : String(err) };
   }
   if (!reply) return;
-  const transfer =
-    reply.type === 'frame' ? [reply.spans.buffer, reply.segments.buffer] : reply.type === 'smoothed' && reply.values ? [reply.values.buffer] : [];
+  const transfer: ArrayBufferLike[] = [];
+  if (reply.type === 'frame') {
+    transfer.push(reply.spans.buffer, reply.segments.buffer);
+    if (reply.gpu) {
+      transfer.push(reply.gpu.edges.buffer, reply.gpu.isegs.buffer);
+      for (const c of reply.gpu.upload?.chunks ?? []) transfer.push(c.data.buffer);
+    }
+  } else if (reply.type === 'smoothed' && reply.values) transfer.push(reply.values.buffer);
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
 };

@@ -1,0 +1,136 @@
+/**
+ * Draws GPU-smoothed curves: the dense series from the spans the GPU computed for this view
+ * (one instanced draw), the sparse series from index segments whose smoothed values the vertex
+ * shader reads from the scan's output (another). Constant draw calls whatever the number of runs.
+ */
+import type { Buffer, DrawCommand, Regl, Texture2D } from 'regl';
+import { DynamicBuffer } from '../gpu/buffers';
+import { cached, type SharedGL } from '../gpu/context';
+import { shaders } from '../gpu/shaders';
+import type { StyleTexture } from '../gpu/styles';
+
+interface Props {
+  styles: StyleTexture;
+  width: number;
+  height: number;
+  canvasHeight: number;
+  instances: number;
+  [k: string]: unknown;
+}
+
+const blend = {
+  enable: true,
+  func: { srcRGB: 'one', srcAlpha: 'one', dstRGB: 'one minus src alpha', dstAlpha: 'one minus src alpha' },
+} as const;
+
+function commands(regl: Regl) {
+  const corners = regl.buffer([0, 0, 1, 0, 0, 1, 1, 1]);
+  const prop = (k: string) => (_: unknown, p: Props) => p[k];
+  const common = {
+    frag: shaders.lineFrag,
+    primitive: 'triangle strip' as const,
+    count: 4,
+    instances: prop('instances'),
+    viewport: (_: unknown, p: Props) => ({ x: 0, y: p.canvasHeight - p.height, width: p.width, height: p.height }),
+    depth: { enable: false },
+    blend,
+  };
+  const styleUniforms = {
+    plotSize: (_: unknown, p: Props) => [p.width, p.height],
+    styles: (_: unknown, p: Props) => p.styles.texture,
+    stylesSize: (_: unknown, p: Props) => p.styles.size,
+  };
+  const spans = regl({
+    ...common,
+    vert: shaders.smoothSpansVert,
+    attributes: { corner: { buffer: corners, divisor: 0 }, cell: { buffer: prop('cells'), divisor: 1 } },
+    uniforms: { ...styleUniforms, spans: prop('spans'), spansSize: prop('spansSize'), rowSlots: prop('rowSlots') },
+  } as never) as DrawCommand;
+  const segments = regl({
+    ...common,
+    vert: shaders.smoothSegmentsVert,
+    attributes: {
+      corner: { buffer: corners, divisor: 0 },
+      seg: (_: unknown, p: Props) => ({ buffer: p.isegs, divisor: 1, stride: 20, offset: 0 }),
+      slot: (_: unknown, p: Props) => ({ buffer: p.isegs, divisor: 1, stride: 20, offset: 16 }),
+    },
+    uniforms: { ...styleUniforms, values: prop('values'), valuesSize: prop('valuesSize'), ymap: prop('ymap'), yLog: prop('yLog') },
+  } as never) as DrawCommand;
+  return { spans, segments };
+}
+
+export interface SmoothedFrame {
+  spans: { tex: Texture2D; size: [number, number] } | null;
+  rowSlots: Float32Array;
+  values: { tex: Texture2D; size: [number, number] } | null;
+  isegs: Float32Array;
+  isegCount: number;
+  ymap: [number, number, number];
+  yLog: boolean;
+}
+
+export class SmoothedRenderer {
+  private cmd: ReturnType<typeof commands>;
+  private cells: Buffer;
+  private cellCount = 0;
+  private rowSlots: Texture2D;
+  private isegs: DynamicBuffer;
+  private props: Props;
+
+  constructor(private g: SharedGL, styles: StyleTexture) {
+    this.cmd = cached(g, 'smoothed', () => commands(g.regl));
+    this.cells = g.regl.buffer({ type: 'float', usage: 'static', length: 0 });
+    this.rowSlots = g.regl.texture({ width: 1, height: 1, format: 'luminance', type: 'float' });
+    this.isegs = new DynamicBuffer(g.regl);
+    this.props = { styles, width: 1, height: 1, canvasHeight: 1, instances: 0 };
+  }
+
+  /** Draw on top of whatever is in the shared canvas' plot region (no clear). */
+  draw(f: SmoothedFrame, width: number, height: number): number {
+    const p = this.props;
+    p.width = width;
+    p.height = height;
+    p.canvasHeight = this.g.canvas.height;
+    let primitives = 0;
+    if (f.spans) {
+      const [cols, rows] = f.spans.size;
+      this.ensureCells(cols * rows);
+      this.rowSlots({ width: rows, height: 1, format: 'luminance', type: 'float', data: f.rowSlots.subarray(0, rows) });
+      p.instances = cols * rows;
+      p.cells = this.cells;
+      p.spans = f.spans.tex;
+      p.spansSize = f.spans.size;
+      p.rowSlots = this.rowSlots;
+      this.cmd.spans(p);
+      primitives += cols * rows;
+    }
+    if (f.values && f.isegCount > 0) {
+      this.isegs.upload(f.isegs, 5 * f.isegCount);
+      p.instances = f.isegCount;
+      p.isegs = this.isegs.buffer;
+      p.values = f.values.tex;
+      p.valuesSize = f.values.size;
+      p.ymap = f.ymap;
+      p.yLog = f.yLog ? 1 : 0;
+      this.cmd.segments(p);
+      primitives += f.isegCount;
+    }
+    return primitives;
+  }
+
+  /** A static buffer 0, 1, 2, ...: instance numbers, which WebGL1 shaders cannot see. */
+  private ensureCells(n: number): void {
+    if (n <= this.cellCount) return;
+    const count = Math.max(n, this.cellCount * 2, 1024);
+    const data = new Float32Array(count);
+    for (let i = 0; i < count; i++) data[i] = i;
+    this.cells({ type: 'float', usage: 'static', data });
+    this.cellCount = count;
+  }
+
+  destroy(): void {
+    this.cells.destroy();
+    this.rowSlots.destroy();
+    this.isegs.destroy();
+  }
+}

@@ -1,0 +1,8 @@
+/** Layout constants shared by the worker (which packs the data) and the GPU scan (which reads it). */
+
+/** points per row of the smoothing data texture */
+export const ROW = 4096;
+/** float32 indices in the shaders are exact below 2^24: the most points GPU smoothing holds */
+export const MAX_POINTS = 1 << 24;
+/** y marking a skipped point in the data texture; outputs at or above 1e38 read as skipped */
+export const SKIP = 3e38;
