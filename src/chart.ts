@@ -120,8 +120,10 @@ class ChartImpl implements Chart {
   private cssSize: [number, number] = [0, 0];
   private recycle: ArrayBuffer[] = [];
   private destroyed = false;
-  /** GPU layout of the last frame drawn with GPU smoothing */
-  private lastGpu: { offsets: Float64Array; lengths: Float64Array } | null = null;
+  /** GPU layout of the last frame that carried one */
+  private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
+  /** smoothed() calls waiting for the points to reach the GPU */
+  private gpuReadbacks = 0;
   private readbacks = new Map<number, { id: string; resolve(v: Float32Array): void; reject(e: Error): void }>();
 
   constructor(container: HTMLElement, options: Partial<ChartOptions>) {
@@ -213,14 +215,25 @@ class ChartImpl implements Chart {
     this.alive();
     const m = this.meta.get(id);
     if (!m) throw unknownSeries(String(id), 'smoothed');
-    // read back from where the curve was computed, once everything set before is drawn
-    await this.rendered();
-    const gpu = this.lastGpu;
-    if (this.last?.smoothing === 'gpu' && gpu && this.smoother && gpu.offsets[m.slot] >= 0) {
-      return this.smoother.read(gpu.offsets[m.slot], gpu.lengths[m.slot]);
-    }
-    const seq = ++this.seq;
     const { weight, mode } = this.options.smoothing;
+    if (this.backend() === 'gpu') {
+      // the points must be on the GPU (at weight 0 nothing else asks for them), then the scan
+      // runs for the current options and the values are read back from its output
+      this.gpuReadbacks++;
+      this.invalidate();
+      try {
+        await this.rendered();
+      } finally {
+        this.gpuReadbacks--;
+      }
+      const gpu = this.lastGpu;
+      if (gpu && this.smoother && gpu.offsets[m.slot] >= 0) {
+        this.smoother.run({ weight, mode, range: gpu.range });
+        return this.smoother.read(gpu.offsets[m.slot], gpu.lengths[m.slot]);
+      }
+    }
+    await this.rendered();
+    const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.readbacks.set(seq, { id, resolve, reject });
       this.post({ type: 'smoothed', chart: this.chartId, seq, id, smoothing: { weight, mode } }, []);
@@ -290,6 +303,7 @@ class ChartImpl implements Chart {
           showRaw: o.showRaw,
           slots: this.meta.size,
           smoothBackend: this.backend(),
+          gpuData: this.gpuReadbacks > 0,
         },
         recycle: this.recycle,
       },
@@ -402,8 +416,8 @@ class ChartImpl implements Chart {
     ensureSize(this.gl, width, height);
     this.lines.draw(width, height);
     let primitives = f.spanCount + f.segmentCount;
-    if (f.gpu) primitives += this.drawSmoothed(f, width, height);
-    this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths } : null;
+    if (f.gpu && f.smoothedOn === 'gpu') primitives += this.drawSmoothed(f, width, height);
+    this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
     // make the frame real before anyone is told it is drawn
     if (this.waiters.length) this.gl.gl.finish();
 

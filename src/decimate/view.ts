@@ -34,6 +34,8 @@ export interface ViewRequest {
   slots?: number;
   /** where the smoothed layer is computed: here ('cpu', default) or on the GPU ('gpu') */
   smoothBackend?: 'cpu' | 'gpu';
+  /** send the points to the GPU even without a smoothed layer (a read-back at weight 0) */
+  gpuData?: boolean;
 }
 
 /**

@@ -50,7 +50,7 @@ function handle(msg: ToWorker): FromWorker | null {
       const v = msg.view;
       const smoothing = v.smoothing && v.smoothing.weight > 0;
       // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here
-      const onGpu = smoothing && v.smoothBackend === 'gpu' && layoutSize(series) <= MAX_POINTS;
+      const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && layoutSize(series) <= MAX_POINTS;
       let gpu: GpuFrame | null = null;
       let out: GpuViewOut | undefined;
       if (onGpu) {
