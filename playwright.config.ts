@@ -1,5 +1,4 @@
 import { defineConfig } from '@playwright/test';
-// @ts-expect-error plain ESM helper shared with the bench scripts
 import { chromiumArgs, chromiumPath } from './test/chromium.mjs';
 
 const PORT = 5199;

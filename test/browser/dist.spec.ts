@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { FrameInfo } from '../../src/index';
 import { inkRange, RED, shotPlot } from './helpers';
-import { serveStatic } from './static-server';
+import { serveStatic } from '../static-server.mjs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 let server: Server;

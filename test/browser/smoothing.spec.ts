@@ -10,7 +10,8 @@ test.beforeEach(async ({ page }) => {
   await openHarness(page);
   // helpers in the page: the reference, data makers, and a comparison
   await page.evaluate(async () => {
-    const ref = await import(/* @vite-ignore */ '/src/smooth/reference.ts');
+    const url = '/src/smooth/reference.ts'; // served by Vite to the page, not resolved by Node
+    const ref = await import(/* @vite-ignore */ url);
     const w = window as unknown as Record<string, unknown>;
     w.ref = ref;
     w.walk = (n: number, seed: number, step = () => 1) => {
