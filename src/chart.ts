@@ -76,6 +76,19 @@ interface SeriesMeta {
 type Frame = Extract<FromWorker, { type: 'frame' }>;
 type SmoothedReply = Extract<FromWorker, { type: 'smoothed' }>;
 
+/** What a drawn view needs to be drawn again without the worker. */
+interface DrawnView {
+  layout: AxesLayout;
+  /** plot in device px */
+  plot: Rect;
+  width: number;
+  height: number;
+  xDomain: [number, number];
+  yDomain: [number, number];
+  smoothedOn: 'gpu' | 'cpu' | 'none';
+  gpu: { range: number; edgeRows: number; isegCount: number; rowSlots: Float32Array } | null;
+}
+
 interface Waiter {
   gen: number;
   resolve(f: FrameInfo): void;
@@ -120,6 +133,10 @@ class ChartImpl implements Chart {
   private cssSize: [number, number] = [0, 0];
   private recycle: ArrayBuffer[] = [];
   private destroyed = false;
+  /** the last view drawn, enough to redraw it from what is on the GPU */
+  private view: DrawnView | null = null;
+  /** something changed that needs the worker (anything but a GPU smoothing change) */
+  private viewDirty = true;
   /** GPU layout of the last frame that carried one */
   private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
   /** smoothed() calls waiting for the points to reach the GPU */
@@ -200,9 +217,13 @@ class ChartImpl implements Chart {
 
   update(options: Partial<ChartOptions>): void {
     this.alive();
-    this.options = mergeOptions(this.options, options);
+    const prev = this.options;
+    this.options = mergeOptions(prev, options);
     this.stylesDirty = true;
-    this.invalidate();
+    // a new weight or mode with both curves smoothed on the GPU: rescan what is there
+    const onlySmoothing = Object.keys(options).every((k) => k === 'smoothing' || (options as Record<string, unknown>)[k] === undefined);
+    const gpuBoth = this.view?.smoothedOn === 'gpu' && prev.smoothing.weight > 0 && this.options.smoothing.weight > 0;
+    this.invalidate(!(onlySmoothing && gpuBoth && this.backend() === 'gpu'));
   }
 
   rendered(): Promise<FrameInfo> {
@@ -258,8 +279,9 @@ class ChartImpl implements Chart {
 
   // --- commit cycle -------------------------------------------------------------------------
 
-  private invalidate(): void {
+  private invalidate(needsWorker = true): void {
     if (this.destroyed) return;
+    if (needsWorker) this.viewDirty = true;
     this.changedAt ||= performance.now();
     this.gen++;
     this.schedule();
@@ -272,6 +294,10 @@ class ChartImpl implements Chart {
   private commit(): void {
     this.raf = 0;
     this.flushAppends();
+    if (!this.viewDirty && this.view) {
+      this.rescan();
+      return;
+    }
     const cssW = this.root.clientWidth, cssH = this.root.clientHeight;
     this.cssSize = [cssW, cssH];
     this.dpr = window.devicePixelRatio || 1;
@@ -330,9 +356,15 @@ class ChartImpl implements Chart {
       return;
     }
     this.inflight = null;
-    const primitives = this.draw(f, layout, plot, req.width, req.height);
+    this.view = {
+      layout, plot, width: req.width, height: req.height, xDomain: f.xDomain, yDomain: f.yDomain, smoothedOn: f.smoothedOn,
+      gpu: f.gpu && { range: f.gpu.range, edgeRows: f.gpu.edgeRows, isegCount: f.gpu.isegCount, rowSlots: f.gpu.rowSlots },
+    };
+    this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
+    this.viewDirty = false;
+    const primitives = this.draw(this.view, f);
     const dpr = this.dpr;
-    this.last = {
+    this.finishFrame(req.gen, {
       plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
       frameMs: performance.now() - req.since,
       points: f.stats.points,
@@ -345,12 +377,7 @@ class ChartImpl implements Chart {
       workerMs: f.workerMs,
       bytes: f.stats.bytes,
       smoothing: f.smoothedOn,
-    };
-    this.drawnGen = req.gen;
-    const done = this.waiters.filter((w) => w.gen <= req.gen);
-    this.waiters = this.waiters.filter((w) => w.gen > req.gen);
-    for (const w of done) w.resolve(this.last);
-    if (this.gen !== this.drawnGen) this.schedule();
+    });
   }
 
   private onSmoothed(m: SmoothedReply): void {
@@ -379,26 +406,32 @@ class ChartImpl implements Chart {
   }
 
   /** GPU smoothing for this frame: upload new points, scan if stale, spans for the view, draw. */
-  private drawSmoothed(f: Frame, width: number, height: number): number {
-    const gpu = f.gpu!;
+  /**
+   * GPU smoothing for a frame: scan if the options changed, spans for the view, draw. With no
+   * new frame (`fresh` false: a slider move), the view's edges and segments already on the GPU
+   * are reused, so only the scan and the per-view spans pass run.
+   */
+  private drawSmoothed(v: DrawnView, fresh: Frame['gpu'] | null): number {
+    const gpu = v.gpu!;
     this.smoother ??= new GpuSmoother(this.gl);
     this.smoothedLines ??= new SmoothedRenderer(this.gl, this.lines.styles);
-    const { weight, mode } = this.options.smoothing;
-    this.smoother.run({ weight, mode, range: gpu.range });
     const o = this.options;
-    const m = axisMap(o.yScale, f.yDomain, [height, 0]);
+    this.smoother.run({ weight: o.smoothing.weight, mode: o.smoothing.mode, range: gpu.range });
+    const m = axisMap(o.yScale, v.yDomain, [v.height, 0]);
     const ymap: [number, number, number] = [m.t0, m.k, m.r0];
-    const spans = this.smoother.spans(gpu.edges, width, gpu.edgeRows, ymap, o.yScale === 'log', height);
-    ensureSize(this.gl, width, height);
+    const yLog = o.yScale === 'log';
+    const spans = this.smoother.spans(fresh ? fresh.edges : null, v.width, gpu.edgeRows, ymap, yLog, v.height);
     return this.smoothedLines.draw(
-      { spans, rowSlots: gpu.rowSlots, values: this.smoother.values, isegs: gpu.isegs, isegCount: gpu.isegCount, ymap, yLog: o.yScale === 'log' },
-      width,
-      height,
+      { spans, rowSlots: gpu.rowSlots, values: this.smoother.values, isegs: fresh ? fresh.isegs : null, isegCount: gpu.isegCount, ymap, yLog },
+      v.width,
+      v.height,
     );
   }
 
-  private draw(f: Frame, layout: AxesLayout, plot: Rect, width: number, height: number): number {
+  /** Draw a view: lines into the shared context, then grid, plot and axes into our canvas. */
+  private draw(v: DrawnView, fresh: Frame | null): number {
     const ctx = this.ctx, dpr = this.dpr, o = this.options;
+    const { width, height, plot, layout } = v;
     if (this.stylesDirty) {
       // slots [0, S): raw curves, faint behind a smoothed curve; [S, 2S): smoothed curves
       const smoothing = o.smoothing.weight > 0;
@@ -412,17 +445,16 @@ class ChartImpl implements Chart {
       this.lines.styles.update([...raw, ...smoothed]);
       this.stylesDirty = false;
     }
-    this.lines.upload(f);
+    if (fresh) this.lines.upload(fresh);
     ensureSize(this.gl, width, height);
     this.lines.draw(width, height);
-    let primitives = f.spanCount + f.segmentCount;
-    if (f.gpu && f.smoothedOn === 'gpu') primitives += this.drawSmoothed(f, width, height);
-    this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
+    let primitives = this.lines.primitives;
+    if (v.gpu && v.smoothedOn === 'gpu') primitives += this.drawSmoothed(v, fresh?.gpu ?? null);
     // make the frame real before anyone is told it is drawn
     if (this.waiters.length) this.gl.gl.finish();
 
-    const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: f.xDomain };
-    const y: AxisSpec = { scale: o.yScale, format: 'number', domain: f.yDomain };
+    const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: v.xDomain };
+    const y: AxisSpec = { scale: o.yScale, format: 'number', domain: v.yDomain };
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -432,6 +464,26 @@ class ChartImpl implements Chart {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawAxes(ctx, layout, x, y, defaultTheme);
     return primitives;
+  }
+
+  /** A slider move with GPU smoothing: rescan and redraw the last view, no worker round trip. */
+  private rescan(): void {
+    const v = this.view!;
+    const since = this.changedAt || performance.now();
+    this.changedAt = 0;
+    this.stylesDirty = true;
+    const gen = this.gen;
+    const primitives = this.draw(v, null);
+    this.finishFrame(gen, { ...this.last!, frameMs: performance.now() - since, primitives });
+  }
+
+  private finishFrame(gen: number, info: FrameInfo): void {
+    this.last = info;
+    this.drawnGen = gen;
+    const done = this.waiters.filter((w) => w.gen <= gen);
+    this.waiters = this.waiters.filter((w) => w.gen > gen);
+    for (const w of done) w.resolve(info);
+    if (this.gen !== this.drawnGen) this.schedule();
   }
 
   /** Axis layout for given domains, with the plot snapped to whole device pixels. */

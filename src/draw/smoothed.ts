@@ -63,7 +63,8 @@ export interface SmoothedFrame {
   spans: { tex: Texture2D; size: [number, number] } | null;
   rowSlots: Float32Array;
   values: { tex: Texture2D; size: [number, number] } | null;
-  isegs: Float32Array;
+  /** null: the segments uploaded last time (the same view) */
+  isegs: Float32Array | null;
   isegCount: number;
   ymap: [number, number, number];
   yLog: boolean;
@@ -105,7 +106,7 @@ export class SmoothedRenderer {
       primitives += cols * rows;
     }
     if (f.values && f.isegCount > 0) {
-      this.isegs.upload(f.isegs, 5 * f.isegCount);
+      if (f.isegs) this.isegs.upload(f.isegs, 5 * f.isegCount);
       p.instances = f.isegCount;
       p.isegs = this.isegs.buffer;
       p.values = f.values.tex;

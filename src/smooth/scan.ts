@@ -194,10 +194,13 @@ export class GpuSmoother {
    * edge c = 0..W, (index of the first point at/after the edge, px of the point before, px of
    * that point, 1 if a segment crosses the edge). Output: a W x rows texture of (top, bottom, valid).
    */
-  spans(edges: Float32Array, W: number, rows: number, ymap: [number, number, number], yLog: boolean, height: number): { tex: Texture2D; size: [number, number] } | null {
+  spans(edges: Float32Array | null, W: number, rows: number, ymap: [number, number, number], yLog: boolean, height: number): { tex: Texture2D; size: [number, number] } | null {
     if (!this.out || rows === 0) return null;
-    this.edgesSize = [W + 1, rows];
-    this.edgesTex({ width: W + 1, height: rows, type: 'float', format: 'rgba', data: edges.subarray(0, (W + 1) * rows * 4) });
+    // null: the same view as last time (a slider move), its edges are already here
+    if (edges) {
+      this.edgesSize = [W + 1, rows];
+      this.edgesTex({ width: W + 1, height: rows, type: 'float', format: 'rgba', data: edges.subarray(0, (W + 1) * rows * 4) });
+    }
     const t = this.spansTarget;
     if (!t || t.width !== W || t.height !== rows) {
       destroyTarget(t);

@@ -185,11 +185,14 @@ test('a step smoothed at 0.995 with the raw curve hidden is drawn where the refe
     const y = Float32Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : 1));
     window.ch = window.metricgl.createChart(document.getElementById('chart')!, {
       smoothingBackend: 'gpu',
-      smoothing: { weight: 0.995, mode: 'ema' },
+      smoothing: { weight: 0.5, mode: 'time-weighted' },
       showRaw: false,
       yDomain: [-0.1, 1.1],
     });
     window.ch.setSeries([{ id: 'step', x, y, color: '#ff0000', width: 1 }]);
+    await window.ch.rendered();
+    // a slider move: redrawn from what is on the GPU (scan + spans), no worker round trip
+    window.ch.update({ smoothing: { weight: 0.995, mode: 'ema' } });
     return window.ch.rendered();
   });
   expect(f.smoothing).toBe('gpu');
