@@ -46,6 +46,12 @@ export interface FrameInfo {
   bytes: number;
   /** where smoothing ran for this frame: 'gpu', 'cpu', or 'none' (weight 0) */
   smoothing: 'gpu' | 'cpu' | 'none';
+  /**
+   * points whose smoothed value was computed for this frame: all of them after a change of
+   * weight or mode, only the new ones (GPU: the texture rows holding them) after an append,
+   * 0 when nothing in the smoothing changed
+   */
+  smoothedPoints: number;
 }
 
 export interface Chart {
@@ -139,6 +145,8 @@ class ChartImpl implements Chart {
   private viewDirty = true;
   /** GPU layout of the last frame that carried one */
   private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
+  /** points smoothed on the GPU for the frame being drawn */
+  private smoothedPoints = 0;
   /** smoothed() calls waiting for the points to reach the GPU */
   private gpuReadbacks = 0;
   private readbacks = new Map<number, { id: string; resolve(v: Float32Array): void; reject(e: Error): void }>();
@@ -341,6 +349,8 @@ class ChartImpl implements Chart {
   private onFrame(f: Frame): void {
     const req = this.inflight;
     if (this.destroyed || !req || f.seq !== req.seq) return;
+    // counted over re-asks too: the worker smoothed for the first ask and cached it
+    this.smoothedPoints += f.smoothedPoints;
     this.recycle = [f.spans.buffer as ArrayBuffer, f.segments.buffer as ArrayBuffer];
     if (f.gpu) {
       this.recycle.push(f.gpu.edges.buffer as ArrayBuffer, f.gpu.isegs.buffer as ArrayBuffer);
@@ -377,6 +387,7 @@ class ChartImpl implements Chart {
       workerMs: f.workerMs,
       bytes: f.stats.bytes,
       smoothing: f.smoothedOn,
+      smoothedPoints: this.smoothedPoints,
     });
   }
 
@@ -416,7 +427,7 @@ class ChartImpl implements Chart {
     this.smoother ??= new GpuSmoother(this.gl);
     this.smoothedLines ??= new SmoothedRenderer(this.gl, this.lines.styles);
     const o = this.options;
-    this.smoother.run({ weight: o.smoothing.weight, mode: o.smoothing.mode, range: gpu.range });
+    this.smoothedPoints += this.smoother.run({ weight: o.smoothing.weight, mode: o.smoothing.mode, range: gpu.range });
     const m = axisMap(o.yScale, v.yDomain, [v.height, 0]);
     const ymap: [number, number, number] = [m.t0, m.k, m.r0];
     const yLog = o.yScale === 'log';
@@ -474,11 +485,12 @@ class ChartImpl implements Chart {
     this.stylesDirty = true;
     const gen = this.gen;
     const primitives = this.draw(v, null);
-    this.finishFrame(gen, { ...this.last!, frameMs: performance.now() - since, primitives });
+    this.finishFrame(gen, { ...this.last!, frameMs: performance.now() - since, primitives, smoothedPoints: this.smoothedPoints });
   }
 
   private finishFrame(gen: number, info: FrameInfo): void {
     this.last = info;
+    this.smoothedPoints = 0;
     this.drawnGen = gen;
     const done = this.waiters.filter((w) => w.gen <= gen);
     this.waiters = this.waiters.filter((w) => w.gen > gen);

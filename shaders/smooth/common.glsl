@@ -19,7 +19,9 @@ uniform float timeWeighted; // 1: time-weighted, 0: ema
 uniform float dxScale;    // 1000 / R
 
 vec3 compose(vec3 f, vec3 g) {
-  return vec3(f.x + g.x - f.x * g.x, f.y - f.y * g.x + g.y, f.z - f.z * g.x + g.z);
+  // a reset (u = 1) stays exactly 1, so nothing before a series' start leaks into it
+  float u = g.x >= 1.0 ? 1.0 : f.x + g.x - f.x * g.x;
+  return vec3(u, f.y - f.y * g.x + g.y, f.z - f.z * g.x + g.z);
 }
 
 // texel centre of element e in a row-major texture of the given size (e < 2^24: exact)

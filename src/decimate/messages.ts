@@ -74,6 +74,8 @@ export type FromWorker =
       workerMs: number;
       /** where the smoothed layer of this frame is computed */
       smoothedOn: 'gpu' | 'cpu' | 'none';
+      /** points the worker smoothed for this frame (cpu backend) */
+      smoothedPoints: number;
       /** GPU smoothing: data to upload and the view described by point index */
       gpu: GpuFrame | null;
     }

@@ -64,6 +64,8 @@ export interface ViewResult {
   /** series drawn as spans / as segments */
   dense: number;
   sparse: number;
+  /** points the cpu backend smoothed for this view (0 when cached) */
+  smoothedPoints: number;
 }
 
 /** Fraction of the fitted y span added above and below, so extremes do not touch the frame. */
@@ -81,13 +83,14 @@ export function decimateView(
   // what is drawn: raw curves (slot), then smoothed curves (slot + slots), in that order
   const layers: { curve: Curve; slot: number }[] = [];
   const sm = req.smoothing && req.smoothing.weight > 0 ? req.smoothing : null;
+  const work = { points: 0 };
   if (!sm || req.showRaw !== false) for (const s of series) layers.push({ curve: s, slot: s.slot });
   const onGpu = sm && req.smoothBackend === 'gpu' && gpu;
   if (sm && !onGpu) {
     // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
     const params = { ...sm, range: xRange(all) };
     const offset = req.slots ?? all.length;
-    for (const s of series) layers.push({ curve: smoothedCurve(s, params), slot: s.slot + offset });
+    for (const s of series) layers.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
   }
   const W = Math.max(1, Math.floor(req.width));
   const H = Math.max(1, Math.floor(req.height));
@@ -141,7 +144,7 @@ export function decimateView(
       dense++;
     }
   });
-  return { xDomain, yDomain, spans, segments, dense, sparse };
+  return { xDomain, yDomain, spans, segments, dense, sparse, smoothedPoints: work.points };
 }
 
 /** Dense rows for GPU smoothing: the column edges by point index, see GpuViewOut. */

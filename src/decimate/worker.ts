@@ -97,6 +97,7 @@ function handle(msg: ToWorker): FromWorker | null {
         stats: { points, nonFinite, nonPositive, bytes: storeBytes(series) },
         workerMs: performance.now() - t0,
         smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',
+        smoothedPoints: r.smoothedPoints,
         gpu,
       };
     }

@@ -7,6 +7,7 @@
 import type { Series } from '../data/store';
 import { Pyramid } from '../decimate/pyramid';
 import type { Curve } from '../decimate/columns';
+import { paramsKey } from './params';
 import { initialState, smoothInto, type SmoothParams, type SmoothState } from './reference';
 
 interface Cache {
@@ -22,18 +23,20 @@ interface Cache {
 
 const caches = new WeakMap<Series, Cache>();
 
-export function paramsKey(p: SmoothParams): string {
-  return p.mode === 'ema' ? `ema:${p.weight}` : `tw:${p.weight}:${p.range}`;
-}
+export { paramsKey } from './params';
 
-/** The smoothed curve of a series for these parameters, computed or continued as needed. */
-export function smoothedCurve(s: Series, params: SmoothParams): Curve {
+/**
+ * The smoothed curve of a series for these parameters, computed or continued as needed; adds
+ * the number of points it smoothed to `work.points`.
+ */
+export function smoothedCurve(s: Series, params: SmoothParams, work?: { points: number }): Curve {
   const key = paramsKey(params);
   let c = caches.get(s);
   if (!c || c.key !== key || c.rewrites !== s.rewrites || c.n > s.n) {
     const y = new Float32Array(s.y.length);
     const state = smoothInto(s.col.x, s.y, 0, s.n, params, initialState(), y);
     const pyramid = new Pyramid(y, s.n);
+    if (work) work.points += s.n;
     c = { key, rewrites: s.rewrites, n: s.n, y, pyramid, state, curve: { col: s.col, y, n: s.n, pyramid } };
     caches.set(s, c);
   } else if (c.n < s.n) {
@@ -44,6 +47,7 @@ export function smoothedCurve(s: Series, params: SmoothParams): Curve {
       c.y = grown;
     }
     c.state = smoothInto(s.col.x, s.y, c.n, s.n, params, c.state, c.y);
+    if (work) work.points += s.n - c.n;
     c.pyramid.extend(c.y, c.n, s.n);
     c.n = s.n;
     c.curve = { col: s.col, y: c.y, n: s.n, pyramid: c.pyramid };

@@ -24,6 +24,7 @@ import { cached, type SharedGL } from '../gpu/context';
 import { shaders } from '../gpu/shaders';
 import { ROW, SKIP } from './constants';
 import type { SmoothParams } from './reference';
+import { paramsKey } from './params';
 
 /** pyramid levels the spans pass can read (16^6 = 2^24 points) */
 const MAX_LEVELS = 5;
@@ -38,8 +39,13 @@ interface Target {
 
 interface PassProps {
   target: Target;
+  /** rows to render, or the whole target */
+  box?: { x: number; y: number; width: number; height: number };
   [uniform: string]: unknown;
 }
+
+/** Beyond this many separate row ranges a pass just runs over the whole level. */
+const MAX_BOXES = 16;
 
 function makeTarget(regl: Regl, count: number, perTexel = 1): Target {
   const texels = Math.max(1, Math.ceil(count / perTexel));
@@ -65,6 +71,10 @@ function commands(regl: Regl) {
       viewport: (_: unknown, p: PassProps) => ({ x: 0, y: 0, width: p.target.width, height: p.target.height }),
       depth: { enable: false },
       blend: { enable: false },
+      scissor: {
+        enable: (_: unknown, p: PassProps) => !!p.box,
+        box: (_: unknown, p: PassProps) => p.box ?? { x: 0, y: 0, width: 1, height: 1 },
+      },
       uniforms: {
         dstSize: (_: unknown, p: PassProps) => [p.target.width, p.target.height],
         ...uniforms,
@@ -115,6 +125,8 @@ export class GpuSmoother {
   private edgesSize: [number, number] = [1, 1];
   /** the parameters the output was computed with, '' when stale */
   private computed = '';
+  /** point ranges written since the last run (appends); null: everything */
+  private dirty: [number, number][] | null = null;
 
   constructor(g: SharedGL) {
     this.regl = g.regl;
@@ -126,21 +138,30 @@ export class GpuSmoother {
   upload(rows: number, full: boolean, chunks: readonly DataChunk[]): void {
     if (full || !this.data || rows !== this.rows) {
       this.allocate(rows);
-      for (const c of chunks) this.write(c);
-    } else {
-      for (const c of chunks) this.write(c);
+      this.dirty = null;
+    } else if (this.dirty) {
+      for (const c of chunks) this.dirty.push([c.offset, c.offset + c.data.length / 2]);
     }
-    this.computed = '';
+    for (const c of chunks) this.write(c);
   }
 
   get points(): number {
     return this.rows * ROW;
   }
 
-  /** Run the scan and the pyramid for these parameters (nothing if already current). */
-  run(p: SmoothParams): void {
-    const key = `${p.mode}:${p.weight}:${p.range}`;
-    if (!this.data || key === this.computed) return;
+  /**
+   * Run the scan and the pyramid for these parameters (nothing if already current). Returns the
+   * number of points whose smoothed value was recomputed.
+   */
+  run(p: SmoothParams): number {
+    const key = paramsKey(p); // ema ignores R: a live run's growing x-extent changes nothing
+    if (!this.data || (key === this.computed && this.dirty?.length === 0)) return 0;
+    // Same parameters and only appended points: level 1 and the output are recomputed just over
+    // the rows that hold new points (the levels above are 16x smaller each and run whole). That
+    // is exact: every other point's prefix either does not include the new points or passes a
+    // series' start, which forgets everything before it.
+    const ranges = key === this.computed ? this.dirty : null;
+    const boxes = (t: Target, perTexel: number) => rowBoxes(t, ranges, perTexel);
     const scan = {
       weight: p.weight,
       logWeight: p.weight > 0 ? Math.log(p.weight) : 0,
@@ -151,42 +172,56 @@ export class GpuSmoother {
     // upsweep
     for (let l = 0; l < this.agg.length; l++) {
       const src = l === 0 ? null : this.agg[l - 1];
-      this.cmd.upsweep({
-        ...scan,
-        target: this.agg[l],
-        src: src ? src.tex : this.data,
-        srcSize: src ? [src.width, src.height] : [ROW, this.rows],
-        srcCount: src ? src.count : n0,
-        fromData: src ? 0 : 1,
-      });
+      for (const box of l === 0 ? boxes(this.agg[0], 16) : [undefined]) {
+        this.cmd.upsweep({
+          ...scan,
+          target: this.agg[l],
+          box,
+          src: src ? src.tex : this.data,
+          srcSize: src ? [src.width, src.height] : [ROW, this.rows],
+          srcCount: src ? src.count : n0,
+          fromData: src ? 0 : 1,
+        });
+      }
     }
     // downsweep, top to bottom
     for (let l = this.pre.length - 1; l >= 0; l--) {
       // the top level has no parent; bind any texture that is not the target (no feedback loop)
       const parent = this.pre[l + 1] ?? this.agg[l];
-      this.cmd.downsweep({
+      for (const box of l === 0 ? boxes(this.pre[0], 16) : [undefined]) {
+        this.cmd.downsweep({
+          ...scan,
+          target: this.pre[l],
+          box,
+          agg: this.agg[l].tex,
+          aggSize: [this.agg[l].width, this.agg[l].height],
+          parent: parent.tex,
+          parentSize: [parent.width, parent.height],
+          hasParent: l + 1 < this.pre.length ? 1 : 0,
+        });
+      }
+    }
+    for (const box of boxes(this.out!, 4)) {
+      this.cmd.final({
         ...scan,
-        target: this.pre[l],
-        agg: this.agg[l].tex,
-        aggSize: [this.agg[l].width, this.agg[l].height],
-        parent: parent.tex,
-        parentSize: [parent.width, parent.height],
-        hasParent: l + 1 < this.pre.length ? 1 : 0,
+        target: this.out!,
+        box,
+        data: this.data,
+        dataSize: [ROW, this.rows],
+        prefix: this.pre[0].tex,
+        prefixSize: [this.pre[0].width, this.pre[0].height],
       });
     }
-    this.cmd.final({
-      ...scan,
-      target: this.out!,
-      data: this.data,
-      dataSize: [ROW, this.rows],
-      prefix: this.pre[0].tex,
-      prefixSize: [this.pre[0].width, this.pre[0].height],
-    });
     for (let l = 0; l < this.pyr.length; l++) {
       const src = l === 0 ? this.out! : this.pyr[l - 1];
-      this.cmd.minmax({ target: this.pyr[l], src: src.tex, srcSize: [src.width, src.height], srcCount: src.count, fromValues: l === 0 ? 1 : 0 });
+      for (const box of l === 0 ? boxes(this.pyr[0], 16) : [undefined]) {
+        this.cmd.minmax({ target: this.pyr[l], box, src: src.tex, srcSize: [src.width, src.height], srcCount: src.count, fromValues: l === 0 ? 1 : 0 });
+      }
     }
     this.computed = key;
+    this.dirty = [];
+    // points under the output rows rendered
+    return boxes(this.out!, 4).reduce((n, b) => n + (b ? b.height * b.width * 4 : n0), 0);
   }
 
   /**
@@ -301,5 +336,25 @@ export class GpuSmoother {
     this.out = null;
     this.spansTarget = null;
     this.computed = '';
+    this.dirty = null;
   }
+}
+
+/**
+ * Scissor boxes (whole rows of a target) covering point ranges, `perTexel` points per texel;
+ * [undefined] (the whole target) when there are no ranges or too many.
+ */
+function rowBoxes(t: Target, ranges: [number, number][] | null, perTexel: number): (PassProps['box'] | undefined)[] {
+  if (!ranges || ranges.length === 0) return [undefined];
+  const rows = ranges
+    .map(([a, b]) => [Math.floor(Math.floor(a / perTexel) / t.width), Math.floor((Math.ceil(b / perTexel) - 1) / t.width)])
+    .sort((p, q) => p[0] - q[0]);
+  const merged: number[][] = [];
+  for (const r of rows) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  if (merged.length > MAX_BOXES) return [undefined];
+  return merged.map(([r0, r1]) => ({ x: 0, y: r0, width: t.width, height: r1 - r0 + 1 }));
 }

@@ -286,3 +286,44 @@ test("the cpu backend smooths in the worker, equal to the reference; 'auto' pick
   expect(r.auto).toBe('cpu'); // these tests run on SwiftShader
   expect(r.none).toBe('none');
 });
+
+test('live appends smooth only the new points (GPU rows, CPU points) and equal a from-scratch result', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as Record<string, any>;
+    const n = 200_000, k = 100, rounds = 5;
+    const runs = [w.walk(n + k * rounds, 21), w.walk(n + k * rounds, 22), w.walk(n, 23)];
+    const out: Record<string, unknown> = {};
+    for (const backend of ['gpu', 'cpu'] as const) {
+      const c = window.metricgl.createChart(document.getElementById('chart')!, {
+        smoothingBackend: backend,
+        smoothing: { weight: 0.95, mode: 'ema' },
+      });
+      c.setSeries(runs.map((d: { x: Float64Array; y: Float32Array }, i: number) => ({ id: `r${i}`, x: d.x.subarray(0, n), y: d.y.subarray(0, n) })));
+      const first: FrameInfo = await c.rendered();
+      const work = [];
+      for (let j = 0; j < rounds; j++) {
+        for (const i of [0, 1]) c.append(`r${i}`, runs[i].x.subarray(n + j * k, n + (j + 1) * k), runs[i].y.subarray(n + j * k, n + (j + 1) * k));
+        work.push((await c.rendered()).smoothedPoints);
+      }
+      const p = { weight: 0.95, mode: 'ema', range: 0 };
+      const checks = [];
+      for (const i of [0, 1, 2]) checks.push(w.compare(await c.smoothed(`r${i}`), w.ref.smooth(runs[i].x, runs[i].y, p), runs[i].y));
+      out[backend] = { first: first.smoothedPoints, work, checks, on: first.smoothing };
+      c.destroy();
+    }
+    return out;
+  });
+  const gpu = r.gpu as { first: number; work: number[]; checks: Cmp[]; on: string };
+  const cpu = r.cpu as { first: number; work: number[]; checks: Cmp[]; on: string };
+  expect(gpu.on).toBe('gpu');
+  expect(cpu.on).toBe('cpu');
+  // the first frame smooths everything; each append frame only what it added
+  expect(gpu.first).toBeGreaterThanOrEqual(600_000);
+  expect(cpu.first).toBe(600_000);
+  for (const p of gpu.work) expect(p).toBeLessThanOrEqual(4 * 4096); // two runs, at most two texture rows each
+  for (const p of cpu.work) expect(p).toBe(200);
+  within(gpu.checks[0], 200_500);
+  within(gpu.checks[1], 200_500);
+  within(gpu.checks[2], 200_000);
+  within(cpu.checks[0], 200_500);
+});
