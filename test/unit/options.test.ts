@@ -30,6 +30,7 @@ describe('defaultOptions', () => {
       xFormat: 'number',
       smoothing: { weight: 0, mode: 'ema' },
       showRaw: true,
+      smoothingBackend: 'auto',
     });
   });
 });
@@ -49,6 +50,7 @@ describe('mergeOptions', () => {
       xFormat: 'date',
       smoothing: { weight: 0.7, mode: 'time-weighted' },
       showRaw: false,
+      smoothingBackend: 'cpu',
     });
     expect(next).toEqual({
       xScale: 'linear',
@@ -58,8 +60,13 @@ describe('mergeOptions', () => {
       xFormat: 'date',
       smoothing: { weight: 0.7, mode: 'time-weighted' },
       showRaw: false,
+      smoothingBackend: 'cpu',
     });
     expect(mergeOptions(next, { yDomain: null, yScale: 'linear' })).toEqual({ ...next, yDomain: null, yScale: 'linear' });
+  });
+
+  it("mergeOptions(current, {smoothingBackend: 'metal'}) is a RangeError naming smoothingBackend", () => {
+    expect(() => mergeAny(defaultOptions, { smoothingBackend: 'metal' })).toThrow(/smoothingBackend/);
   });
 
   it('mergeOptions(current, {key: undefined}) leaves that option as it is', () => {
