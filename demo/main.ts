@@ -6,7 +6,7 @@ import { createChart, type FrameInfo } from '../src/index';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const chartEl = $('chart');
-const chart = createChart(chartEl, { yScale: 'log' });
+const chart = createChart(chartEl, { yScale: 'log', smoothing: { weight: 0.6, mode: 'ema' } });
 
 let xDomain: [number, number] | null = null;
 let extent: [number, number] = [0, 1];
@@ -55,6 +55,7 @@ async function report(): Promise<void> {
     `${(f.points / 1e6).toFixed(1)}M points · ${f.primitives.toLocaleString()} primitives · ` +
     `frame ${f.frameMs.toFixed(1)} ms (worker ${f.workerMs.toFixed(1)} ms) · ` +
     `${(f.bytes / f.points).toFixed(1)} B/point` +
+    (f.smoothing !== 'none' ? ` · smoothed on ${f.smoothing} (${f.smoothedPoints.toLocaleString()} points)` : '') +
     (f.nonPositive ? ` · ${f.nonPositive} values <= 0 skipped` : '');
 }
 
@@ -82,6 +83,17 @@ $<HTMLSelectElement>('yScale').onchange = (e) => {
   chart.update({ yScale: (e.target as HTMLSelectElement).value as 'linear' | 'log' });
   report();
 };
+function smoothing(): void {
+  const weight = +$<HTMLInputElement>('weight').value;
+  $('weightText').textContent = weight.toFixed(2);
+  chart.update({
+    smoothing: { weight, mode: $<HTMLSelectElement>('mode').value as 'ema' | 'time-weighted' },
+    showRaw: $<HTMLInputElement>('showRaw').checked,
+    smoothingBackend: $<HTMLSelectElement>('backend').value as 'auto' | 'gpu' | 'cpu',
+  });
+  report();
+}
+$('weight').oninput = $('mode').onchange = $('showRaw').onchange = $('backend').onchange = smoothing;
 $('zoomIn').onclick = () => zoom(0.5);
 $('zoomOut').onclick = () => zoom(2);
 $('left').onclick = () => pan(-0.25);
