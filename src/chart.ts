@@ -8,7 +8,7 @@
 import { defaultTheme, drawAxes, drawGrid, layoutAxes, type AxesLayout, type AxisSpec } from './axes/overlay';
 import type { Rect } from './coords';
 import { ColumnBatch } from './data/batch';
-import { checkColumn, checkId, checkLengths, checkStyle, unknownSeries, type SeriesInput } from './data/validate';
+import { checkColumn, checkColumns, checkId, checkLengths, checkStyle, unknownSeries, type SeriesInput } from './data/validate';
 import { connect, type WorkerClient } from './decimate/client';
 import type { FromWorker, ToWorker } from './decimate/messages';
 import { palette, parseColor, type RGBA } from './draw/color';
@@ -57,8 +57,11 @@ export interface FrameInfo {
 export interface Chart {
   /** Replace the chart's series. */
   setSeries(series: readonly SeriesInput[]): void;
-  /** Extend a series (live training). x need not be sorted or after the existing points. */
-  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>): void;
+  /**
+   * Extend a series (live training). x need not be sorted or after the existing points. A series
+   * given `xs` columns needs the same columns here.
+   */
+  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void;
   update(options: Partial<ChartOptions>): void;
   /** Resolves once everything set before the call is on screen. */
   rendered(): Promise<FrameInfo>;
@@ -77,6 +80,8 @@ interface SeriesMeta {
   label: string;
   rgba: RGBA;
   width: number;
+  /** names of the series' extra x columns, sorted */
+  columns: string[];
 }
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
@@ -187,20 +192,23 @@ class ChartImpl implements Chart {
       const id = checkId(s, i);
       if (seen.has(id)) throw new TypeError(`series ${JSON.stringify(id)}: duplicate id`);
       seen.add(id);
-      checkLengths(id, checkColumn(id, 'x', s.x), checkColumn(id, 'y', s.y));
+      const n = checkColumn(id, 'y', s.y);
+      checkLengths(id, checkColumn(id, 'x', s.x), n);
+      checkColumns(id, s.xs, n);
       checkStyle(id, s, parseColor);
     });
     this.flushAppends(); // appends queued for the old series go first
     const batch = new ColumnBatch();
     const meta = new Map<string, SeriesMeta>();
     series.forEach((s, slot) => {
-      batch.add(s.id, slot, s.x, s.y);
+      batch.add(s.id, slot, s.x, s.y, s.xs);
       meta.set(s.id, {
         id: s.id,
         slot,
         label: s.label ?? s.id,
         rgba: parseColor(s.color ?? palette[slot % palette.length])!,
         width: s.width ?? 1.5,
+        columns: checkColumns(s.id, s.xs, s.y.length),
       });
     });
     this.post({ type: 'set', chart: this.chartId, xs: batch.xs, series: batch.series }, batch.transfer());
@@ -209,17 +217,22 @@ class ChartImpl implements Chart {
     this.invalidate();
   }
 
-  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void {
     this.alive();
     const m = this.meta.get(id);
     if (!m) throw unknownSeries(String(id), 'append');
-    checkLengths(id, checkColumn(id, 'x', x), checkColumn(id, 'y', y));
+    const n = checkColumn(id, 'y', y);
+    checkLengths(id, checkColumn(id, 'x', x), n);
+    const names = checkColumns(id, xs, n);
+    if (names.join() !== m.columns.join()) {
+      throw new TypeError(`series ${JSON.stringify(id)}: append needs the x columns it was given (${m.columns.join(', ') || 'none'}), got ${names.join(', ') || 'none'}`);
+    }
     if (!this.pendingAppend) {
       this.pendingAppend = new ColumnBatch();
       // appends made in one task travel together, so runs sharing an x array keep sharing it
       queueMicrotask(() => this.flushAppends());
     }
-    this.pendingAppend.add(id, m.slot, x, y);
+    this.pendingAppend.add(id, m.slot, x, y, xs);
     this.invalidate();
   }
 
@@ -265,7 +278,7 @@ class ChartImpl implements Chart {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.readbacks.set(seq, { id, resolve, reject });
-      this.post({ type: 'smoothed', chart: this.chartId, seq, id, smoothing: { weight, mode } }, []);
+      this.post({ type: 'smoothed', chart: this.chartId, seq, id, smoothing: { weight, mode }, xColumn: this.options.xColumn }, []);
     });
   }
 
@@ -338,6 +351,7 @@ class ChartImpl implements Chart {
           slots: this.meta.size,
           smoothBackend: this.backend(),
           gpuData: this.gpuReadbacks > 0,
+          xColumn: o.xColumn,
         },
         recycle: this.recycle,
       },

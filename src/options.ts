@@ -30,6 +30,11 @@ export interface ChartOptions {
    * software rasteriser (SwiftShader), where the CPU is faster.
    */
   smoothingBackend: SmoothingBackend;
+  /**
+   * The x column drawn: 'x' (each series' `x`) or the name of one of its `xs` columns (epoch,
+   * relative time, wall time). Series without that column are not drawn on that axis.
+   */
+  xColumn: string;
 }
 
 export type SmoothingBackend = 'auto' | 'gpu' | 'cpu';
@@ -43,6 +48,7 @@ export const defaultOptions: ChartOptions = {
   smoothing: { weight: 0, mode: 'ema' },
   showRaw: true,
   smoothingBackend: 'auto',
+  xColumn: 'x',
 };
 
 const scales: readonly string[] = ['linear', 'log'];
@@ -80,6 +86,10 @@ export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>
       case 'smoothingBackend':
         if (!backends.includes(value as string)) throw new RangeError(`smoothingBackend must be 'auto', 'gpu' or 'cpu', got ${show(value)}`);
         next.smoothingBackend = value as SmoothingBackend;
+        break;
+      case 'xColumn':
+        if (typeof value !== 'string' || value === '') throw new RangeError(`xColumn must be a column name, got ${show(value)}`);
+        next.xColumn = value;
         break;
       default:
         throw new RangeError(`unknown option ${show(key)}`);

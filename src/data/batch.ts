@@ -10,14 +10,15 @@ export class ColumnBatch {
   readonly series: YPayload[] = [];
   private keys = new Map<ArrayLike<number>, number>();
 
-  add(id: string, slot: number, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  add(id: string, slot: number, x: ArrayLike<number>, y: ArrayLike<number>, xs: Record<string, ArrayLike<number>> = {}): void {
     let key = this.keys.get(x);
     if (key === undefined) {
       key = this.xs.length;
       this.keys.set(x, key);
       this.xs.push({ key, x: copy64(x) });
     }
-    this.series.push({ id, slot, xKey: key, y: copy32(y) });
+    const extra = Object.entries(xs).map(([name, c]) => ({ name, x: copy64(c) }));
+    this.series.push({ id, slot, xKey: key, y: copy32(y), extra });
   }
 
   get size(): number {
@@ -25,6 +26,9 @@ export class ColumnBatch {
   }
 
   transfer(): Transferable[] {
-    return [...this.xs.map((p) => p.x.buffer), ...this.series.map((p) => p.y.buffer)];
+    return [
+      ...this.xs.map((p) => p.x.buffer),
+      ...this.series.flatMap((p) => [p.y.buffer, ...p.extra.map((e) => e.x.buffer)]),
+    ];
   }
 }

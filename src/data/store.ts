@@ -35,6 +35,11 @@ export interface Series {
   nonPositive: number;
   /** bumped when a merge rewrote points before the end (caches of derived curves start over) */
   rewrites: number;
+  /**
+   * other x columns of the same points (epoch, relative time, wall time...), in this series'
+   * sorted order, float64; capacity may exceed n
+   */
+  extra: Map<string, Float64Array>;
 }
 
 /** A column as it arrives from the main thread: a fresh copy, owned by the worker. */
@@ -59,8 +64,16 @@ export function ingestX(x: Float64Array): IncomingX {
 }
 
 /** Build a series from an ingested x column and its (unsorted, caller-order) y copy. */
-export function createSeries(id: string, slot: number, inc: IncomingX, y: Float32Array): Series {
+export function createSeries(
+  id: string,
+  slot: number,
+  inc: IncomingX,
+  y: Float32Array,
+  extra: ReadonlyMap<string, Float64Array> = new Map(),
+): Series {
   const sorted = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
+  const cols = new Map<string, Float64Array>();
+  for (const [name, c] of extra) cols.set(name, inc.perm ? gather(c, inc.perm, new Float64Array(inc.perm.length)) : c);
   const n = sorted.length;
   inc.col.refs++;
   const [nonFinite, nonPositive] = countY(sorted, 0, n);
@@ -74,6 +87,7 @@ export function createSeries(id: string, slot: number, inc: IncomingX, y: Float3
     nonFinite: nonFinite + inc.dropped,
     nonPositive,
     rewrites: 0,
+    extra: cols,
   };
 }
 
@@ -96,8 +110,11 @@ export function appendToSeries(
   inc: IncomingX,
   y: Float32Array,
   shared: Map<XColumn, AppendResult> | null,
+  extra: ReadonlyMap<string, Float64Array> = new Map(),
 ): void {
   const ys = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
+  const es = new Map<string, Float64Array>();
+  for (const [name, c] of extra) es.set(name, inc.perm ? gather(c, inc.perm, new Float64Array(inc.perm.length)) : c);
   const old = s.col;
   let res = shared?.get(old);
   if (!res) {
@@ -117,9 +134,15 @@ export function appendToSeries(
   if (!res.plan) {
     s.y = grow(s.y, oldN, oldN + m);
     s.y.set(ys, oldN);
+    for (const [name, c] of s.extra) {
+      const grown = grow(c, oldN, oldN + m);
+      grown.set(es.get(name)!, oldN);
+      s.extra.set(name, grown);
+    }
     s.n = oldN + m;
     s.pyramid.extend(s.y, oldN, s.n);
   } else {
+    for (const [name, c] of s.extra) s.extra.set(name, applyPlan(res.plan, c, es.get(name)!, new Float64Array(capacityFor(oldN + m))));
     const merged = applyPlan(res.plan, s.y, ys, new Float32Array(capacityFor(oldN + m)));
     let first = 0;
     while (first < res.plan.length && res.plan[first] >= 0) first++;

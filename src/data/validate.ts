@@ -16,6 +16,24 @@ export interface SeriesInput extends SeriesStyleInput {
   id: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
+  /**
+   * Other x columns of the same points, by name (`{ epoch, time }`): the chart draws the one
+   * its `xColumn` option names, and switching costs no re-send of y.
+   */
+  xs?: Record<string, ArrayLike<number>>;
+}
+
+/** Check extra x columns against y's length; returns their names. */
+export function checkColumns(id: string, xs: unknown, n: number): string[] {
+  if (xs === undefined) return [];
+  if (typeof xs !== 'object' || xs === null || Array.isArray(xs)) throw new TypeError(`${who(id)}: xs must be an object of named x columns`);
+  const names = Object.keys(xs);
+  for (const name of names) {
+    if (name === 'x') throw new TypeError(`${who(id)}: xs cannot hold a column named "x" (that is the series' x)`);
+    const len = checkColumn(id, `xs.${name}`, (xs as Record<string, unknown>)[name]);
+    if (len !== n) throw new TypeError(`${who(id)}: xs.${name} has ${len} values, y has ${n}`);
+  }
+  return names.sort();
 }
 
 const who = (id: string) => `series ${JSON.stringify(id)}`;

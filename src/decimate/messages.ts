@@ -19,6 +19,8 @@ export interface YPayload {
   /** XPayload.key of this series' x */
   xKey: number;
   y: Float32Array;
+  /** other x columns of the same points, in the caller's order (sorted with x in the worker) */
+  extra: { name: string; x: Float64Array }[];
 }
 
 export type ToWorker =
@@ -30,7 +32,7 @@ export type ToWorker =
   | { type: 'view'; chart: number; seq: number; view: ViewRequest; recycle: ArrayBuffer[] }
   | { type: 'drop'; chart: number }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
-  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode } };
+  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode }; xColumn: string };
 
 export interface GpuFrame {
   /** new points for the smoothing texture (null: unchanged) */

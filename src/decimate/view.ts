@@ -36,6 +36,8 @@ export interface ViewRequest {
   smoothBackend?: 'cpu' | 'gpu';
   /** send the points to the GPU even without a smoothed layer (a read-back at weight 0) */
   gpuData?: boolean;
+  /** the x column in use ('x', default, or a name the series were given in `xs`) */
+  xColumn?: string;
 }
 
 /**

@@ -3,7 +3,8 @@
  * answers view requests; the work itself lives in the pure modules it calls.
  */
 import { appendToSeries, createSeries, ingestX, storeBytes, type AppendResult, type IncomingX, type Series, type XColumn } from '../data/store';
-import type { FromWorker, GpuFrame, ToWorker, XPayload } from './messages';
+import type { FromWorker, GpuFrame, ToWorker, XPayload, YPayload } from './messages';
+import { onColumn } from '../data/xcolumn';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { MAX_POINTS } from '../smooth/constants';
 import { F32Out } from './outbuf';
@@ -20,12 +21,26 @@ function ingestAll(xs: XPayload[]): Map<number, IncomingX> {
   return out;
 }
 
+function extraOf(s: YPayload): Map<string, Float64Array> {
+  return new Map(s.extra.map((e) => [e.name, e.x]));
+}
+
+/** The chart's series as seen on the x column in use (series without that column left out). */
+function seriesOn(chart: number, column: string | undefined): Series[] {
+  const out: Series[] = [];
+  for (const s of charts.get(chart)?.values() ?? []) {
+    const v = onColumn(s, column ?? 'x');
+    if (v) out.push(v);
+  }
+  return out;
+}
+
 function handle(msg: ToWorker): FromWorker | null {
   switch (msg.type) {
     case 'set': {
       const xs = ingestAll(msg.xs);
       const store = new Map<string, Series>();
-      for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y));
+      for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y, extraOf(s)));
       charts.set(msg.chart, store);
       layouts.delete(msg.chart);
       return null;
@@ -38,13 +53,13 @@ function handle(msg: ToWorker): FromWorker | null {
       for (const s of msg.series) {
         let m = memo.get(s.xKey);
         if (!m) memo.set(s.xKey, (m = new Map()));
-        appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, m);
+        appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, m, extraOf(s));
       }
       return null;
     }
     case 'view': {
       const t0 = performance.now();
-      const series = [...(charts.get(msg.chart)?.values() ?? [])];
+      const series = seriesOn(msg.chart, msg.view.xColumn);
       const spans = new F32Out(msg.recycle[0]);
       const segments = new F32Out(msg.recycle[1]);
       const v = msg.view;
@@ -102,10 +117,10 @@ function handle(msg: ToWorker): FromWorker | null {
       };
     }
     case 'smoothed': {
-      const store = charts.get(msg.chart);
-      const s = store?.get(msg.id);
-      if (!store || !s) return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values: null };
-      const params = { ...msg.smoothing, range: xRange([...store.values()]) };
+      const all = seriesOn(msg.chart, msg.xColumn);
+      const s = all.find((c) => c.id === msg.id);
+      if (!s) return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values: null };
+      const params = { ...msg.smoothing, range: xRange(all) };
       // weight 0 is the identity; skipped (non-finite) points read NaN either way
       const values = params.weight > 0 ? smoothedCurve(s, params).y.slice(0, s.n) : s.y.slice(0, s.n).map((v) => (Number.isFinite(v) ? v : NaN));
       return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
