@@ -31,6 +31,7 @@ describe('defaultOptions', () => {
       smoothing: { weight: 0, mode: 'ema' },
       showRaw: true,
       smoothingBackend: 'auto',
+      xColumn: 'x',
     });
   });
 });
@@ -51,6 +52,7 @@ describe('mergeOptions', () => {
       smoothing: { weight: 0.7, mode: 'time-weighted' },
       showRaw: false,
       smoothingBackend: 'cpu',
+      xColumn: 'time',
     });
     expect(next).toEqual({
       xScale: 'linear',
@@ -61,6 +63,7 @@ describe('mergeOptions', () => {
       smoothing: { weight: 0.7, mode: 'time-weighted' },
       showRaw: false,
       smoothingBackend: 'cpu',
+      xColumn: 'time',
     });
     expect(mergeOptions(next, { yDomain: null, yScale: 'linear' })).toEqual({ ...next, yDomain: null, yScale: 'linear' });
   });
