@@ -17,8 +17,14 @@ import { acquireGL, ensureSize, releaseGL, type SharedGL } from './gpu/context';
 import { capabilities } from './gpu/capabilities';
 import { SmoothedRenderer } from './draw/smoothed';
 import { GpuSmoother } from './smooth/scan';
-import { axisMap } from './coords';
+import { axisMap, unproject, project } from './coords';
 import { defaultOptions, mergeOptions, type ChartOptions } from './options';
+import { formatValue } from './axes/format';
+import { Emitter } from './interact/events';
+import { hoverPoints, type HoverInfo, type RunInfo } from './interact/hover';
+import { HoverLayer } from './interact/layer';
+import { attachPointer, type ViewSource } from './interact/pointer';
+import type { Domain } from './interact/viewport';
 
 export type { SeriesInput } from './data/validate';
 
@@ -70,8 +76,56 @@ export interface Chart {
    * smoothing options, read back from where it was computed (GPU texture or worker).
    */
   smoothed(id: string): Promise<Float32Array>;
+  /**
+   * The point of every visible run nearest in x to data x (found in the worker), with raw and
+   * smoothed values and the other x columns; `yFrac` (cursor height, 0 = top of the plot) sorts
+   * runs nearest first.
+   */
+  hoverAt(x: number, yFrac?: number | null): Promise<HoverInfo>;
+  /** Show the crosshair and tooltip at data x, as a linked chart does; null hides them. */
+  showHover(x: number | null): void;
+  /** Draw one run at full strength and dim the others; null ends it. No worker round trip. */
+  highlight(id: string | null): void;
+  /** Show or hide a run (the legend's toggle); hidden runs leave the auto range too. */
+  setVisible(id: string, visible: boolean): void;
+  isVisible(id: string): boolean;
+  /** The chart's runs: id, label and colour, in order. */
+  series(): RunInfo[];
+  on<K extends keyof ChartEvents>(type: K, fn: (e: ChartEvents[K]) => void): () => void;
+  /** The view as JSON (domains, scales, smoothing, hidden runs, x column) to save and restore. */
+  getState(): ViewState;
+  setState(state: Partial<ViewState>): void;
+  /** The chart as a PNG, at `dpr` device pixels per CSS pixel (default 2). */
+  toPNG(options?: { dpr?: number }): Promise<Blob>;
+  /** The chart's root element (inside the container). */
+  readonly element: HTMLElement;
   destroy(): void;
   readonly options: Readonly<ChartOptions>;
+}
+
+export interface ChartEvents {
+  /** a hover (null when it ends) */
+  hover: HoverInfo | null;
+  /** the view changed: by the mouse, the keyboard, a linked chart or update() */
+  view: { xDomain: [number, number] | null; yDomain: [number, number] | null; source: ViewSource };
+  /** a run was shown or hidden */
+  visibility: { id: string; visible: boolean };
+  /** setSeries replaced the runs */
+  series: RunInfo[];
+}
+
+export interface ViewState {
+  xDomain: [number, number] | null;
+  yDomain: [number, number] | null;
+  xScale: ChartOptions['xScale'];
+  yScale: ChartOptions['yScale'];
+  xFormat: ChartOptions['xFormat'];
+  xColumn: string;
+  smoothing: ChartOptions['smoothing'];
+  showRaw: boolean;
+  ignoreOutliers: boolean;
+  /** ids of hidden runs */
+  hidden: string[];
 }
 
 interface SeriesMeta {
@@ -86,6 +140,7 @@ interface SeriesMeta {
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
 type SmoothedReply = Extract<FromWorker, { type: 'smoothed' }>;
+type HoverReply = Extract<FromWorker, { type: 'hover' }>;
 
 /** What a drawn view needs to be drawn again without the worker. */
 interface DrawnView {
@@ -108,6 +163,8 @@ interface Waiter {
 
 /** Opacity of the raw curve behind a smoothed one (TensorBoard draws it faint too). */
 const RAW_ALPHA = 0.3;
+/** Opacity of the other runs while one is highlighted. */
+const DIM_ALPHA = 0.2;
 
 /** Re-ask the worker at most this many times when the axis margins move the plot. */
 const MAX_RELAYOUT = 2;
@@ -152,9 +209,20 @@ class ChartImpl implements Chart {
   private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
   /** points smoothed on the GPU for the frame being drawn */
   private smoothedPoints = 0;
+  /** toPNG in progress: the device pixel ratio to render at (0: the screen's) */
+  private exportDpr = 0;
   /** smoothed() calls waiting for the points to reach the GPU */
   private gpuReadbacks = 0;
   private readbacks = new Map<number, { id: string; resolve(v: Float32Array): void; reject(e: Error): void }>();
+  private hovers = new Map<number, { resolve(r: HoverReply): void; reject(e: Error): void }>();
+  private events = new Emitter<ChartEvents>();
+  private layer: HoverLayer;
+  private detachPointer: () => void = () => {};
+  private hidden = new Set<string>();
+  private highlighted: string | null = null;
+  /** one hover request in flight at a time; the latest cursor waits */
+  private hoverBusy = false;
+  private hoverNext: { x: number; y: number } | null = null;
 
   constructor(container: HTMLElement, options: Partial<ChartOptions>) {
     this.options = mergeOptions(defaultOptions, options);
@@ -164,6 +232,11 @@ class ChartImpl implements Chart {
     this.canvas = document.createElement('canvas');
     this.canvas.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:100%;display:block';
     this.root.appendChild(this.canvas);
+    // focusable for the keyboard (+ / - / arrows / 0), without a focus ring drawn over the plot
+    this.root.tabIndex = 0;
+    this.root.style.outline = 'none';
+    this.root.style.touchAction = 'none';
+    this.layer = new HoverLayer(this.root);
     container.appendChild(this.root);
     this.ctx = this.canvas.getContext('2d')!;
     this.gl = acquireGL();
@@ -171,6 +244,11 @@ class ChartImpl implements Chart {
     const { chart, client } = connect({
       frame: (f) => this.onFrame(f),
       smoothed: (m) => this.onSmoothed(m),
+      hover: (m) => {
+        const h = this.hovers.get(m.seq);
+        this.hovers.delete(m.seq);
+        h?.resolve(m);
+      },
       error: (m) => this.onError(m),
     });
     this.chartId = chart;
@@ -180,7 +258,12 @@ class ChartImpl implements Chart {
       if (this.root.clientWidth !== this.cssSize[0] || this.root.clientHeight !== this.cssSize[1]) this.invalidate();
     });
     this.observer.observe(this.root);
+    if (this.options.interactive) this.interactive(true);
     this.invalidate();
+  }
+
+  get element(): HTMLElement {
+    return this.root;
   }
 
   setSeries(series: readonly SeriesInput[]): void {
@@ -213,8 +296,11 @@ class ChartImpl implements Chart {
     });
     this.post({ type: 'set', chart: this.chartId, xs: batch.xs, series: batch.series }, batch.transfer());
     this.meta = meta;
+    for (const id of this.hidden) if (!meta.has(id)) this.hidden.delete(id);
+    if (this.highlighted && !meta.has(this.highlighted)) this.highlighted = null;
     this.stylesDirty = true;
     this.invalidate();
+    this.events.emit('series', this.series());
   }
 
   append(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void {
@@ -237,9 +323,17 @@ class ChartImpl implements Chart {
   }
 
   update(options: Partial<ChartOptions>): void {
+    this.apply(options, 'api');
+  }
+
+  private apply(options: Partial<ChartOptions>, source: ViewSource): void {
     this.alive();
     const prev = this.options;
     this.options = mergeOptions(prev, options);
+    if (prev.interactive !== this.options.interactive) this.interactive(this.options.interactive);
+    if ('xDomain' in options || 'yDomain' in options) {
+      this.events.emit('view', { xDomain: this.options.xDomain as [number, number] | null, yDomain: this.options.yDomain as [number, number] | null, source });
+    }
     this.stylesDirty = true;
     // a new weight or mode with both curves smoothed on the GPU: rescan what is there
     const onlySmoothing = Object.keys(options).every((k) => k === 'smoothing' || (options as Record<string, unknown>)[k] === undefined);
@@ -287,6 +381,11 @@ class ChartImpl implements Chart {
     this.destroyed = true;
     cancelAnimationFrame(this.raf);
     this.observer.disconnect();
+    this.detachPointer();
+    this.layer.destroy();
+    this.events.clear();
+    for (const h of this.hovers.values()) h.reject(new Error('chart destroyed'));
+    this.hovers.clear();
     this.client.release();
     this.lines.destroy();
     this.smoother?.destroy();
@@ -321,7 +420,7 @@ class ChartImpl implements Chart {
     }
     const cssW = this.root.clientWidth, cssH = this.root.clientHeight;
     this.cssSize = [cssW, cssH];
-    this.dpr = window.devicePixelRatio || 1;
+    this.dpr = this.exportDpr || window.devicePixelRatio || 1;
     const pw = Math.round(cssW * this.dpr), ph = Math.round(cssH * this.dpr);
     if (this.canvas.width !== pw || this.canvas.height !== ph) {
       this.canvas.width = pw;
@@ -336,7 +435,7 @@ class ChartImpl implements Chart {
 
   private request(width: number, height: number, since: number, relayout: number): void {
     const o = this.options;
-    const hidden: number[] = [];
+    const hidden = this.hiddenSlots();
     const seq = ++this.seq;
     this.inflight = { seq, gen: this.gen, since, width, height, relayout };
     this.post(
@@ -352,6 +451,7 @@ class ChartImpl implements Chart {
           smoothBackend: this.backend(),
           gpuData: this.gpuReadbacks > 0,
           xColumn: o.xColumn,
+          ignoreOutliers: o.ignoreOutliers,
         },
         recycle: this.recycle,
       },
@@ -459,14 +559,20 @@ class ChartImpl implements Chart {
     const { width, height, plot, layout } = v;
     if (this.stylesDirty) {
       // slots [0, S): raw curves, faint behind a smoothed curve; [S, 2S): smoothed curves
+      // while a run is highlighted the others are dimmed: a style change, no new geometry
       const smoothing = o.smoothing.weight > 0;
       const metas = [...this.meta.values()];
+      const dim = (m: SeriesMeta) => (this.highlighted && m.id !== this.highlighted ? DIM_ALPHA : 1);
       const raw = metas.map((m) => ({
-        rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * (smoothing ? RAW_ALPHA : 1)] as const,
+        rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * (smoothing ? RAW_ALPHA : 1) * dim(m)] as const,
         width: m.width * dpr,
-        visible: true,
+        visible: !this.hidden.has(m.id),
       }));
-      const smoothed = metas.map((m) => ({ rgba: m.rgba, width: m.width * dpr, visible: true }));
+      const smoothed = metas.map((m) => ({
+        rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * dim(m)] as const,
+        width: m.width * dpr,
+        visible: !this.hidden.has(m.id),
+      }));
       this.lines.styles.update([...raw, ...smoothed]);
       this.stylesDirty = false;
     }
@@ -549,9 +655,229 @@ class ChartImpl implements Chart {
     this.client.post(msg, transfer);
   }
 
+  // --- explorer interactions ---------------------------------------------------------------
+
+  async hoverAt(x: number, yFrac: number | null = null): Promise<HoverInfo> {
+    this.alive();
+    const f = await this.rendered();
+    const o = this.options;
+    const seq = ++this.seq;
+    const smoothing = o.smoothing.weight > 0;
+    const reply = await new Promise<HoverReply>((resolve, reject) => {
+      this.hovers.set(seq, { resolve, reject });
+      this.post({
+        type: 'hover', chart: this.chartId, seq, x, xColumn: o.xColumn, xScale: o.xScale, hidden: this.hiddenSlots(),
+        smoothing: smoothing && f.smoothing === 'cpu' ? o.smoothing : null,
+      }, []);
+    });
+    let smoothed: ArrayLike<number> = reply.smoothed;
+    const gpu = this.lastGpu;
+    if (smoothing && f.smoothing === 'gpu' && gpu && this.smoother) {
+      // the smoothed values live on the GPU: read just these few
+      smoothed = this.smoother.gather(Array.from(reply.slots, (slot, j) => gpu.offsets[slot] + reply.index[j]));
+    }
+    const bySlot = new Map([...this.meta.values()].map((m) => [m.slot, m]));
+    return hoverPoints({ ...reply, smoothed }, (slot) => {
+      const m = bySlot.get(slot);
+      return m && { id: m.id, label: m.label, color: cssColor(m.rgba) };
+    }, smoothing, { x, yFrac, yScale: o.yScale, yDomain: f.yDomain, height: f.plot.height });
+  }
+
+  showHover(x: number | null): void {
+    const f = this.last;
+    if (!f || x === null) {
+      this.layer.hide();
+      return;
+    }
+    const px = project(axisMap(this.options.xScale, f.xDomain, [f.plot.left, f.plot.left + f.plot.width]), x);
+    this.hoverAt(x).then(
+      (info) => {
+        this.layer.crosshair(f.plot, px);
+        this.layer.tooltip(info, { x: px, y: f.plot.top + 8 }, this.hoverFormat(), this.options.smoothing.weight > 0);
+      },
+      () => {},
+    );
+  }
+
+  highlight(id: string | null): void {
+    this.alive();
+    if (id !== null && !this.meta.has(id)) throw unknownSeries(String(id), 'highlight');
+    if (id === this.highlighted) return;
+    this.highlighted = id;
+    this.stylesDirty = true;
+    this.invalidate(false); // same geometry, new styles: redrawn from what is on the GPU
+  }
+
+  setVisible(id: string, visible: boolean): void {
+    this.alive();
+    if (!this.meta.has(id)) throw unknownSeries(String(id), 'setVisible');
+    if (visible === !this.hidden.has(id)) return;
+    if (visible) this.hidden.delete(id);
+    else this.hidden.add(id);
+    this.stylesDirty = true;
+    this.invalidate(); // the auto range follows the visible runs: the worker decimates again
+    this.events.emit('visibility', { id, visible });
+  }
+
+  isVisible(id: string): boolean {
+    return this.meta.has(id) && !this.hidden.has(id);
+  }
+
+  series(): RunInfo[] {
+    return [...this.meta.values()].map((m) => ({ id: m.id, label: m.label, color: cssColor(m.rgba) }));
+  }
+
+  on<K extends keyof ChartEvents>(type: K, fn: (e: ChartEvents[K]) => void): () => void {
+    return this.events.on(type, fn);
+  }
+
+  getState(): ViewState {
+    const o = this.options;
+    return {
+      xDomain: o.xDomain && [o.xDomain[0], o.xDomain[1]],
+      yDomain: o.yDomain && [o.yDomain[0], o.yDomain[1]],
+      xScale: o.xScale,
+      yScale: o.yScale,
+      xFormat: o.xFormat,
+      xColumn: o.xColumn,
+      smoothing: { ...o.smoothing },
+      showRaw: o.showRaw,
+      ignoreOutliers: o.ignoreOutliers,
+      hidden: [...this.hidden],
+    };
+  }
+
+  setState(state: Partial<ViewState>): void {
+    this.alive();
+    const { hidden, ...options } = state;
+    if (hidden !== undefined && !(Array.isArray(hidden) && hidden.every((h) => typeof h === 'string'))) {
+      throw new RangeError('state.hidden must be an array of series ids');
+    }
+    this.apply(options, 'api'); // checks every option before changing anything
+    if (hidden) {
+      // ids not (yet) in the chart are kept: a bookmark may be restored before its data loads
+      for (const id of [...this.hidden]) if (!hidden.includes(id)) this.setVisible(id, true);
+      for (const id of hidden) {
+        if (this.meta.has(id)) this.setVisible(id, false);
+        else this.hidden.add(id);
+      }
+    }
+  }
+
+  async toPNG(options: { dpr?: number } = {}): Promise<Blob> {
+    this.alive();
+    const dpr = options.dpr ?? 2;
+    if (!(dpr > 0 && dpr <= 8)) throw new RangeError(`toPNG dpr must be in (0, 8], got ${dpr}`);
+    this.exportDpr = dpr;
+    this.invalidate();
+    try {
+      await this.rendered();
+      const blob = await new Promise<Blob | null>((r) => this.canvas.toBlob(r, 'image/png'));
+      if (!blob) throw new Error('metricgl: the canvas could not be encoded as PNG');
+      return blob;
+    } finally {
+      this.exportDpr = 0;
+      this.invalidate();
+    }
+  }
+
+  /** Pointer, wheel and keyboard handling on or off (the `interactive` option). */
+  private interactive(on: boolean): void {
+    this.detachPointer();
+    this.detachPointer = () => {};
+    if (!on) return;
+    this.detachPointer = attachPointer(this.root, {
+      plot: () => this.last?.plot ?? null,
+      view: () => (this.last ? { x: this.last.xDomain, y: this.last.yDomain, xScale: this.options.xScale, yScale: this.options.yScale } : null),
+      setView: (x, y, source) => this.setView(x, y, source),
+      hover: (x, y) => this.pointerHover(x, y),
+      leave: () => this.pointerLeave(),
+    }, this.layer);
+  }
+
+  private setView(x: Domain | null | undefined, y: Domain | null | undefined, source: ViewSource): void {
+    const patch: Partial<ChartOptions> = {};
+    if (x !== undefined) patch.xDomain = x && [x[0], x[1]];
+    if (y !== undefined) patch.yDomain = y && [y[0], y[1]];
+    this.apply(patch, source);
+  }
+
+  /** The cursor moved over the chart: ask the worker, then move the DOM layer (no repaint). */
+  private pointerHover(cssX: number, cssY: number): void {
+    const f = this.last;
+    if (!f) return;
+    const { plot } = f;
+    if (cssX < plot.left || cssX > plot.left + plot.width || cssY < plot.top || cssY > plot.top + plot.height) {
+      this.pointerLeave();
+      return;
+    }
+    if (this.hoverBusy) {
+      this.hoverNext = { x: cssX, y: cssY };
+      return;
+    }
+    this.hoverBusy = true;
+    const x = unproject(axisMap(this.options.xScale, f.xDomain, [plot.left, plot.left + plot.width]), cssX);
+    this.hoverAt(x, (cssY - plot.top) / plot.height)
+      .then((info) => {
+        if (this.destroyed) return;
+        this.layer.crosshair(plot, cssX);
+        this.layer.tooltip(info, { x: cssX, y: cssY }, this.hoverFormat(), this.options.smoothing.weight > 0);
+        const nearest = info.points[0];
+        this.highlight(nearest && nearest.distance < HIGHLIGHT_PX ? nearest.id : null);
+        this.events.emit('hover', info);
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.hoverBusy = false;
+        const next = this.hoverNext;
+        this.hoverNext = null;
+        if (next && !this.destroyed) this.pointerHover(next.x, next.y);
+      });
+  }
+
+  private pointerLeave(): void {
+    this.hoverNext = null;
+    this.layer.hide();
+    if (this.highlighted) this.highlight(null);
+    this.events.emit('hover', null);
+  }
+
+  private hoverFormat() {
+    const o = this.options;
+    return {
+      x: (v: number) => formatValue(v, o.xFormat),
+      y: (v: number) => formatValue(v, 'number'),
+      column: (name: string, v: number) => formatValue(v, columnFormat(name, o)),
+    };
+  }
+
+  private hiddenSlots(): number[] {
+    const out: number[] = [];
+    for (const id of this.hidden) {
+      const m = this.meta.get(id);
+      if (m) out.push(m.slot);
+    }
+    return out;
+  }
+
   private alive(): void {
     if (this.destroyed) throw new Error('metricgl: chart destroyed');
   }
+}
+
+/** A hover highlights the nearest run when the cursor is within this many CSS px of it. */
+const HIGHLIGHT_PX = 40;
+
+function cssColor(c: RGBA): string {
+  return `rgba(${Math.round(c[0] * 255)}, ${Math.round(c[1] * 255)}, ${Math.round(c[2] * 255)}, ${c[3]})`;
+}
+
+/** How a tooltip shows another x column: by its name, since units are not declared. */
+function columnFormat(name: string, o: ChartOptions): 'number' | 'duration' | 'date' {
+  if (name === o.xColumn) return o.xFormat;
+  if (/wall|date|timestamp|epoch_ms|unix/i.test(name)) return 'date';
+  if (/time|ms|duration|elapsed/i.test(name)) return 'duration';
+  return 'number';
 }
 
 /** Create a chart that fills `container` and follows its size. */

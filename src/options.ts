@@ -35,6 +35,14 @@ export interface ChartOptions {
    * relative time, wall time). Series without that column are not drawn on that axis.
    */
   xColumn: string;
+  /**
+   * Fit y to the 5th..95th percentile of what is drawn instead of its full extent (TensorBoard's
+   * "ignore outliers in chart scaling"), so one spike does not flatten the curve; it never hides
+   * the line entirely (it falls back to the full extent when the percentiles coincide).
+   */
+  ignoreOutliers: boolean;
+  /** mouse, wheel, touch and keyboard zoom, pan and hover */
+  interactive: boolean;
 }
 
 export type SmoothingBackend = 'auto' | 'gpu' | 'cpu';
@@ -49,6 +57,8 @@ export const defaultOptions: ChartOptions = {
   showRaw: true,
   smoothingBackend: 'auto',
   xColumn: 'x',
+  ignoreOutliers: false,
+  interactive: true,
 };
 
 const scales: readonly string[] = ['linear', 'log'];
@@ -80,8 +90,10 @@ export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>
         next.smoothing = checkSmoothing(value);
         break;
       case 'showRaw':
-        if (typeof value !== 'boolean') throw new RangeError(`showRaw must be a boolean, got ${show(value)}`);
-        next.showRaw = value;
+      case 'ignoreOutliers':
+      case 'interactive':
+        if (typeof value !== 'boolean') throw new RangeError(`${key} must be a boolean, got ${show(value)}`);
+        next[key] = value;
         break;
       case 'smoothingBackend':
         if (!backends.includes(value as string)) throw new RangeError(`smoothingBackend must be 'auto', 'gpu' or 'cpu', got ${show(value)}`);

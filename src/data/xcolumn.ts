@@ -41,10 +41,13 @@ export function onColumn(s: Series, column: string): Series | null {
   if (sorted) {
     // shares y, pyramid and counters with the source; only x differs. The same object across
     // appends, so caches keyed by it (smoothed curves, GPU layout) continue instead of restarting.
-    view = d?.sorted ? d.view : { ...s, col: new XColumn(c, s.n) };
+    // its extra columns include the primary x, so a hover can still report the step
+    view = d?.sorted ? d.view : { ...s, col: new XColumn(c, s.n), extra: new Map([['x', s.col.x], ...s.extra]) };
     view.col.x = c;
     view.col.n = s.n;
     Object.assign(view, { y: s.y, n: s.n, pyramid: s.pyramid, nonFinite: s.nonFinite, nonPositive: s.nonPositive, rewrites: s.rewrites });
+    view.extra.set('x', s.col.x);
+    for (const [name, col] of s.extra) view.extra.set(name, col); // appends may have reallocated them
   } else {
     const perm = sortPermutation(c.subarray(0, s.n));
     const x = gather(c, perm, new Float64Array(perm.length));
@@ -56,6 +59,8 @@ export function onColumn(s: Series, column: string): Series | null {
       n: perm.length,
       pyramid: new Pyramid(y, perm.length),
       nonFinite: s.nonFinite + (s.n - perm.length),
+      // other columns are in the source's order, not this copy's: a hover reports none of them
+      extra: new Map(),
     };
   }
   d = { view, n: s.n, rewrites: s.rewrites, sorted };

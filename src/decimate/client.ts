@@ -7,6 +7,7 @@ import type { FromWorker, ToWorker } from './messages';
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
 type Smoothed = Extract<FromWorker, { type: 'smoothed' }>;
+type Hover = Extract<FromWorker, { type: 'hover' }>;
 
 export interface WorkerClient {
   post(msg: ToWorker, transfer?: Transferable[]): void;
@@ -16,6 +17,7 @@ export interface WorkerClient {
 export interface ClientHandlers {
   frame(msg: Frame): void;
   smoothed(msg: Smoothed): void;
+  hover(msg: Hover): void;
   error(message: string): void;
 }
 
@@ -33,6 +35,7 @@ function start(): Worker {
     if (!route) return; // the chart was destroyed while the worker was busy
     if (e.data.type === 'frame') route.frame(e.data);
     else if (e.data.type === 'smoothed') route.smoothed(e.data);
+    else if (e.data.type === 'hover') route.hover(e.data);
     else route.error(e.data.message);
   };
   w.onerror = (e) => {

@@ -41,6 +41,8 @@ export interface ColumnView {
   yScale: ScaleType;
   /** plot height in device px */
   height: number;
+  /** keep spans outside the plot as they are (when collecting extents, not drawing) */
+  noClamp?: boolean;
 }
 
 /**
@@ -115,9 +117,11 @@ export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot
     let top = (hi - ymap.t0) * ymap.k + ymap.r0;
     let bottom = (lo - ymap.t0) * ymap.k + ymap.r0;
     if (top > bottom) { const t = top; top = bottom; bottom = t; }
-    if (bottom < -1 || top > height + 1) continue;
-    if (top < -1) top = -1;
-    if (bottom > height + 1) bottom = height + 1;
+    if (!view.noClamp) {
+      if (bottom < -1 || top > height + 1) continue;
+      if (top < -1) top = -1;
+      if (bottom > height + 1) bottom = height + 1;
+    }
     data[k] = c;
     data[k + 1] = top;
     data[k + 2] = bottom;

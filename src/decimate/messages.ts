@@ -32,7 +32,23 @@ export type ToWorker =
   | { type: 'view'; chart: number; seq: number; view: ViewRequest; recycle: ArrayBuffer[] }
   | { type: 'drop'; chart: number }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
-  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode }; xColumn: string };
+  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode }; xColumn: string }
+  /** the nearest point in x of every visible series to data x `x` */
+  | { type: 'hover'; chart: number; seq: number; x: number; xColumn: string; xScale: 'linear' | 'log'; hidden: number[]; smoothing: { weight: number; mode: SmoothingMode } | null };
+
+export interface HoverReply {
+  type: 'hover';
+  chart: number;
+  seq: number;
+  /** per series found: slot, index in its sorted order, x, raw y, smoothed y (cpu backend, else NaN) */
+  slots: Int32Array;
+  index: Float64Array;
+  x: Float64Array;
+  y: Float64Array;
+  smoothed: Float64Array;
+  /** values of the series' other x columns at that index (NaN where a series lacks one) */
+  columns: { name: string; values: Float64Array }[];
+}
 
 export interface GpuFrame {
   /** new points for the smoothing texture (null: unchanged) */
@@ -82,4 +98,5 @@ export type FromWorker =
       gpu: GpuFrame | null;
     }
   | { type: 'smoothed'; chart: number; seq: number; values: Float32Array | null }
+  | HoverReply
   | { type: 'error'; chart: number; message: string };

@@ -38,6 +38,8 @@ export interface ViewRequest {
   gpuData?: boolean;
   /** the x column in use ('x', default, or a name the series were given in `xs`) */
   xColumn?: string;
+  /** fit y to the 5th..95th percentile of the drawn column extents */
+  ignoreOutliers?: boolean;
 }
 
 /**
@@ -111,7 +113,9 @@ export function decimateView(
   const view: ColumnView = {
     edges, xmap, ymap: xmap /* replaced below */, xScale: req.xScale, yScale: req.yScale, height: H,
   };
-  const yDomain = req.yDomain ? [req.yDomain[0], req.yDomain[1]] as [number, number] : fitY(fitted, ends, view);
+  const yDomain = req.yDomain
+    ? [req.yDomain[0], req.yDomain[1]] as [number, number]
+    : (req.ignoreOutliers && percentileY(fitted, view)) || fitY(fitted, ends, view);
   view.ymap = axisMap(req.yScale, yDomain, [H, 0]);
 
   spans.length = 0;
@@ -248,6 +252,44 @@ function fitY(series: readonly Curve[], ends: [number, number][], view: ColumnVi
   const span = hi - lo;
   const pad = span > 0 ? span * Y_PAD : log ? 0.5 : Math.max(Math.abs(lo) * 0.1, 1);
   return log ? [Math.pow(10, lo - pad), Math.pow(10, hi + pad)] : [lo - pad, hi + pad];
+}
+
+/** Quantiles of what is drawn for an outlier-ignoring fit (TensorBoard's 5th..95th). */
+const LOW_Q = 0.05, HIGH_Q = 0.95;
+
+/**
+ * The y fit that ignores outliers: the 5th and 95th percentile of the per-column extents of the
+ * curves in view (each column's min and max, or the points of a sparse curve), padded. Null when
+ * there is nothing to fit or the percentiles coincide (then the full extent is used, so the line
+ * is never hidden entirely).
+ */
+function percentileY(curves: readonly Curve[], view: ColumnView): [number, number] | null {
+  const W = view.edges.length - 1;
+  const identity: ColumnView = { ...view, ymap: { scale: view.yScale, t0: 0, k: 1, r0: 0 }, noClamp: true };
+  const spans = new F32Out();
+  const values: number[] = [];
+  for (const c of curves) {
+    const [b0, b1] = viewEnds(c, view.edges);
+    if (b1 - b0 <= W) {
+      for (let i = b0; i < b1; i++) {
+        const v = c.y[i];
+        if (Number.isFinite(v) && (view.yScale === 'linear' || v > 0)) values.push(scaled(v, view.yScale));
+      }
+      continue;
+    }
+    if (bounds.length < W + 1) bounds = new Int32Array(W + 1);
+    columnBounds(c.col.x, c.n, view.edges, bounds);
+    spans.length = 0;
+    const n = columnSpans(c, bounds, identity, 0, spans);
+    for (let k = 0; k < n; k++) values.push(spans.data[4 * k + 1], spans.data[4 * k + 2]);
+  }
+  if (values.length < 2) return null;
+  const sorted = Float64Array.from(values).sort();
+  const lo = sorted[Math.floor(LOW_Q * (sorted.length - 1))];
+  const hi = sorted[Math.ceil(HIGH_Q * (sorted.length - 1))];
+  if (!(hi > lo)) return null;
+  const pad = (hi - lo) * Y_PAD;
+  return view.yScale === 'log' ? [Math.pow(10, lo - pad), Math.pow(10, hi + pad)] : [lo - pad, hi + pad];
 }
 
 function padDomain(lo: number, hi: number, scale: ScaleType, frac: number): [number, number] {

@@ -3,7 +3,9 @@
  * answers view requests; the work itself lives in the pure modules it calls.
  */
 import { appendToSeries, createSeries, ingestX, storeBytes, type AppendResult, type IncomingX, type Series, type XColumn } from '../data/store';
-import type { FromWorker, GpuFrame, ToWorker, XPayload, YPayload } from './messages';
+import type { FromWorker, GpuFrame, HoverReply, ToWorker, XPayload, YPayload } from './messages';
+import { lowerBound } from '../data/store';
+import { scaled } from './columns';
 import { onColumn } from '../data/xcolumn';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { MAX_POINTS } from '../smooth/constants';
@@ -33,6 +35,52 @@ function seriesOn(chart: number, column: string | undefined): Series[] {
     if (v) out.push(v);
   }
   return out;
+}
+
+function hover(msg: Extract<ToWorker, { type: 'hover' }>): HoverReply {
+  const hidden = new Set(msg.hidden);
+  const all = seriesOn(msg.chart, msg.xColumn);
+  const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
+  const params = msg.smoothing && msg.smoothing.weight > 0 ? { ...msg.smoothing, range: xRange(all) } : null;
+  const names = [...new Set(series.flatMap((s) => [...s.extra.keys()]))].sort();
+  const found: { s: Series; i: number }[] = [];
+  for (const s of series) {
+    const i = nearestDrawable(s, msg.x, msg.xScale);
+    if (i >= 0) found.push({ s, i });
+  }
+  const k = found.length;
+  const r: HoverReply = {
+    type: 'hover', chart: msg.chart, seq: msg.seq,
+    slots: new Int32Array(k), index: new Float64Array(k), x: new Float64Array(k), y: new Float64Array(k),
+    smoothed: new Float64Array(k).fill(NaN),
+    columns: names.map((name) => ({ name, values: new Float64Array(k).fill(NaN) })),
+  };
+  found.forEach(({ s, i }, j) => {
+    r.slots[j] = s.slot;
+    r.index[j] = i;
+    r.x[j] = s.col.x[i];
+    r.y[j] = s.y[i];
+    if (params) r.smoothed[j] = smoothedCurve(s, params).y[i];
+    for (const c of r.columns) {
+      const col = s.extra.get(c.name);
+      if (col) c.values[j] = col[i];
+    }
+  });
+  return r;
+}
+
+/** Index of the point nearest to x (in axis units) with a finite y; -1 when none nearby. */
+function nearestDrawable(s: Series, x: number, scale: 'linear' | 'log'): number {
+  const xs = s.col.x;
+  const i = lowerBound(xs, 0, s.n, x);
+  const dist = (j: number) => Math.abs(scaled(xs[j], scale) - scaled(x, scale));
+  // walk outwards from the insertion point to the first finite value on each side
+  let lo = i - 1, hi = i;
+  while (lo >= 0 && !Number.isFinite(s.y[lo])) lo--;
+  while (hi < s.n && !Number.isFinite(s.y[hi])) hi++;
+  if (lo < 0) return hi < s.n ? hi : -1;
+  if (hi >= s.n) return lo;
+  return dist(lo) <= dist(hi) ? lo : hi;
 }
 
 function handle(msg: ToWorker): FromWorker | null {
@@ -125,6 +173,8 @@ function handle(msg: ToWorker): FromWorker | null {
       const values = params.weight > 0 ? smoothedCurve(s, params).y.slice(0, s.n) : s.y.slice(0, s.n).map((v) => (Number.isFinite(v) ? v : NaN));
       return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
     }
+    case 'hover':
+      return hover(msg);
     case 'drop':
       charts.delete(msg.chart);
       layouts.delete(msg.chart);
@@ -148,5 +198,6 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       for (const c of reply.gpu.upload?.chunks ?? []) transfer.push(c.data.buffer);
     }
   } else if (reply.type === 'smoothed' && reply.values) transfer.push(reply.values.buffer);
+  else if (reply.type === 'hover') transfer.push(reply.index.buffer, reply.x.buffer, reply.y.buffer, reply.smoothed.buffer);
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
 };

@@ -16,6 +16,7 @@ import downsweepFrag from '../../shaders/smooth/downsweep.frag?raw';
 import finalFrag from '../../shaders/smooth/final.frag?raw';
 import minmaxFrag from '../../shaders/smooth/minmax.frag?raw';
 import smoothSpansFrag from '../../shaders/smooth/spans.frag?raw';
+import gatherFrag from '../../shaders/smooth/gather.frag?raw';
 
 function withChunk(chunk: string, src: string): string {
   const nl = src.indexOf('\n');
@@ -34,4 +35,5 @@ export const shaders = {
   finalFrag: withChunk(smoothCommon, finalFrag),
   minmaxFrag: withChunk(smoothCommon, minmaxFrag),
   smoothSpansFrag: withChunk(smoothCommon, smoothSpansFrag),
+  gatherFrag: withChunk(smoothCommon, gatherFrag),
 } as const;

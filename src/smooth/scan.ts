@@ -101,6 +101,7 @@ function commands(regl: Regl) {
     final: pass(shaders.finalFrag, { ...scanUniforms, data: prop('data'), dataSize: prop('dataSize'), prefix: prop('prefix'), prefixSize: prop('prefixSize') }),
     minmax: pass(shaders.minmaxFrag, { src: prop('src'), srcSize: prop('srcSize'), srcCount: prop('srcCount'), fromValues: prop('fromValues') }),
     spans: pass(shaders.smoothSpansFrag, spansUniforms),
+    gather: pass(shaders.gatherFrag, { values: prop('values'), valuesSize: prop('valuesSize'), indices: prop('indices'), indicesSize: prop('indicesSize') }),
   };
 }
 
@@ -265,6 +266,24 @@ export class GpuSmoother {
   /** The packed smoothed values (four per texel), for the sparse-segment draw. */
   get values(): { tex: Texture2D; size: [number, number] } | null {
     return this.out ? { tex: this.out.tex, size: [this.out.width, this.out.height] } : null;
+  }
+
+  /** The smoothed values at these point indices (NaN where skipped): a hover's few values. */
+  gather(indices: readonly number[]): Float32Array {
+    const k = indices.length;
+    if (!this.out || k === 0) return new Float32Array(k);
+    const width = Math.min(k, ROW), height = Math.ceil(k / width);
+    const idx = new Float32Array(width * height);
+    idx.set(indices);
+    const indicesTex = this.regl.texture({ width, height, format: 'luminance', type: 'float', data: idx });
+    const target = makeTarget(this.regl, width * height);
+    this.cmd.gather({ target, values: this.out.tex, valuesSize: [this.out.width, this.out.height], indices: indicesTex, indicesSize: [width, height] });
+    const px = this.regl.read({ framebuffer: target.fbo, x: 0, y: 0, width: target.width, height: target.height, data: new Float32Array(target.width * target.height * 4) }) as Float32Array;
+    indicesTex.destroy();
+    destroyTarget(target);
+    const out = new Float32Array(k);
+    for (let i = 0; i < k; i++) out[i] = px[4 * i] >= 1e38 ? NaN : px[4 * i];
+    return out;
   }
 
   /** Read back points [offset, offset + n) of the output, skipped points as NaN. */

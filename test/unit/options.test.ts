@@ -32,6 +32,8 @@ describe('defaultOptions', () => {
       showRaw: true,
       smoothingBackend: 'auto',
       xColumn: 'x',
+      ignoreOutliers: false,
+      interactive: true,
     });
   });
 });
@@ -53,6 +55,8 @@ describe('mergeOptions', () => {
       showRaw: false,
       smoothingBackend: 'cpu',
       xColumn: 'time',
+      ignoreOutliers: true,
+      interactive: false,
     });
     expect(next).toEqual({
       xScale: 'linear',
@@ -64,6 +68,8 @@ describe('mergeOptions', () => {
       showRaw: false,
       smoothingBackend: 'cpu',
       xColumn: 'time',
+      ignoreOutliers: true,
+      interactive: false,
     });
     expect(mergeOptions(next, { yDomain: null, yScale: 'linear' })).toEqual({ ...next, yDomain: null, yScale: 'linear' });
   });
