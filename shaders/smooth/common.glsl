@@ -50,3 +50,11 @@ vec3 leaf(vec2 d) {
   float b = timeWeighted > 0.5 ? 1.0 : 1.0 - weight;
   return skipped ? vec3(u, 0.0, 0.0) : vec3(u, b * d.x, b);
 }
+
+// value e of a texture packing four values per texel (the scan's output)
+float packedAt(sampler2D tex, vec2 size, float e) {
+  float o = floor(e / 4.0);
+  vec4 t = texture2D(tex, uvAt(o, size));
+  float ch = e - o * 4.0;
+  return ch < 0.5 ? t.x : ch < 1.5 ? t.y : ch < 2.5 ? t.z : t.w;
+}

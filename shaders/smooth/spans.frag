@@ -25,10 +25,7 @@ uniform float yLog;
 uniform float height;       // plot height, device px
 
 float valueAt(float e) {
-  float o = floor(e / 4.0);
-  vec4 t = texture2D(values, uvAt(o, valuesSize));
-  float ch = e - o * 4.0;
-  return ch < 0.5 ? t.x : ch < 1.5 ? t.y : ch < 2.5 ? t.z : t.w;
+  return packedAt(values, valuesSize, e);
 }
 
 vec3 takeValue(vec3 acc, float v) {
