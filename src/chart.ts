@@ -203,8 +203,12 @@ class ChartImpl implements Chart {
   private destroyed = false;
   /** the last view drawn, enough to redraw it from what is on the GPU */
   private view: DrawnView | null = null;
-  /** something changed that needs the worker (anything but a GPU smoothing change) */
-  private viewDirty = true;
+  /**
+   * gen of the last change that needs the worker (anything but a style or GPU smoothing change),
+   * and gen of the last worker frame drawn: the view is stale while the first is newer
+   */
+  private workerGen = 0;
+  private viewGen = -1;
   /** GPU layout of the last frame that carried one */
   private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
   /** points smoothed on the GPU for the frame being drawn */
@@ -401,9 +405,9 @@ class ChartImpl implements Chart {
 
   private invalidate(needsWorker = true): void {
     if (this.destroyed) return;
-    if (needsWorker) this.viewDirty = true;
     this.changedAt ||= performance.now();
     this.gen++;
+    if (needsWorker) this.workerGen = this.gen;
     this.schedule();
   }
 
@@ -414,7 +418,7 @@ class ChartImpl implements Chart {
   private commit(): void {
     this.raf = 0;
     this.flushAppends();
-    if (!this.viewDirty && this.view) {
+    if (this.workerGen <= this.viewGen && this.view) {
       this.rescan();
       return;
     }
@@ -485,7 +489,7 @@ class ChartImpl implements Chart {
       gpu: f.gpu && { range: f.gpu.range, edgeRows: f.gpu.edgeRows, isegCount: f.gpu.isegCount, rowSlots: f.gpu.rowSlots },
     };
     this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
-    this.viewDirty = false;
+    this.viewGen = req.gen;
     const primitives = this.draw(this.view, f);
     const dpr = this.dpr;
     this.finishFrame(req.gen, {

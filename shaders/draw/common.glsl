@@ -16,6 +16,16 @@ vec4 toClip(vec2 p) {
   return vec4(p.x / plotSize.x * 2.0 - 1.0, 1.0 - p.y / plotSize.y * 2.0, 0.0, 1.0);
 }
 
+// A vertex's code is slot * 4 + corner (see src/decimate/vertices.ts): quads as plain vertices.
+float slotOf(float code) {
+  return floor(code / 4.0);
+}
+
+vec2 cornerOf(float code) {
+  float k = code - floor(code / 4.0) * 4.0;
+  return vec2(mod(k, 2.0), floor(k / 2.0));
+}
+
 // outside the clip volume: the primitive is dropped
 const vec4 NOWHERE = vec4(-2.0, -2.0, 0.0, 1.0);
 

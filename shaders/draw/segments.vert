@@ -1,14 +1,14 @@
 #define SHADER_NAME draw/segments.vert
 // Sparse regime: the series' real segments, in device px from the worker.
 
-attribute vec2 corner;      // (0|1 along, 0|1 across) per vertex of the quad
-attribute vec4 seg;         // per instance: ax, ay, bx, by in device px
-attribute float slot;       // per instance
+attribute vec4 seg;         // ax, ay, bx, by in device px (the same on the quad's four vertices)
+attribute float code;       // slot * 4 + corner
 
 varying vec4 vColor;
 
 void main() {
+  float slot = slotOf(code);
   vec4 params = styleTexel(slot, 1.0);
-  gl_Position = params.y > 0.5 ? toClip(segmentCorner(corner, seg.xy, seg.zw, params.x)) : NOWHERE;
+  gl_Position = params.y > 0.5 ? toClip(segmentCorner(cornerOf(code), seg.xy, seg.zw, params.x)) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
 }

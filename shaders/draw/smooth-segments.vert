@@ -2,9 +2,8 @@
 // Sparse regime of a GPU-smoothed curve: the worker sends each segment's x (device px) and the
 // indices of its two points; their smoothed values are read here from the scan's output.
 
-attribute vec2 corner;
-attribute vec4 seg;         // per instance: ax, bx (device px), index a, index b
-attribute float slot;
+attribute vec4 seg;         // ax, bx (device px), index a, index b (the same on the quad's vertices)
+attribute float code;       // slot * 4 + corner
 
 uniform sampler2D values;   // packed smoothed values, four per texel
 uniform vec2 valuesSize;
@@ -31,6 +30,8 @@ float py(float v) {
 }
 
 void main() {
+  float slot = slotOf(code);
+  vec2 corner = cornerOf(code);
   float va = valueAt(seg.z), vb = valueAt(seg.w);
   vec4 params = styleTexel(slot, 1.0);
   bool ok = params.y > 0.5 && drawable(va) && drawable(vb);

@@ -2,8 +2,7 @@
 // Dense regime of a GPU-smoothed curve: the spans were computed on the GPU (smooth/spans.frag)
 // into a texture, one texel per (column, series row); this reads them back as quads.
 
-attribute vec2 corner;
-attribute float cell;       // per instance: 0, 1, 2, ... (a static buffer): column + row * columns
+attribute float cell;       // a static buffer 0, 1, 2, ...: (column + row * columns) * 4 + corner
 
 uniform sampler2D spans;    // columns x rows: (top, bottom, valid, -)
 uniform vec2 spansSize;
@@ -12,8 +11,10 @@ uniform sampler2D rowSlots; // rows x 1: the smoothed slot of each row
 varying vec4 vColor;
 
 void main() {
-  float row = floor(cell / spansSize.x);
-  float column = cell - row * spansSize.x;
+  float index = slotOf(cell);
+  vec2 corner = cornerOf(cell);
+  float row = floor(index / spansSize.x);
+  float column = index - row * spansSize.x;
   vec4 s = texture2D(spans, (vec2(column, row) + 0.5) / spansSize);
   float slot = texture2D(rowSlots, vec2((row + 0.5) / spansSize.y, 0.5)).x;
   vec4 params = styleTexel(slot, 1.0);

@@ -3,14 +3,17 @@
 // joins to its neighbours (see src/decimate/columns.ts). Positions arrive in device px relative
 // to the plot's top-left corner, already reduced from float64 by the worker.
 
-attribute vec2 corner;      // (0|1, 0|1) per vertex of the quad
-attribute vec4 span;        // per instance: column, top, bottom (device px), slot
+attribute vec3 vertex;      // column, top or bottom (device px), code = slot * 4 + corner
 
 varying vec4 vColor;
 
 void main() {
-  vec4 params = styleTexel(span.w, 1.0);
+  float slot = slotOf(vertex.z);
+  vec2 corner = cornerOf(vertex.z);
+  vec4 params = styleTexel(slot, 1.0);
   float w = max(1.0, floor(params.x + 0.5));
-  gl_Position = params.y > 0.5 ? toClip(spanCorner(corner, span.x, span.y, span.z, w)) : NOWHERE;
-  vColor = styleTexel(span.w, 0.0);
+  // the vertex carries its own end of the span: widen it by half the width outwards
+  vec2 p = spanCorner(corner, vertex.x, vertex.y, vertex.y, w);
+  gl_Position = params.y > 0.5 ? toClip(p) : NOWHERE;
+  vColor = styleTexel(slot, 0.0);
 }

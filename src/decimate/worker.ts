@@ -10,10 +10,13 @@ import { onColumn } from '../data/xcolumn';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { MAX_POINTS } from '../smooth/constants';
 import { F32Out } from './outbuf';
+import { recordVertices, spanVertices } from './vertices';
 import { decimateView, type GpuViewOut } from './view';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 
 const charts = new Map<number, Map<string, Series>>();
+/** the decimation's compact records, reused across views (only their vertices travel) */
+const compact = { spans: new F32Out(), segments: new F32Out(), isegs: new F32Out() };
 /** per chart: where its points sit in the GPU smoothing texture */
 const layouts = new Map<number, GpuLayout>();
 
@@ -108,8 +111,10 @@ function handle(msg: ToWorker): FromWorker | null {
     case 'view': {
       const t0 = performance.now();
       const series = seriesOn(msg.chart, msg.view.xColumn);
-      const spans = new F32Out(msg.recycle[0]);
-      const segments = new F32Out(msg.recycle[1]);
+      // compact records from the decimation, then quads as vertices in the recycled buffers
+      const spans = compact.spans, segments = compact.segments;
+      const spanVerts = new F32Out(msg.recycle[0]);
+      const segVerts = new F32Out(msg.recycle[1]);
       const v = msg.view;
       const smoothing = v.smoothing && v.smoothing.weight > 0;
       // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here
@@ -120,7 +125,7 @@ function handle(msg: ToWorker): FromWorker | null {
         const { layout, upload } = syncLayout(series, layouts.get(msg.chart) ?? null);
         layouts.set(msg.chart, layout);
         const offsets = new Map([...layout.places].map(([s, p]) => [s, p.offset]));
-        out = { offsets, edges: new F32Out(msg.recycle[2]), isegs: new F32Out(msg.recycle[3]), rowSlots: [] };
+        out = { offsets, edges: new F32Out(msg.recycle[2]), isegs: compact.isegs, rowSlots: [] };
         const offsetsBySlot = new Float64Array(series.length).fill(-1);
         const lengths = new Float64Array(series.length);
         for (const [s, p] of layout.places) {
@@ -136,8 +141,9 @@ function handle(msg: ToWorker): FromWorker | null {
       if (gpu && out) {
         gpu.edges = out.edges.data;
         gpu.edgeRows = out.rowSlots.length;
-        gpu.isegs = out.isegs.data;
-        gpu.isegCount = out.isegs.length / 5;
+        const isegVerts = new F32Out(msg.recycle[3]);
+        gpu.isegCount = recordVertices(out.isegs.data, out.isegs.length / 5, isegVerts);
+        gpu.isegs = isegVerts.data;
         gpu.rowSlots = Float32Array.from(out.rowSlots);
       }
       let points = 0, nonFinite = 0, nonPositive = 0;
@@ -153,10 +159,10 @@ function handle(msg: ToWorker): FromWorker | null {
         seq: msg.seq,
         xDomain: r.xDomain,
         yDomain: r.yDomain,
-        spans: r.spans.data,
-        spanCount: r.spans.length / 4,
-        segments: r.segments.data,
-        segmentCount: r.segments.length / 5,
+        spanCount: spanVertices(r.spans.data, r.spans.length / 4, spanVerts),
+        spans: spanVerts.data,
+        segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
+        segments: segVerts.data,
         stats: { points, nonFinite, nonPositive, bytes: storeBytes(series) },
         workerMs: performance.now() - t0,
         smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',

@@ -1,17 +1,21 @@
 /**
- * Draws one chart's decimated lines: every dense series in one instanced draw of column spans,
- * every sparse series in one instanced draw of segments. Two draw calls whatever the number of
- * runs; per-series colour and width come from the style texture.
+ * Draws one chart's decimated lines: every dense series in one draw of column-span quads, every
+ * sparse series in one draw of segment quads (plain vertices with a shared index pattern, see
+ * src/decimate/vertices.ts). Two draw calls whatever the number of runs; per-series colour and
+ * width come from the style texture.
  */
 import type { DrawCommand, Regl } from 'regl';
 import { DynamicBuffer } from '../gpu/buffers';
 import { cached, type SharedGL } from '../gpu/context';
+import { quadElements } from '../gpu/quads';
 import { shaders } from '../gpu/shaders';
 import { StyleTexture } from '../gpu/styles';
+import type { Elements } from 'regl';
 
 interface DrawProps {
   buffer: DynamicBuffer;
-  instances: number;
+  elements: Elements | null;
+  quads: number;
   styles: StyleTexture;
   width: number;
   height: number;
@@ -24,13 +28,10 @@ const premultipliedOver = {
 } as const;
 
 function commands(regl: Regl) {
-  // the corners of one quad, shared by every instance
-  const corners = regl.buffer([0, 0, 1, 0, 0, 1, 1, 1]);
   const common = {
     frag: shaders.lineFrag,
-    primitive: 'triangle strip' as const,
-    count: 4,
-    instances: (_: unknown, p: DrawProps) => p.instances,
+    elements: (_: unknown, p: DrawProps) => p.elements,
+    count: (_: unknown, p: DrawProps) => 6 * p.quads,
     uniforms: {
       plotSize: (_: unknown, p: DrawProps) => [p.width, p.height],
       styles: (_: unknown, p: DrawProps) => p.styles.texture,
@@ -45,22 +46,21 @@ function commands(regl: Regl) {
     ...common,
     vert: shaders.spansVert,
     attributes: {
-      corner: { buffer: corners, divisor: 0 },
-      span: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, divisor: 1, stride: 16, offset: 0 }),
+      vertex: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, stride: 12, offset: 0 }),
     },
   } as never) as DrawCommand;
   const segments = regl<{}, {}, DrawProps>({
     ...common,
     vert: shaders.segmentsVert,
     attributes: {
-      corner: { buffer: corners, divisor: 0 },
-      seg: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, divisor: 1, stride: 20, offset: 0 }),
-      slot: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, divisor: 1, stride: 20, offset: 16 }),
+      seg: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, stride: 20, offset: 0 }),
+      code: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, stride: 20, offset: 16 }),
     },
   } as never) as DrawCommand;
   return { spans, segments };
 }
 
+/** Quads as vertices: 4 x (column, y, code) per span, 4 x (ax, ay, bx, by, code) per segment. */
 export interface LinesFrame {
   spans: Float32Array;
   spanCount: number;
@@ -82,15 +82,15 @@ export class LineRenderer {
     this.styles = new StyleTexture(g.regl);
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
-    this.props = { buffer: this.spanBuf, instances: 0, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
+    this.props = { buffer: this.spanBuf, elements: null, quads: 0, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
   }
 
   /** Take a decimated frame from the worker (the arrays may be recycled afterwards). */
   upload(f: LinesFrame): void {
     this.spanCount = f.spanCount;
     this.segCount = f.segmentCount;
-    this.spanBuf.upload(f.spans, 4 * f.spanCount);
-    this.segBuf.upload(f.segments, 5 * f.segmentCount);
+    this.spanBuf.upload(f.spans, 12 * f.spanCount);
+    this.segBuf.upload(f.segments, 20 * f.segmentCount);
   }
 
   /** Draw into the shared canvas' top-left width x height device pixels. */
@@ -101,14 +101,15 @@ export class LineRenderer {
     p.height = height;
     p.canvasHeight = canvas.height;
     regl.clear({ color: [0, 0, 0, 0] });
+    p.elements = quadElements(this.g, Math.max(this.spanCount, this.segCount));
     if (this.spanCount > 0) {
       p.buffer = this.spanBuf;
-      p.instances = this.spanCount;
+      p.quads = this.spanCount;
       this.cmd.spans(p);
     }
     if (this.segCount > 0) {
       p.buffer = this.segBuf;
-      p.instances = this.segCount;
+      p.quads = this.segCount;
       this.cmd.segments(p);
     }
   }

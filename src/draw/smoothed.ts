@@ -1,9 +1,11 @@
 /**
  * Draws GPU-smoothed curves: the dense series from the spans the GPU computed for this view
- * (one instanced draw), the sparse series from index segments whose smoothed values the vertex
- * shader reads from the scan's output (another). Constant draw calls whatever the number of runs.
+ * (one draw: four vertices per (column, series) cell, from a static buffer of cell codes), the
+ * sparse series from index segments whose smoothed values the vertex shader reads from the
+ * scan's output (another). Constant draw calls whatever the number of runs.
  */
-import type { Buffer, DrawCommand, Regl, Texture2D } from 'regl';
+import type { Buffer, DrawCommand, Elements, Regl, Texture2D } from 'regl';
+import { quadElements } from '../gpu/quads';
 import { DynamicBuffer } from '../gpu/buffers';
 import { cached, type SharedGL } from '../gpu/context';
 import { shaders } from '../gpu/shaders';
@@ -14,7 +16,8 @@ interface Props {
   width: number;
   height: number;
   canvasHeight: number;
-  instances: number;
+  quads: number;
+  elements: Elements | null;
   [k: string]: unknown;
 }
 
@@ -24,13 +27,11 @@ const blend = {
 } as const;
 
 function commands(regl: Regl) {
-  const corners = regl.buffer([0, 0, 1, 0, 0, 1, 1, 1]);
   const prop = (k: string) => (_: unknown, p: Props) => p[k];
   const common = {
     frag: shaders.lineFrag,
-    primitive: 'triangle strip' as const,
-    count: 4,
-    instances: prop('instances'),
+    elements: prop('elements'),
+    count: (_: unknown, p: Props) => 6 * p.quads,
     viewport: (_: unknown, p: Props) => ({ x: 0, y: p.canvasHeight - p.height, width: p.width, height: p.height }),
     depth: { enable: false },
     blend,
@@ -43,16 +44,15 @@ function commands(regl: Regl) {
   const spans = regl({
     ...common,
     vert: shaders.smoothSpansVert,
-    attributes: { corner: { buffer: corners, divisor: 0 }, cell: { buffer: prop('cells'), divisor: 1 } },
+    attributes: { cell: { buffer: prop('cells') } },
     uniforms: { ...styleUniforms, spans: prop('spans'), spansSize: prop('spansSize'), rowSlots: prop('rowSlots') },
   } as never) as DrawCommand;
   const segments = regl({
     ...common,
     vert: shaders.smoothSegmentsVert,
     attributes: {
-      corner: { buffer: corners, divisor: 0 },
-      seg: (_: unknown, p: Props) => ({ buffer: p.isegs, divisor: 1, stride: 20, offset: 0 }),
-      slot: (_: unknown, p: Props) => ({ buffer: p.isegs, divisor: 1, stride: 20, offset: 16 }),
+      seg: (_: unknown, p: Props) => ({ buffer: p.isegs, stride: 20, offset: 0 }),
+      code: (_: unknown, p: Props) => ({ buffer: p.isegs, stride: 20, offset: 16 }),
     },
     uniforms: { ...styleUniforms, values: prop('values'), valuesSize: prop('valuesSize'), ymap: prop('ymap'), yLog: prop('yLog') },
   } as never) as DrawCommand;
@@ -83,7 +83,7 @@ export class SmoothedRenderer {
     this.cells = g.regl.buffer({ type: 'float', usage: 'static', length: 0 });
     this.rowSlots = g.regl.texture({ width: 1, height: 1, format: 'luminance', type: 'float' });
     this.isegs = new DynamicBuffer(g.regl);
-    this.props = { styles, width: 1, height: 1, canvasHeight: 1, instances: 0 };
+    this.props = { styles, width: 1, height: 1, canvasHeight: 1, quads: 0, elements: null };
   }
 
   /** Draw on top of whatever is in the shared canvas' plot region (no clear). */
@@ -97,7 +97,8 @@ export class SmoothedRenderer {
       const [cols, rows] = f.spans.size;
       this.ensureCells(cols * rows);
       this.rowSlots({ width: rows, height: 1, format: 'luminance', type: 'float', data: f.rowSlots.subarray(0, rows) });
-      p.instances = cols * rows;
+      p.quads = cols * rows;
+      p.elements = quadElements(this.g, p.quads);
       p.cells = this.cells;
       p.spans = f.spans.tex;
       p.spansSize = f.spans.size;
@@ -106,8 +107,9 @@ export class SmoothedRenderer {
       primitives += cols * rows;
     }
     if (f.values && f.isegCount > 0) {
-      if (f.isegs) this.isegs.upload(f.isegs, 5 * f.isegCount);
-      p.instances = f.isegCount;
+      if (f.isegs) this.isegs.upload(f.isegs, 20 * f.isegCount);
+      p.quads = f.isegCount;
+      p.elements = quadElements(this.g, p.quads);
       p.isegs = this.isegs.buffer;
       p.values = f.values.tex;
       p.valuesSize = f.values.size;
@@ -119,12 +121,12 @@ export class SmoothedRenderer {
     return primitives;
   }
 
-  /** A static buffer 0, 1, 2, ...: instance numbers, which WebGL1 shaders cannot see. */
+  /** A static buffer 0, 1, 2, ... (4 per cell): vertex numbers, which WebGL1 shaders cannot see. */
   private ensureCells(n: number): void {
     if (n <= this.cellCount) return;
     const count = Math.max(n, this.cellCount * 2, 1024);
-    const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = i;
+    const data = new Float32Array(4 * count);
+    for (let i = 0; i < data.length; i++) data[i] = i;
     this.cells({ type: 'float', usage: 'static', data });
     this.cellCount = count;
   }
