@@ -176,6 +176,26 @@ class ChartImpl implements Chart {
   private ctx: CanvasRenderingContext2D;
   private gl: SharedGL;
   private lines: LineRenderer;
+  /** what the shared context tells this chart when the browser loses and restores it */
+  private contextUser = {
+    lost: () => {
+      // the picture in our canvas stays; nothing is drawn until the context is back
+      this.view = null;
+    },
+    restored: () => {
+      // regl has recreated our GPU objects, empty: refill them. Line buffers and styles are
+      // uploaded with the next frame; the smoothing data comes again from the worker (the points
+      // themselves are safe there).
+      this.smoother?.destroy();
+      this.smoother = null;
+      this.smoothedLines?.destroy();
+      this.smoothedLines = null;
+      this.lastGpu = null;
+      this.post({ type: 'gpuReset', chart: this.chartId }, []);
+      this.stylesDirty = true;
+      this.invalidate();
+    },
+  };
   /** created on first use of GPU smoothing */
   private smoother: GpuSmoother | null = null;
   private smoothedLines: SmoothedRenderer | null = null;
@@ -243,7 +263,7 @@ class ChartImpl implements Chart {
     this.layer = new HoverLayer(this.root);
     container.appendChild(this.root);
     this.ctx = this.canvas.getContext('2d')!;
-    this.gl = acquireGL();
+    this.gl = acquireGL(this.contextUser);
     this.lines = new LineRenderer(this.gl);
     const { chart, client } = connect({
       frame: (f) => this.onFrame(f),
@@ -394,7 +414,7 @@ class ChartImpl implements Chart {
     this.lines.destroy();
     this.smoother?.destroy();
     this.smoothedLines?.destroy();
-    releaseGL(this.gl);
+    releaseGL(this.contextUser);
     this.root.remove();
     for (const w of this.waiters.splice(0)) w.reject(new Error('chart destroyed'));
     for (const r of this.readbacks.values()) r.reject(new Error('chart destroyed'));
@@ -418,6 +438,7 @@ class ChartImpl implements Chart {
   private commit(): void {
     this.raf = 0;
     this.flushAppends();
+    if (this.gl.lost) return; // the restore invalidates
     if (this.workerGen <= this.viewGen && this.view) {
       this.rescan();
       return;
@@ -484,6 +505,7 @@ class ChartImpl implements Chart {
       return;
     }
     this.inflight = null;
+    if (this.gl.lost) return; // drawn again once the context is restored (it invalidates)
     this.view = {
       layout, plot, width: req.width, height: req.height, xDomain: f.xDomain, yDomain: f.yDomain, smoothedOn: f.smoothedOn,
       gpu: f.gpu && { range: f.gpu.range, edgeRows: f.gpu.edgeRows, isegCount: f.gpu.isegCount, rowSlots: f.gpu.rowSlots },

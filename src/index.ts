@@ -7,3 +7,4 @@ export type { ChartOptions, Smoothing, SmoothingMode } from './options';
 export type { ScaleType, Rect } from './coords';
 export type { AxisFormat } from './axes/format';
 export { defineMetricChart, MetricChartElement } from './element';
+export { gpuDiagnostics } from './gpu/context';

@@ -31,6 +31,8 @@ export type ToWorker =
   /** decimate for a view; `recycle` hands back the buffers of an earlier frame */
   | { type: 'view'; chart: number; seq: number; view: ViewRequest; recycle: ArrayBuffer[] }
   | { type: 'drop'; chart: number }
+  /** the GPU context was lost and restored: send the smoothing data again */
+  | { type: 'gpuReset'; chart: number }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
   | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode }; xColumn: string }
   /** the nearest point in x of every visible series to data x `x` */

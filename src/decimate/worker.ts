@@ -181,6 +181,9 @@ function handle(msg: ToWorker): FromWorker | null {
     }
     case 'hover':
       return hover(msg);
+    case 'gpuReset':
+      layouts.delete(msg.chart);
+      return null;
     case 'drop':
       charts.delete(msg.chart);
       layouts.delete(msg.chart);

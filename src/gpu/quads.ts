@@ -9,10 +9,18 @@ import { cached, type SharedGL } from './context';
 interface QuadIndex {
   elements: Elements | null;
   quads: number;
+  /** a restored context has the buffer back empty: fill it again on next use */
+  restored(): void;
 }
 
 export function quadElements(g: SharedGL, quads: number): Elements {
-  const q = cached<QuadIndex>(g, 'quad-index', () => ({ elements: null, quads: 0 }));
+  const q = cached<QuadIndex>(g, 'quad-index', () => ({
+    elements: null,
+    quads: 0,
+    restored() {
+      this.quads = 0;
+    },
+  }));
   if (!q.elements || quads > q.quads) {
     const n = Math.max(quads, q.quads * 2, 4096);
     const idx = new Uint32Array(6 * n);

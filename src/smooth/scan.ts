@@ -57,7 +57,8 @@ function makeTarget(regl: Regl, count: number, perTexel = 1): Target {
 }
 
 function destroyTarget(t: Target | null): void {
-  t?.fbo.destroy(); // destroys its colour texture too
+  t?.fbo.destroy();
+  t?.tex.destroy(); // a framebuffer does not own its colour texture
 }
 
 function commands(regl: Regl) {
@@ -240,6 +241,7 @@ export class GpuSmoother {
     const t = this.spansTarget;
     if (!t || t.width !== W || t.height !== rows) {
       destroyTarget(t);
+      this.spansTarget = null;
       const tex = this.regl.texture({ width: W, height: rows, type: 'float', format: 'rgba', min: 'nearest', mag: 'nearest' });
       this.spansTarget = { tex, fbo: this.regl.framebuffer({ color: tex, depthStencil: false }), width: W, height: rows, count: W * rows };
     }
