@@ -11,7 +11,8 @@ import { ColumnBatch } from './data/batch';
 import { checkColumn, checkColumns, checkId, checkLengths, checkStyle, unknownSeries, type SeriesInput } from './data/validate';
 import { connect, type WorkerClient } from './decimate/client';
 import type { FromWorker, ToWorker } from './decimate/messages';
-import { palette, parseColor, type RGBA } from './draw/color';
+import { parseColor, type RGBA } from './draw/color';
+import { tableau10 as palette } from './group/palette';
 import { LineRenderer } from './draw/lines';
 import { acquireGL, ensureSize, releaseGL, type SharedGL } from './gpu/context';
 import { capabilities } from './gpu/capabilities';
@@ -134,6 +135,8 @@ interface SeriesMeta {
   label: string;
   rgba: RGBA;
   width: number;
+  /** [on, off] CSS px, or null for solid */
+  dash: [number, number] | null;
   /** names of the series' extra x columns, sorted */
   columns: string[];
 }
@@ -315,6 +318,7 @@ class ChartImpl implements Chart {
         label: s.label ?? s.id,
         rgba: parseColor(s.color ?? palette[slot % palette.length])!,
         width: s.width ?? 1.5,
+        dash: s.dash && s.dash.length >= 2 ? [s.dash[0], s.dash[1]] : null,
         columns: checkColumns(s.id, s.xs, s.y.length),
       });
     });
@@ -589,15 +593,19 @@ class ChartImpl implements Chart {
       const smoothing = o.smoothing.weight > 0;
       const metas = [...this.meta.values()];
       const dim = (m: SeriesMeta) => (this.highlighted && m.id !== this.highlighted ? DIM_ALPHA : 1);
+      const dash = (m: SeriesMeta) => (m.dash ? ([m.dash[0] * dpr, m.dash[1] * dpr] as const) : null);
       const raw = metas.map((m) => ({
         rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * (smoothing ? RAW_ALPHA : 1) * dim(m)] as const,
         width: m.width * dpr,
         visible: !this.hidden.has(m.id),
+        // a raw curve under a smoothed one stays solid: the smoothed stroke carries the pattern
+        dash: smoothing ? null : dash(m),
       }));
       const smoothed = metas.map((m) => ({
         rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * dim(m)] as const,
         width: m.width * dpr,
         visible: !this.hidden.has(m.id),
+        dash: dash(m),
       }));
       this.lines.styles.update([...raw, ...smoothed]);
       this.stylesDirty = false;

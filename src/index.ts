@@ -8,3 +8,5 @@ export type { ScaleType, Rect } from './coords';
 export type { AxisFormat } from './axes/format';
 export { defineMetricChart, MetricChartElement } from './element';
 export { gpuDiagnostics } from './gpu/context';
+export { colorPalette, dashPalette, dashPatterns, groupBy, Palette, tableau10 } from './group/palette';
+export { chartGrid, type GridCell, type GridOptions } from './group/grid';

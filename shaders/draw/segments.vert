@@ -5,10 +5,12 @@ attribute vec4 seg;         // ax, ay, bx, by in device px (the same on the quad
 attribute float code;       // slot * 4 + corner
 
 varying vec4 vColor;
+varying vec2 vDash;
 
 void main() {
   float slot = slotOf(code);
   vec4 params = styleTexel(slot, 1.0);
   gl_Position = params.y > 0.5 ? toClip(segmentCorner(cornerOf(code), seg.xy, seg.zw, params.x)) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
+  vDash = params.zw;
 }

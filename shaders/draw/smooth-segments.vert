@@ -11,6 +11,7 @@ uniform vec3 ymap;          // scaled y -> device px: (t0, k, r0)
 uniform float yLog;
 
 varying vec4 vColor;
+varying vec2 vDash;
 
 float valueAt(float e) {
   float o = floor(e / 4.0);
@@ -37,4 +38,5 @@ void main() {
   bool ok = params.y > 0.5 && drawable(va) && drawable(vb);
   gl_Position = ok ? toClip(segmentCorner(corner, vec2(seg.x, py(va)), vec2(seg.y, py(vb)), params.x)) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
+  vDash = params.zw;
 }

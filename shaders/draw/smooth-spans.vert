@@ -9,6 +9,7 @@ uniform vec2 spansSize;
 uniform sampler2D rowSlots; // rows x 1: the smoothed slot of each row
 
 varying vec4 vColor;
+varying vec2 vDash;
 
 void main() {
   float index = slotOf(cell);
@@ -21,4 +22,5 @@ void main() {
   float w = max(1.0, floor(params.x + 0.5));
   gl_Position = params.y > 0.5 && s.z > 0.5 ? toClip(spanCorner(corner, column, s.x, s.y, w)) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
+  vDash = params.zw;
 }

@@ -6,6 +6,7 @@
 attribute vec3 vertex;      // column, top or bottom (device px), code = slot * 4 + corner
 
 varying vec4 vColor;
+varying vec2 vDash;
 
 void main() {
   float slot = slotOf(vertex.z);
@@ -16,4 +17,5 @@ void main() {
   vec2 p = spanCorner(corner, vertex.x, vertex.y, vertex.y, w);
   gl_Position = params.y > 0.5 ? toClip(p) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
+  vDash = params.zw;
 }

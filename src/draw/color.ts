@@ -32,9 +32,3 @@ function fromHex(h: string): RGBA {
   const v = (i: number) => parseInt(h.slice(i, i + 2), 16) / 255;
   return [v(0), v(2), v(4), h.length === 8 ? v(6) : 1];
 }
-
-/** Tableau 10: distinct, colour-blind-aware categorical palette; assigned by slot. */
-export const palette = [
-  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f',
-  '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
-] as const;
