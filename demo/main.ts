@@ -100,27 +100,11 @@ $('left').onclick = () => pan(-0.25);
 $('right').onclick = () => pan(0.25);
 $('reset').onclick = () => setX(null);
 
-// Minimal pointer handling through the public API (the full interaction layer is a later issue).
-chartEl.addEventListener('wheel', async (e) => {
-  e.preventDefault();
-  const f = await chart.rendered();
-  const frac = (e.offsetX - f.plot.left) / f.plot.width;
-  zoom(e.deltaY < 0 ? 0.8 : 1.25, Math.min(1, Math.max(0, frac)));
-}, { passive: false });
-let drag: { x: number; domain: [number, number]; width: number } | null = null;
-chartEl.addEventListener('pointerdown', async (e) => {
-  const f = await chart.rendered();
-  drag = { x: e.clientX, domain: xDomain ?? f.xDomain, width: f.plot.width };
-  chartEl.setPointerCapture(e.pointerId);
+// Wheel, drag-box, shift-drag, double-click and the keyboard are the chart's own (interactive);
+// the buttons above drive the same view through the API. Keep xDomain in step with both.
+chart.on('view', (v) => {
+  if (v.source !== 'api') xDomain = v.xDomain;
 });
-chartEl.addEventListener('pointermove', (e) => {
-  if (!drag) return;
-  const [a, b] = drag.domain;
-  const d = ((drag.x - e.clientX) / drag.width) * (b - a);
-  setX([a + d, b + d]);
-});
-chartEl.addEventListener('pointerup', () => (drag = null));
-chartEl.addEventListener('dblclick', () => setX(null));
 
 // Live mode: every run grows by 100 steps ten times a second, with no refresh.
 let timer = 0;
