@@ -2,7 +2,7 @@
  * The issue-2 demo: generated training runs (a sweep of loss curves with noise, warm-up, and the
  * odd loss spike) in one chart, driven through the public API only.
  */
-import { createChart, type FrameInfo } from '../src/index';
+import { createChart, type FrameInfo } from '../../src/index';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const chartEl = $('chart');

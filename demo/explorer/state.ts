@@ -1,0 +1,71 @@
+/**
+ * The explorer's whole view as one JSON value, kept in the URL (a bookmark restores it): what is
+ * picked, grouped, filtered, smoothed, and each axis.
+ */
+import type { ViewState } from '../../src/index';
+
+export interface ExplorerState {
+  metrics: string[];
+  /** field that splits charts (Aim's "group by chart"); null: one chart per metric */
+  chartBy: string | null;
+  /** field that picks colours (Aim's "group by colour") */
+  colorBy: string | null;
+  /** field that picks stroke patterns */
+  strokeBy: string | null;
+  filter: string;
+  smoothing: { weight: number; mode: 'ema' | 'time-weighted' };
+  showRaw: boolean;
+  /** x axis: 'step' or a time column */
+  x: 'step' | 'time' | 'wall';
+  yScale: 'linear' | 'log';
+  ignoreOutliers: boolean;
+  /** series hidden from the legend */
+  hidden: string[];
+  /** the linked x zoom, null: fit */
+  xDomain: [number, number] | null;
+}
+
+export const defaultState: ExplorerState = {
+  metrics: ['loss'],
+  chartBy: null,
+  colorBy: 'subset',
+  strokeBy: null,
+  filter: '',
+  smoothing: { weight: 0.6, mode: 'ema' },
+  showRaw: true,
+  x: 'step',
+  yScale: 'linear',
+  ignoreOutliers: false,
+  hidden: [],
+  xDomain: null,
+};
+
+/** The state in a URL hash (#state=...), or the defaults for anything missing or malformed. */
+export function readState(hash: string): ExplorerState {
+  const m = /state=([^&]*)/.exec(hash);
+  if (!m) return structuredClone(defaultState);
+  try {
+    const s = JSON.parse(decodeURIComponent(m[1])) as Partial<ExplorerState>;
+    return { ...structuredClone(defaultState), ...s };
+  } catch {
+    return structuredClone(defaultState);
+  }
+}
+
+export function writeState(s: ExplorerState): string {
+  return `#state=${encodeURIComponent(JSON.stringify(s))}`;
+}
+
+/** What each chart gets of the state. */
+export function chartView(s: ExplorerState): Partial<ViewState> {
+  return {
+    xDomain: s.xDomain,
+    yDomain: null,
+    yScale: s.yScale,
+    xColumn: s.x === 'step' ? 'x' : s.x,
+    xFormat: s.x === 'time' ? 'duration' : s.x === 'wall' ? 'date' : 'number',
+    smoothing: s.smoothing,
+    showRaw: s.showRaw,
+    ignoreOutliers: s.ignoreOutliers,
+  };
+}
