@@ -1,0 +1,40 @@
+export type LogKind = 'csv' | 'jsonl' | 'tfevents';
+
+export interface LogFile {
+  /** relative to the folder, '/'-separated */
+  path: string;
+  abs: string;
+  kind: LogKind;
+  size: number;
+  ino: number;
+  mtimeMs: number;
+}
+
+export interface TailChunk {
+  /** relative to the folder, '/'-separated */
+  file: string;
+  kind: LogKind;
+  /** byte offset of `data` in the file */
+  offset: number;
+  /** the file was truncated or rewritten: drop what was read of it before; `data` starts at 0 */
+  reset: boolean;
+  /** complete lines (csv, jsonl) or complete TFRecords (tfevents); empty only with `reset` */
+  data: Buffer;
+}
+
+export function kindOf(name: string): LogKind | null;
+
+export function completeUnits<T extends Uint8Array>(
+  kind: LogKind,
+  buf: T,
+): { units: T; consumed: number; need: number };
+
+export function listLogFiles(dir: string): Promise<LogFile[]>;
+
+export class Tailer {
+  constructor(dir: string, options?: { maxChunk?: number });
+  readonly dir: string;
+  readonly maxChunk: number;
+  offsets(): Record<string, number>;
+  scan(): AsyncGenerator<TailChunk, void, undefined>;
+}
