@@ -30,8 +30,8 @@ export class Board {
     private changed: (patch: Partial<ExplorerState>) => void,
   ) {
     data.on((c) => {
-      if (c.kind === 'added') this.rebuild();
-      else this.extend(c.key, c.from);
+      if (c.kind === 'extended') this.extend(c.key, c.from);
+      else this.rebuild();
     });
   }
 

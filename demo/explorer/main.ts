@@ -166,13 +166,26 @@ async function connectLive(): Promise<void> {
   if (!res?.ok) return;
   const info = (await res.json()) as { dir: string };
   const parsers = new Map<string, ReturnType<typeof createIncrementalParser>>();
+  /** series keys that came from each file, dropped when the file is sent again from the start */
+  const fromFile = new Map<string, Set<string>>();
   const source = new EventSource('/api/live');
+  // every (re)connection starts with the files' whole content again
+  source.addEventListener('start', () => {
+    parsers.clear();
+    data.remove([...fromFile.values()].flatMap((s) => [...s]));
+    fromFile.clear();
+  });
   source.onmessage = (e) => {
     const m = JSON.parse(e.data) as { file: string; kind: 'csv' | 'jsonl' | 'tfevents'; reset?: boolean; text?: string; base64?: string };
-    if (m.reset || !parsers.has(m.file)) parsers.set(m.file, createIncrementalParser(m.file, m.kind));
+    if (m.reset || !parsers.has(m.file)) {
+      parsers.set(m.file, createIncrementalParser(m.file, m.kind));
+      data.remove(fromFile.get(m.file) ?? []);
+      fromFile.set(m.file, new Set());
+    }
     const chunk = m.text ?? Uint8Array.from(atob(m.base64 ?? ''), (c) => c.charCodeAt(0));
     try {
       const fresh = parsers.get(m.file)!.push(chunk);
+      for (const f of fresh) fromFile.get(m.file)!.add(f.key);
       if (fresh.length) data.add(fresh.map(toSeries));
       $('liveStatus').textContent = `watching ${info.dir}`;
     } catch (err) {

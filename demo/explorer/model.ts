@@ -19,7 +19,10 @@ export interface SeriesData {
   wall: Float64Array | null;
 }
 
-export type Change = { kind: 'added'; series: SeriesData[] } | { kind: 'extended'; key: string; from: number };
+export type Change =
+  | { kind: 'added'; series: SeriesData[] }
+  | { kind: 'extended'; key: string; from: number }
+  | { kind: 'removed'; keys: string[] };
 
 export class Dataset {
   readonly series = new Map<string, SeriesData>();
@@ -49,6 +52,12 @@ export class Dataset {
       this.emit({ kind: 'extended', key: s.key, from });
     }
     if (added.length) this.emit({ kind: 'added', series: added });
+  }
+
+  /** Drop series (a live folder reconnecting sends its files again from the start). */
+  remove(keys: Iterable<string>): void {
+    const gone = [...keys].filter((k) => this.series.delete(k));
+    if (gone.length) this.emit({ kind: 'removed', keys: gone });
   }
 
   metrics(): string[] {

@@ -26,7 +26,7 @@ export function chartGrid(container: HTMLElement, titles: readonly string[], opt
   grid.className = 'metricgl-grid';
   grid.style.cssText =
     'display:grid;gap:12px;' +
-    `grid-template-columns:${columns ? `repeat(${columns}, minmax(0, 1fr))` : `repeat(auto-fill, minmax(${minWidth}px, 1fr))`};`;
+    `grid-template-columns:${columns ? `repeat(${columns}, minmax(0, 1fr))` : `repeat(auto-fit, minmax(${minWidth}px, 1fr))`};`;
   const cells = titles.map((t) => {
     const cell = document.createElement('div');
     cell.style.cssText = 'display:flex;flex-direction:column;min-width:0';

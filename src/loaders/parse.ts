@@ -1,0 +1,117 @@
+/**
+ * One parser interface over the three formats, fed bytes or text, and the incremental parser
+ * for live tails (pure: usable on the main thread, in a worker, in Node).
+ */
+import { createCsvParser, type TextParser } from './csv';
+import { loaderFor, type Detected } from './detect';
+import { createJsonlParser } from './jsonl';
+import { MetricTable, type LoadedSeries, type LoaderKind } from './rows';
+import { createTfeventsParser, type ByteParser } from './tfevents';
+
+export interface FileParserOptions {
+  table?: MetricTable;
+  /** run name: for event files the run instead of the folder's name; for CSV / JSON Lines the run of rows without one */
+  run?: string;
+}
+
+/** A parser of one file's bytes (or text, for CSV and JSON Lines). */
+export interface FileParser {
+  readonly kind: LoaderKind;
+  readonly table: MetricTable;
+  readonly warnings: string[];
+  push(chunk: Uint8Array | string): void;
+  end(): void;
+}
+
+/**
+ * A parser for `name` (a path: event files take their run from its folder). Text formats decode
+ * bytes as UTF-8 across chunk boundaries.
+ */
+export function createFileParser(name: string, detected: Detected, opts: FileParserOptions = {}): FileParser {
+  const table = opts.table ?? new MetricTable();
+  if (detected.kind === 'tfevents') {
+    const p: ByteParser = createTfeventsParser(name, { table, run: opts.run });
+    return {
+      kind: 'tfevents',
+      table,
+      warnings: p.warnings,
+      push(chunk) {
+        if (typeof chunk === 'string') throw new TypeError('event files are binary: push bytes, not text');
+        p.push(chunk);
+      },
+      end: () => p.end(),
+    };
+  }
+  const p: TextParser =
+    detected.kind === 'csv' ? createCsvParser(name, { table, run: opts.run, delimiter: detected.delimiter }) : createJsonlParser(name, { table, run: opts.run });
+  const decoder = new TextDecoder('utf-8');
+  return {
+    kind: detected.kind,
+    table,
+    warnings: p.warnings,
+    push(chunk) {
+      p.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    },
+    end() {
+      const tail = decoder.decode();
+      if (tail) p.push(tail);
+      p.end();
+    },
+  };
+}
+
+export interface IncrementalParser {
+  /** the format, once known (after the first push when not given) */
+  readonly kind: LoaderKind | null;
+  readonly warnings: string[];
+  /** Parse more of the file; returns the points it completed, per series (only the new ones). */
+  push(chunk: string | Uint8Array): LoadedSeries[];
+  /** The file is complete: reads a last line without a line break; returns its points. */
+  end(): LoadedSeries[];
+  /** Every point so far (all series, from the start). */
+  all(): LoadedSeries[];
+}
+
+/**
+ * For live tails: feed a growing file piece by piece (what was appended since the last read); a
+ * half-written last line or record waits for the rest. Without `kind` the format is detected
+ * from the name and the first piece. Errors are LoadErrors naming the file; after one, every
+ * push throws it again.
+ */
+export function createIncrementalParser(fileName: string, kind?: LoaderKind, opts: FileParserOptions = {}): IncrementalParser {
+  let parser: FileParser | null = null;
+  const warnings: string[] = [];
+  const start = (chunk: string | Uint8Array): FileParser => {
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk.slice(0, 65536)) : chunk;
+    const det: Detected = kind === undefined ? loaderFor(fileName, bytes) : kind === 'csv' ? { kind, delimiter: /\.tsv$/i.test(fileName) ? '\t' : ',' } : { kind };
+    const p = createFileParser(fileName, det, opts);
+    return p;
+  };
+  const sync = () => {
+    if (parser) for (const w of parser.warnings.splice(0)) warnings.push(w);
+  };
+  return {
+    get kind() {
+      return parser?.kind ?? kind ?? null;
+    },
+    warnings,
+    push(chunk) {
+      if (!parser) {
+        if (chunk.length === 0) return [];
+        parser = start(chunk);
+      }
+      parser.push(chunk);
+      sync();
+      return parser.table.drain();
+    },
+    end() {
+      if (!parser) return [];
+      parser.end();
+      sync();
+      return parser.table.drain();
+    },
+    all() {
+      return parser ? parser.table.builders().filter((b) => b.n > 0).map((b) => b.columns()) : [];
+    },
+  };
+}
