@@ -101,10 +101,7 @@ export class Board {
     this.replayTimer = window.setInterval(() => {
       const next = Math.min(d.step.length, upto + Math.max(1, Math.round((rate * tickMs) / 1000)));
       if (next <= upto) return this.stopReplay();
-      const xs: Record<string, Float64Array> = {};
-      if (d.time) xs.time = d.time.subarray(upto, next);
-      if (d.wall) xs.wall = d.wall.subarray(upto, next);
-      chart.append(key, d.step.subarray(upto, next), d.value.subarray(upto, next), xs);
+      chart.append(key, d.step.subarray(upto, next), d.value.subarray(upto, next), columns(d, upto, next));
       upto = next;
     }, tickMs);
   }
@@ -122,10 +119,7 @@ export class Board {
     const chart = this.where.get(key);
     const d = this.data.series.get(key);
     if (!chart || !d) return;
-    const xs: Record<string, Float64Array> = {};
-    if (d.time) xs.time = d.time.subarray(from);
-    if (d.wall) xs.wall = d.wall.subarray(from);
-    chart.append(key, d.step.subarray(from), d.value.subarray(from), xs);
+    chart.append(key, d.step.subarray(from), d.value.subarray(from), columns(d, from, d.step.length));
   }
 
   private hidden(): string[] {
@@ -134,9 +128,7 @@ export class Board {
 
   private input(d: SeriesData, upto = d.step.length): SeriesInput {
     const s = this.state();
-    const xs: Record<string, Float64Array> = {};
-    if (d.time) xs.time = d.time.subarray(0, upto);
-    if (d.wall) xs.wall = d.wall.subarray(0, upto);
+    const xs = columns(d, 0, upto);
     return {
       id: d.key,
       label: labelOf(d),
@@ -148,4 +140,13 @@ export class Board {
       width: 1.5,
     };
   }
+}
+
+/** A series' other x columns (relative time, wall clock, epoch) over points [from, to). */
+function columns(d: SeriesData, from: number, to: number): Record<string, Float64Array> {
+  const xs: Record<string, Float64Array> = {};
+  if (d.time) xs.time = d.time.subarray(from, to);
+  if (d.wall) xs.wall = d.wall.subarray(from, to);
+  if (d.epoch) xs.epoch = d.epoch.subarray(from, to);
+  return xs;
 }

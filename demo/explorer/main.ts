@@ -64,7 +64,12 @@ function controls(): void {
   $('weightOut').textContent = state.smoothing.weight.toFixed(2);
   $<HTMLSelectElement>('mode').value = state.smoothing.mode;
   $<HTMLInputElement>('showRaw').checked = state.showRaw;
-  $<HTMLSelectElement>('x').value = state.x;
+  // x axes the data has: step always, the others where some series carries them
+  const names: Record<string, string> = { step: 'step', time: 'relative time', wall: 'absolute time', epoch: 'epoch' };
+  const xOptions = ['step', ...data.xColumns()];
+  const xSel = $<HTMLSelectElement>('x');
+  if ([...xSel.options].map((o) => o.value).join() !== xOptions.join()) xSel.replaceChildren(...xOptions.map((v) => new Option(names[v], v)));
+  xSel.value = state.x;
   $<HTMLSelectElement>('yScale').value = state.yScale;
   $<HTMLInputElement>('outliers').checked = state.ignoreOutliers;
   const runs = [...data.series.values()].filter((d) => state.metrics.includes(d.metric)).sort((a, b) => b.step.length - a.step.length).slice(0, 50);
@@ -116,7 +121,7 @@ function status(extra = ''): void {
 // --- loading -------------------------------------------------------------------------------
 
 function toSeries(l: LoadedSeries): SeriesData {
-  return { key: l.key, run: l.run, metric: l.metric, fields: l.fields, step: l.step, value: l.value, time: l.time, wall: l.wall };
+  return { key: l.key, run: l.run, metric: l.metric, fields: l.fields, step: l.step, value: l.value, time: l.time, wall: l.wall, epoch: l.epoch };
 }
 
 async function load(files: File[]): Promise<void> {

@@ -17,6 +17,8 @@ export interface SeriesData {
   time: Float64Array | null;
   /** wall clock, epoch ms */
   wall: Float64Array | null;
+  /** training epoch (fractional) */
+  epoch: Float64Array | null;
 }
 
 export type Change =
@@ -49,6 +51,7 @@ export class Dataset {
       old.value = cat32(old.value, s.value);
       old.time = old.time && s.time ? cat64(old.time, s.time) : null;
       old.wall = old.wall && s.wall ? cat64(old.wall, s.wall) : null;
+      old.epoch = old.epoch && s.epoch ? cat64(old.epoch, s.epoch) : null;
       this.emit({ kind: 'extended', key: s.key, from });
     }
     if (added.length) this.emit({ kind: 'added', series: added });
@@ -58,6 +61,12 @@ export class Dataset {
   remove(keys: Iterable<string>): void {
     const gone = [...keys].filter((k) => this.series.delete(k));
     if (gone.length) this.emit({ kind: 'removed', keys: gone });
+  }
+
+  /** The x columns some series have besides the step. */
+  xColumns(): ('time' | 'wall' | 'epoch')[] {
+    const all = [...this.series.values()];
+    return (['time', 'wall', 'epoch'] as const).filter((c) => all.some((s) => s[c]));
   }
 
   metrics(): string[] {

@@ -16,7 +16,7 @@ export interface ExplorerState {
   smoothing: { weight: number; mode: 'ema' | 'time-weighted' };
   showRaw: boolean;
   /** x axis: 'step' or a time column */
-  x: 'step' | 'time' | 'wall';
+  x: 'step' | 'time' | 'wall' | 'epoch';
   yScale: 'linear' | 'log';
   ignoreOutliers: boolean;
   /** series hidden from the legend */
