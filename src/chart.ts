@@ -236,6 +236,8 @@ class ChartImpl implements Chart {
   private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
   /** points smoothed on the GPU for the frame being drawn */
   private smoothedPoints = 0;
+  /** when the last commit started (performance.now()) */
+  private lastCommit = -Infinity;
   /** toPNG in progress: the device pixel ratio to render at (0: the screen's) */
   private exportDpr = 0;
   /** smoothed() calls waiting for the points to reach the GPU */
@@ -407,7 +409,8 @@ class ChartImpl implements Chart {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    cancelAnimationFrame(this.raf);
+    if (this.raf > 0) cancelAnimationFrame(this.raf);
+    this.raf = 0;
     this.observer.disconnect();
     this.detachPointer();
     this.layer.destroy();
@@ -435,12 +438,27 @@ class ChartImpl implements Chart {
     this.schedule();
   }
 
+  /**
+   * One commit per animation frame, started as early as possible: the first change after a quiet
+   * frame commits at the end of the current task (a microtask: setters made together still go
+   * together), so a zoom does not wait a whole frame before the worker even hears of it; further
+   * changes within the same frame wait for the next one.
+   */
   private schedule(): void {
-    if (!this.raf && !this.inflight && !this.destroyed) this.raf = requestAnimationFrame(() => this.commit());
+    if (this.raf || this.inflight || this.destroyed) return;
+    if (performance.now() - this.lastCommit >= FRAME_MS) {
+      this.raf = -1; // pending in a microtask
+      queueMicrotask(() => {
+        if (this.raf === -1) this.commit();
+      });
+    } else {
+      this.raf = requestAnimationFrame(() => this.commit());
+    }
   }
 
   private commit(): void {
     this.raf = 0;
+    this.lastCommit = performance.now();
     this.flushAppends();
     if (this.gl.lost) return; // the restore invalidates
     if (this.workerGen <= this.viewGen && this.view) {
@@ -898,6 +916,9 @@ class ChartImpl implements Chart {
     if (this.destroyed) throw new Error('metricgl: chart destroyed');
   }
 }
+
+/** Commits closer together than this wait for the next animation frame. */
+const FRAME_MS = 16;
 
 /** A hover highlights the nearest run when the cursor is within this many CSS px of it. */
 const HIGHLIGHT_PX = 40;
