@@ -1,0 +1,139 @@
+// Pure-CPU micro-benchmarks of decimation in Node (no browser): the min/max pyramid build and a
+// view query (decimateView over a 1000-px view), in points per second, against what the machine
+// can stream: a plain typed-array sum over the same data. Usage: npm run bench:decimation
+//   SIZES=1000000,10000000   pyramid build sizes (the view queries use the largest)
+// The modules are TypeScript; Vite (already a devDependency) bundles them to bench/.tmp/ first.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'vite';
+import { repo, stats } from './browser.mjs';
+
+const tmp = join(repo, 'bench/.tmp');
+await build({
+  configFile: false,
+  root: repo,
+  logLevel: 'warn',
+  build: {
+    lib: {
+      entry: { pyramid: 'src/decimate/pyramid.ts', view: 'src/decimate/view.ts', store: 'src/data/store.ts', outbuf: 'src/decimate/outbuf.ts' },
+      formats: ['es'],
+      fileName: (_, name) => `${name}.mjs`,
+    },
+    outDir: tmp,
+    emptyOutDir: true,
+    minify: false,
+    target: 'es2022',
+  },
+});
+const load = (name) => import(pathToFileURL(join(tmp, `${name}.mjs`)).href);
+const { Pyramid } = await load('pyramid');
+const { decimateView } = await load('view');
+const { createSeries, ingestX } = await load('store');
+const { F32Out } = await load('outbuf');
+
+const REPS = Number(process.env.REPS ?? 7);
+const sizes = (process.env.SIZES ?? '1000000,10000000').split(',').map(Number);
+const W = 1000, H = 500;
+
+/** The same kind of data as the browser bench: a float32 random walk on float64 steps. */
+function data(n) {
+  const x = new Float64Array(n), y = new Float32Array(n);
+  let s = 1, v = 0;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    v += s / 2 ** 32 - 0.5;
+    x[i] = i;
+    y[i] = 3 + v * 0.01;
+  }
+  return { x, y };
+}
+
+/** Median ms of fn over REPS runs, after one warm-up (the JIT). */
+function time(fn) {
+  fn();
+  const ms = [];
+  for (let r = 0; r < REPS; r++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return stats(ms);
+}
+
+let sink = 0; // results feed this so no loop is optimised away
+const sum = (a) => {
+  let t = 0;
+  for (let i = 0; i < a.length; i++) t += a[i];
+  sink += t;
+};
+
+/**
+ * What a per-view scan without a pyramid costs (uPlot's way): one pass over the points in view,
+ * min and max per pixel column.
+ */
+function scanView(x, y, i0, i1, x0, x1, out) {
+  out.fill(NaN);
+  const k = W / (x1 - x0);
+  for (let i = i0; i < i1; i++) {
+    const c = Math.min(W - 1, ((x[i] - x0) * k) | 0);
+    const v = y[i];
+    if (!(out[2 * c] <= v)) out[2 * c] = v;
+    if (!(out[2 * c + 1] >= v)) out[2 * c + 1] = v;
+  }
+  sink += out[0];
+}
+
+const rows = [];
+const row = (what, n, st, bytesPerPoint) => {
+  const pps = (n / st.median) * 1000;
+  rows.push({ what, points: n, ms: st.median, min: st.min, max: st.max, pointsPerS: pps, GBps: bytesPerPoint ? (pps * bytesPerPoint) / 1e9 : null });
+  console.error(`${what}, ${n.toLocaleString('en')} points: ${st.median.toFixed(2)} ms, ${(pps / 1e6).toFixed(0)} M points/s`);
+};
+
+for (const n of sizes) {
+  const { x, y } = data(n);
+  row('baseline: Float32Array sum (y)', n, time(() => sum(y)), 4);
+  row('baseline: Float64Array sum (x)', n, time(() => sum(x)), 8);
+  row('pyramid build (reads y)', n, time(() => new Pyramid(y, n)), 4);
+  // what the worker does with a new series before its first view: sorted check, counts, pyramid
+  row('store ingest: ingestX + createSeries (x and y)', n, time(() => createSeries('run', 0, ingestX(x), y)), 12);
+}
+
+// view queries on the largest size: the pyramid path against a scan of every point in view
+const n = Math.max(...sizes);
+const { x, y } = data(n);
+const series = createSeries('run', 0, ingestX(x), y);
+const spans = new F32Out(), segments = new F32Out();
+const req = (xDomain) => ({ xScale: 'linear', yScale: 'linear', xDomain, yDomain: null, width: W, height: H, hidden: [] });
+const cols = new Float64Array(2 * W);
+for (const [label, frac] of [['full view', 1], ['10% zoom', 0.1], ['1% zoom', 0.01]]) {
+  const x0 = 0.45 * (1 - frac) * n, x1 = x0 + frac * (n - 1);
+  const inView = Math.round(frac * n);
+  row(`decimateView, ${W} px, ${label} (pyramid)`, inView, time(() => decimateView([series], req(frac === 1 ? null : [x0, x1]), spans, segments)));
+  const i0 = Math.ceil(x0), i1 = Math.floor(x1) + 1;
+  row(`scan of every point in view, ${W} px, ${label} (no pyramid)`, inView, time(() => scanView(x, y, i0, i1, x0, x1, cols)));
+}
+if (sink === 42) console.error(''); // keep sink alive
+
+const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+const result = { date: new Date().toISOString(), machine, reps: REPS, rows };
+mkdirSync(join(repo, 'bench/results'), { recursive: true });
+writeFileSync(join(repo, 'bench/results/decimation-latest.json'), JSON.stringify(result, null, 2));
+const base = Object.fromEntries(rows.filter((r) => r.what.startsWith('baseline: Float32')).map((r) => [r.points, r.pointsPerS]));
+const md = [
+  `## Decimation micro-benchmarks (Node ${process.version}, ${machine.cpu}, ${machine.cores} cores)`,
+  '',
+  `Median of ${REPS} runs after a warm-up. "vs sum": points/s relative to a plain Float32Array sum over as many points (the rate the machine streams y). ` +
+    'For view queries "points" are the points in view; the pyramid path reads O(pixels x log N) of them.',
+  '',
+  '| what | points | median ms [min–max] | M points/s | GB/s | vs sum |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => {
+    const b = base[r.points] ?? base[n];
+    return `| ${r.what} | ${r.points.toLocaleString('en')} | ${r.ms.toFixed(2)} [${r.min.toFixed(2)}–${r.max.toFixed(2)}] | ${(r.pointsPerS / 1e6).toFixed(0)} | ${r.GBps == null ? '–' : r.GBps.toFixed(2)} | ${(r.pointsPerS / b).toFixed(2)} |`;
+  }),
+].join('\n');
+writeFileSync(join(repo, 'bench/results/decimation-latest.md'), md + '\n');
+console.log('\n' + md);
