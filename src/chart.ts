@@ -630,7 +630,9 @@ class ChartImpl implements Chart {
     }
     if (fresh) this.lines.upload(fresh);
     ensureSize(this.gl, width, height);
-    this.lines.draw(width, height);
+    // one device pixel wide everywhere: column spans as single lines (a primitive each, not two)
+    const thin = [...this.meta.values()].every((m) => Math.round(m.width * dpr) <= 1);
+    this.lines.draw(width, height, thin);
     let primitives = this.lines.primitives;
     if (v.gpu && v.smoothedOn === 'gpu') primitives += this.drawSmoothed(v, fresh?.gpu ?? null);
     // make the frame real before anyone is told it is drawn

@@ -5,6 +5,8 @@
 
 attribute vec3 vertex;      // column, top or bottom (device px), code = slot * 4 + corner
 
+uniform float lineMode;     // 1: drawn as one line per column (every width is one device px)
+
 varying vec4 vColor;
 varying vec2 vDash;
 
@@ -14,7 +16,9 @@ void main() {
   vec4 params = styleTexel(slot, 1.0);
   float w = max(1.0, floor(params.x + 0.5));
   // the vertex carries its own end of the span: widen it by half the width outwards
-  vec2 p = spanCorner(corner, vertex.x, vertex.y, vertex.y, w);
+  vec2 p = lineMode > 0.5
+    ? vec2(vertex.x + 0.5, vertex.y + (corner.y > 0.5 ? 0.5 : -0.5))
+    : spanCorner(corner, vertex.x, vertex.y, vertex.y, w);
   gl_Position = params.y > 0.5 ? toClip(p) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
   vDash = params.zw;

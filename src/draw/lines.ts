@@ -7,7 +7,7 @@
 import type { DrawCommand, Regl } from 'regl';
 import { DynamicBuffer } from '../gpu/buffers';
 import { cached, type SharedGL } from '../gpu/context';
-import { quadElements } from '../gpu/quads';
+import { quadElements, spanLineElements } from '../gpu/quads';
 import { shaders } from '../gpu/shaders';
 import { StyleTexture } from '../gpu/styles';
 import type { Elements } from 'regl';
@@ -16,6 +16,8 @@ interface DrawProps {
   buffer: DynamicBuffer;
   elements: Elements | null;
   quads: number;
+  /** column spans as lines (1 primitive each) instead of quads */
+  lineMode: boolean;
   styles: StyleTexture;
   width: number;
   height: number;
@@ -31,8 +33,9 @@ function commands(regl: Regl) {
   const common = {
     frag: shaders.lineFrag,
     elements: (_: unknown, p: DrawProps) => p.elements,
-    count: (_: unknown, p: DrawProps) => 6 * p.quads,
+    count: (_: unknown, p: DrawProps) => (p.lineMode ? 2 : 6) * p.quads,
     uniforms: {
+      lineMode: (_: unknown, p: DrawProps) => (p.lineMode ? 1 : 0),
       plotSize: (_: unknown, p: DrawProps) => [p.width, p.height],
       styles: (_: unknown, p: DrawProps) => p.styles.texture,
       stylesSize: (_: unknown, p: DrawProps) => p.styles.size,
@@ -82,7 +85,7 @@ export class LineRenderer {
     this.styles = new StyleTexture(g.regl);
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
-    this.props = { buffer: this.spanBuf, elements: null, quads: 0, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
+    this.props = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
   }
 
   /** Take a decimated frame from the worker (the arrays may be recycled afterwards). */
@@ -93,23 +96,29 @@ export class LineRenderer {
     this.segBuf.upload(f.segments, 20 * f.segmentCount);
   }
 
-  /** Draw into the shared canvas' top-left width x height device pixels. */
-  draw(width: number, height: number): void {
+  /**
+   * Draw into the shared canvas' top-left width x height device pixels. `thin`: every series is
+   * one device pixel wide, so column spans can be drawn as lines.
+   */
+  draw(width: number, height: number, thin = false): void {
     const { regl, canvas } = this.g;
     const p = this.props;
     p.width = width;
     p.height = height;
     p.canvasHeight = canvas.height;
     regl.clear({ color: [0, 0, 0, 0] });
-    p.elements = quadElements(this.g, Math.max(this.spanCount, this.segCount));
     if (this.spanCount > 0) {
       p.buffer = this.spanBuf;
       p.quads = this.spanCount;
+      p.lineMode = thin;
+      p.elements = thin ? spanLineElements(this.g, this.spanCount) : quadElements(this.g, this.spanCount);
       this.cmd.spans(p);
     }
     if (this.segCount > 0) {
       p.buffer = this.segBuf;
       p.quads = this.segCount;
+      p.lineMode = false;
+      p.elements = quadElements(this.g, this.segCount);
       this.cmd.segments(p);
     }
   }

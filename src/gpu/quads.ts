@@ -35,3 +35,30 @@ export function quadElements(g: SharedGL, quads: number): Elements {
   }
   return q.elements;
 }
+
+/**
+ * Index pattern drawing each quad of a column span as one line instead (vertices 0 and 2: the
+ * top and bottom of the column): one primitive per column where the lines are one device pixel
+ * wide. SwiftShader rasterised 75k such lines in 19 ms against 30 ms as quads (measured here).
+ */
+export function spanLineElements(g: SharedGL, spans: number): Elements {
+  const q = cached<QuadIndex>(g, 'span-line-index', () => ({
+    elements: null,
+    quads: 0,
+    restored() {
+      this.quads = 0;
+    },
+  }));
+  if (!q.elements || spans > q.quads) {
+    const n = Math.max(spans, q.quads * 2, 4096);
+    const idx = new Uint32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      idx[2 * i] = 4 * i;
+      idx[2 * i + 1] = 4 * i + 2;
+    }
+    if (q.elements) q.elements({ data: idx, type: 'uint32', primitive: 'lines' });
+    else q.elements = g.regl.elements({ data: idx, type: 'uint32', primitive: 'lines' });
+    q.quads = n;
+  }
+  return q.elements;
+}
