@@ -4,10 +4,10 @@
  * in a worker with progress), a live folder when started with --logdir, and a replay of a run as
  * if it were training. The whole view lives in the URL.
  */
-import { createIncrementalParser, loadFiles, type LoadedSeries } from '../../src/loaders/client';
+import { createIncrementalParser, loadFiles } from '../../src/loaders/client';
 import { Board } from './board';
 import { compileFilter } from './filter';
-import { Dataset, type SeriesData } from './model';
+import { Dataset } from './model';
 import { readState, writeState, type ExplorerState } from './state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -120,10 +120,6 @@ function status(extra = ''): void {
 
 // --- loading -------------------------------------------------------------------------------
 
-function toSeries(l: LoadedSeries): SeriesData {
-  return { key: l.key, run: l.run, metric: l.metric, fields: l.fields, step: l.step, value: l.value, time: l.time, wall: l.wall, epoch: l.epoch };
-}
-
 async function load(files: File[]): Promise<void> {
   const bar = $<HTMLProgressElement>('progress');
   bar.hidden = false;
@@ -134,7 +130,7 @@ async function load(files: File[]): Promise<void> {
   bar.hidden = true;
   // a bad file is reported by name; everything already loaded stays
   $('loadErrors').textContent = errors.map((e) => `${e.file}: ${e.message}`).join('\n');
-  data.add(series.map(toSeries));
+  data.add(series);
   controls();
   status();
 }
@@ -191,7 +187,7 @@ async function connectLive(): Promise<void> {
     try {
       const fresh = parsers.get(m.file)!.push(chunk);
       for (const f of fresh) fromFile.get(m.file)!.add(f.key);
-      if (fresh.length) data.add(fresh.map(toSeries));
+      if (fresh.length) data.add(fresh);
       $('liveStatus').textContent = `watching ${info.dir}`;
     } catch (err) {
       $('loadErrors').textContent = (err as Error).message;

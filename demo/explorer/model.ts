@@ -1,25 +1,16 @@
+import type { LoadedSeries } from '../../src/loaders/rows';
+
 /**
  * The explorer's data: one entry per series (a run's metric in one context, e.g. train loss of
  * run X), with the run's fields for filtering and grouping, and its columns. Loaded files and live
  * tails add series or extend them; listeners hear about both.
  */
 
-export interface SeriesData {
-  /** unique: run + metric + context */
-  key: string;
-  run: string;
-  metric: string;
-  /** string fields of the run and context (record, subset, ...) */
-  fields: Record<string, string>;
-  step: Float64Array;
-  value: Float32Array;
-  /** relative training time, ms */
-  time: Float64Array | null;
-  /** wall clock, epoch ms */
-  wall: Float64Array | null;
-  /** training epoch (fractional) */
-  epoch: Float64Array | null;
-}
+/**
+ * One series: a run's metric in one context (e.g. train loss of run X), with the run's string
+ * fields for filtering and grouping, and its columns: exactly what the loaders hand out.
+ */
+export type SeriesData = LoadedSeries;
 
 export type Change =
   | { kind: 'added'; series: SeriesData[] }
