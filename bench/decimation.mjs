@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'vite';
 import { repo, stats } from './browser.mjs';
 
-const tmp = join(repo, 'bench/.tmp');
+const tmp = join(repo, 'bench/.tmp/decimate');
 await build({
   configFile: false,
   root: repo,

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo } from './browser.mjs';
 import { serveStatic } from '../test/static-server.mjs';
-import { describeMachine, sourceVersion } from './lib/launch.mjs';
+import { describeMachine, snapshotDist } from './lib/launch.mjs';
 import { encodeRuns, loadRealRuns, scenarios } from './lib/scenarios.mjs';
 import { runLibrary } from './lib/session.mjs';
 import { checkTargets, renderMarkdown } from './lib/report.mjs';
@@ -33,6 +33,7 @@ for (const l of libs) if (!ALL_LIBS.includes(l)) throw new Error(`unknown librar
 for (const s of wanted) if (!scenarios.some((x) => x.name === s)) throw new Error(`unknown scenario ${s}`);
 
 const port = Number(env.PORT ?? 5398);
+const dist = snapshotDist(); // the engine measured, fixed for the whole run
 const shots = env.SHOTS === '1' ? join(repo, 'bench/results/tmp') : null;
 if (shots) mkdirSync(shots, { recursive: true });
 const server = await serveStatic(repo, port);
@@ -51,7 +52,7 @@ for (const sc of scenarios.filter((s) => wanted.includes(s.name))) {
   const entry = { name: sc.name, label: sc.label, results: {} };
   for (const lib of libs) {
     const r = await runLibrary({
-      port, lib, scenario: sc, realBin, reps, ffReps, limitMs, log,
+      port, lib, scenario: sc, dist: dist.url, realBin, reps, ffReps, limitMs, log,
       slowMs: 10_000, // a first frame slower than this is measured once
       opBudgetMs: 30_000, // repetitions of one operation stop after this much time (n is reported)
       describe: machine ? null : describeMachine,
@@ -67,7 +68,7 @@ for (const sc of scenarios.filter((s) => wanted.includes(s.name))) {
 server.close();
 
 const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-const config = { commit: sourceVersion(), quick, reps, firstFrameReps: ffReps, limitS: limitMs / 1000, libs, scenarios: wanted, minutes: (Date.now() - started) / 60000 };
+const config = { metricgl: dist, quick, reps, firstFrameReps: ffReps, limitS: limitMs / 1000, libs, scenarios: wanted, minutes: (Date.now() - started) / 60000 };
 const json = { date: new Date().toISOString(), machine, config, scenarios: results, targets: checkTargets(results, limitMs) };
 const md = renderMarkdown(json);
 const dir = join(repo, 'bench/results');

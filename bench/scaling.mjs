@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo } from './browser.mjs';
 import { serveStatic } from '../test/static-server.mjs';
-import { closeBrowser, describeMachine, launch, openLibPage, sourceVersion } from './lib/launch.mjs';
+import { closeBrowser, describeMachine, launch, openLibPage, snapshotDist } from './lib/launch.mjs';
 import { machineText } from './lib/report.mjs';
 import { runLibrary } from './lib/session.mjs';
 
@@ -17,6 +17,7 @@ const reps = Number(env.REPS ?? 5);
 const limitMs = 1000 * Number(env.LIMIT_S ?? 120);
 const port = Number(env.PORT ?? 5397);
 const server = await serveStatic(repo, port);
+const dist = snapshotDist(); // the engine measured, fixed for the whole run
 const log = (s) => console.error(s);
 
 let machine = null;
@@ -25,7 +26,7 @@ for (const lib of libs) {
   for (const points of sizes) {
     console.error(`${lib}, ${points.toExponential(0)} points`);
     const r = await runLibrary({
-      port, lib, scenario: { name: `1x${points.toExponential(0)}`, count: 1, points }, reps, ffReps: 1, limitMs, log,
+      port, lib, dist: dist.url, scenario: { name: `1x${points.toExponential(0)}`, count: 1, points }, reps, ffReps: 1, limitMs, log,
       slowMs: 0, opBudgetMs: Infinity, ops: ['zoom'], describe: machine ? null : describeMachine,
     });
     machine ??= r.machine;
@@ -43,13 +44,13 @@ for (const lib of libs) {
 
 // the chart, by metricgl: log-log, one series per library, a title and legend composed around it
 const browser = await launch();
-const page = await openLibPage(browser, port, 'metricgl', log);
+const page = await openLibPage(browser, port, 'metricgl', log, dist.url);
 const series = [...new Set(rows.map((r) => r.lib))].map((lib) => {
   const ok = rows.filter((r) => r.lib === lib && !r.zoom.status);
   return { id: lib, x: ok.map((r) => r.points), y: ok.map((r) => r.zoom.median) };
 });
-const png = await page.evaluate(async (series) => {
-  const { createChart } = await import('/dist/metricgl.js');
+const png = await page.evaluate(async ({ series, url }) => {
+  const { createChart } = await import(url);
   const colors = ['#4e79a7', '#f28e2b'];
   const box = document.getElementById('chart');
   box.innerHTML = '';
@@ -79,14 +80,14 @@ const png = await page.evaluate(async (series) => {
   });
   const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
   return Array.from(new Uint8Array(await blob.arrayBuffer()));
-}, series);
+}, { series, url: dist.url });
 await closeBrowser(browser);
 server.close();
 
 const dir = join(repo, 'bench/results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'scaling-latest.png'), Buffer.from(png));
-writeFileSync(join(dir, 'scaling-latest.json'), JSON.stringify({ date: new Date().toISOString(), commit: sourceVersion(), machine, reps, limitS: limitMs / 1000, rows }, null, 2));
+writeFileSync(join(dir, 'scaling-latest.json'), JSON.stringify({ date: new Date().toISOString(), metricgl: dist, machine, reps, limitS: limitMs / 1000, rows }, null, 2));
 const cell = (r) => (!r ? '–' : r.zoom.status ?? `${r.zoom.median.toFixed(1)} [${r.zoom.min.toFixed(1)}–${r.zoom.max.toFixed(1)}]`);
 const names = [...new Set(rows.map((r) => r.lib))];
 const md = [
@@ -94,7 +95,7 @@ const md = [
   '',
   machineText(machine),
   '',
-  `metricgl built from ${sourceVersion()}. Median of ${reps} zooms [min–max], ms, from the call to the next animation frame after the frame is drawn. Each zoom is a wheel step in ` +
+  `metricgl: dist/metricgl.js built ${dist.builtAt.slice(11, 16)} UTC at ${dist.commit} (sha1 ${dist.sha1}). Median of ${reps} zooms [min–max], ms, from the call to the next animation frame after the frame is drawn. Each zoom is a wheel step in ` +
     `from the full view, 10% narrower per step (90% down to 59% of the run in view), as in bench/run.mjs.`,
   '',
   `| points | ${names.join(' | ')} |`,

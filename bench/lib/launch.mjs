@@ -4,7 +4,11 @@
 // state) is charged to the next.
 import { chromium } from '@playwright/test';
 import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromiumArgs, chromiumPath } from '../../test/chromium.mjs';
 
 export const benchArgs = [...chromiumArgs, '--js-flags=--expose-gc', '--enable-precise-memory-info'];
@@ -13,11 +17,14 @@ export function launch() {
   return chromium.launch({ executablePath: chromiumPath() ?? undefined, args: benchArgs });
 }
 
-/** A fresh page holding one library (bench/pages/peers.html?lib=...), ready to be driven. */
-export async function openLibPage(browser, port, lib, log = console.error) {
+/**
+ * A fresh page holding one library (bench/pages/peers.html?lib=...), ready to be driven; `dist`
+ * is the URL of the metricgl bundle to load (a snapshot, see snapshotDist).
+ */
+export async function openLibPage(browser, port, lib, log = console.error, dist = '/dist/metricgl.js') {
   const page = await browser.newPage({ viewport: { width: 1000, height: 500 }, deviceScaleFactor: 1 });
   page.on('pageerror', (e) => log(`pageerror (${lib}): ${e.message}`));
-  await page.goto(`http://127.0.0.1:${port}/bench/pages/peers.html?lib=${lib}`);
+  await page.goto(`http://127.0.0.1:${port}/bench/pages/peers.html?lib=${lib}&dist=${encodeURIComponent(dist)}`);
   await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60_000 });
   const err = await page.evaluate(() => window.benchError ?? null);
   if (err) throw new Error(`page for ${lib} did not load: ${err}`);
@@ -68,4 +75,21 @@ export function sourceVersion() {
   } catch {
     return 'unknown';
   }
+}
+
+const repoDir = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Copy dist/ to bench/.tmp/dist/ and measure that copy: a rebuild of dist/ during a long run (the
+ * tests build it) would otherwise change the engine between scenarios. Returns its URL and what
+ * it was built from.
+ */
+export function snapshotDist() {
+  const src = join(repoDir, 'dist');
+  const dst = join(repoDir, 'bench/.tmp/dist');
+  const file = join(src, 'metricgl.js');
+  const source = { commit: sourceVersion(), builtAt: statSync(file).mtime.toISOString(), sha1: createHash('sha1').update(readFileSync(file)).digest('hex').slice(0, 10) };
+  rmSync(dst, { recursive: true, force: true });
+  cpSync(src, dst, { recursive: true });
+  return { url: '/bench/.tmp/dist/metricgl.js', ...source };
 }

@@ -129,7 +129,7 @@ export function renderMarkdown(json) {
     '',
     machineText(machine),
     '',
-    `${json.date.slice(0, 10)}, ${config.minutes.toFixed(0)} minutes, metricgl built from ${config.commit ?? 'unknown'}. Median of ${reps} repetitions [min–max] per figure (first frame: ${ffReps} fresh page(s); ` +
+    `${json.date.slice(0, 10)}, ${config.minutes.toFixed(0)} minutes, metricgl: dist/metricgl.js ${config.metricgl ? `built ${config.metricgl.builtAt.slice(11, 16)} UTC at ${config.metricgl.commit} (sha1 ${config.metricgl.sha1})` : ''}. Median of ${reps} repetitions [min–max] per figure (first frame: ${ffReps} fresh page(s); ` +
       `one that takes over 10 s is measured once); "(n=k)" where fewer ran within 30 s. Each time runs from the call to the next ` +
       `animation frame after the library reports the frame drawn (Plotly: after a pixel read, since its promise resolves before SwiftShader has drawn). ` +
       `Zoom: wheel steps in from the full view, 10% narrower each (90% to 59% of the x range in view); pan: that window dragged 2% of the range per rep; ` +

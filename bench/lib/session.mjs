@@ -9,7 +9,7 @@ import { TimeoutError, closeBrowser, launch, openLibPage, withTimeout } from './
 export const OPS = ['zoom', 'pan', 'smooth', 'append'];
 
 /**
- * opts: { port, lib, scenario, realBin (encodeRuns of the real runs), reps, ffReps, limitMs, opBudgetMs, slowMs, log, ops? }
+ * opts: { port, lib, scenario, dist (metricgl bundle URL), realBin (encodeRuns of the real runs), reps, ffReps, limitMs, opBudgetMs, slowMs, log, ops? }
  * Returns { lib, version, steps: { first, zoom, pan, smooth, append }, heap, info, machine? }
  * where a step is { ms: [...], ...stats } or { status: 'timeout' | 'error: ...' | 'not run' }.
  */
@@ -27,7 +27,7 @@ export async function runLibrary(opts) {
     let ffReps = opts.ffReps;
     for (let r = 0; r < ffReps; r++) {
       if (page) await page.close();
-      page = await openLibPage(browser, port, lib, log);
+      page = await openLibPage(browser, port, lib, log, opts.dist);
       if (scenario.real) {
         await page.route('**/bench-data/real.bin', (route) => route.fulfill({ body: opts.realBin, contentType: 'application/octet-stream' }));
       }
