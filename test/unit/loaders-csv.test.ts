@@ -5,23 +5,11 @@ import { createCsvParser, namesFromFile, parseCsv } from '../../src/loaders/csv'
 import { loaderFor } from '../../src/loaders/detect';
 import { loadBlobs } from '../../src/loaders/load';
 import { createIncrementalParser } from '../../src/loaders/parse';
-import { LoadError, MetricTable, type LoadedSeries } from '../../src/loaders/rows';
+import { LoadError, MetricTable } from '../../src/loaders/rows';
 import { mulberry32, randInt } from './prng';
+import { errorOf, plain } from './loader-helpers';
 
 const DATA = '/work/shared/data/modded-nanogpt-loss.csv.gz';
-
-/** Plain-object view of a table, for equality checks. */
-function plain(series: LoadedSeries[]) {
-  return series.map((s) => ({
-    key: s.key,
-    fields: s.fields,
-    step: Array.from(s.step),
-    value: Array.from(s.value),
-    time: s.time && Array.from(s.time),
-    wall: s.wall && Array.from(s.wall),
-    epoch: s.epoch && Array.from(s.epoch),
-  }));
-}
 
 /** Push text in random pieces (1..maxPiece chars). */
 function inPieces(name: string, text: string, seed: number, maxPiece: number): MetricTable {
@@ -34,16 +22,6 @@ function inPieces(name: string, text: string, seed: number, maxPiece: number): M
   }
   p.end();
   return p.table;
-}
-
-function errorOf(f: () => unknown): LoadError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LoadError);
-    return e as LoadError;
-  }
-  throw new Error('expected a LoadError');
 }
 
 const TRICKY =

@@ -2,30 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { createJsonlParser, parseJsonl } from '../../src/loaders/jsonl';
 import { loadBlobs } from '../../src/loaders/load';
 import { createIncrementalParser } from '../../src/loaders/parse';
-import { LoadError, type LoadedSeries } from '../../src/loaders/rows';
+import { LoadError } from '../../src/loaders/rows';
 import { mulberry32, randInt } from './prng';
-
-function plain(series: LoadedSeries[]) {
-  return series.map((s) => ({
-    key: s.key,
-    fields: s.fields,
-    step: Array.from(s.step),
-    value: Array.from(s.value),
-    time: s.time && Array.from(s.time),
-    wall: s.wall && Array.from(s.wall),
-    epoch: s.epoch && Array.from(s.epoch),
-  }));
-}
-
-function errorOf(f: () => unknown): LoadError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LoadError);
-    return e as LoadError;
-  }
-  throw new Error('expected a LoadError');
-}
+import { errorOf, plain } from './loader-helpers';
 
 const LONG = [
   '{"run": "a", "metric": "loss", "subset": "train", "step": 1, "value": 2.5, "time_ms": 100}',

@@ -3,33 +3,12 @@ import { crc32c, maskCrc, maskedCrc32c } from '../../src/loaders/crc32c';
 import { loaderFor } from '../../src/loaders/detect';
 import { loadBlobs } from '../../src/loaders/load';
 import { createIncrementalParser } from '../../src/loaders/parse';
-import { LoadError, type LoadedSeries } from '../../src/loaders/rows';
 import { createTfeventsParser, parseTfevents, runOfPath, splitTag } from '../../src/loaders/tfevents';
 import { concat, crc32cBitwise, eventProto, pluginMetadata, record, writeEvents, type ScalarEvent } from '../fixtures/tfevents';
 import { mulberry32, randInt } from './prng';
+import { errorOf, plain } from './loader-helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-function plain(series: LoadedSeries[]) {
-  return series.map((s) => ({
-    key: s.key,
-    fields: s.fields,
-    step: Array.from(s.step),
-    value: Array.from(s.value),
-    time: s.time && Array.from(s.time),
-    wall: s.wall && Array.from(s.wall),
-  }));
-}
-
-function errorOf(f: () => unknown): LoadError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LoadError);
-    return e as LoadError;
-  }
-  throw new Error('expected a LoadError');
-}
 
 const FILE = 'logs/exp1/events.out.tfevents.1700000000.host';
 
