@@ -177,8 +177,27 @@ class ChartImpl implements Chart {
   private root: HTMLDivElement;
   private canvas: HTMLCanvasElement;
   private ctx: CanvasRenderingContext2D;
-  private gl: SharedGL;
-  private lines: LineRenderer;
+  /**
+   * The shared WebGL context and this chart's line renderer, made on first use. The first chart
+   * of a page makes them once the decimation worker has started (see the constructor), so that
+   * creating the context (tens of ms on a cold page) overlaps the worker's ingest of the data.
+   */
+  private graphics: { gl: SharedGL; lines: LineRenderer } | null = null;
+  private get gl(): SharedGL {
+    return (this.graphics ??= this.makeGraphics()).gl;
+  }
+  private get lines(): LineRenderer {
+    return (this.graphics ??= this.makeGraphics()).lines;
+  }
+  private makeGraphics(): { gl: SharedGL; lines: LineRenderer } {
+    const gl = acquireGL(this.contextUser);
+    const lines = new LineRenderer(gl);
+    // the first copy from the GL canvas into this chart's canvas sets up the path between them
+    // (and waits for the pipelines the renderer warmed up): pay it now, not in the first frame
+    this.ctx.drawImage(gl.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
+    this.ctx.clearRect(0, 0, 1, 1);
+    return { gl, lines };
+  }
   /** what the shared context tells this chart when the browser loses and restores it */
   private contextUser = {
     lost: () => {
@@ -268,8 +287,6 @@ class ChartImpl implements Chart {
     this.layer = new HoverLayer(this.root);
     container.appendChild(this.root);
     this.ctx = this.canvas.getContext('2d')!;
-    this.gl = acquireGL(this.contextUser);
-    this.lines = new LineRenderer(this.gl);
     const { chart, client } = connect({
       frame: (f) => this.onFrame(f),
       smoothed: (m) => this.onSmoothed(m),
@@ -282,6 +299,11 @@ class ChartImpl implements Chart {
     });
     this.chartId = chart;
     this.client = client;
+    // On a cold page the worker starts only once this task (and the data copies of a setSeries
+    // that follows) has ended; the GL context is made after that, while the worker ingests.
+    client.started(() => {
+      if (!this.destroyed) this.graphics ??= this.makeGraphics();
+    });
     // ResizeObserver also reports the initial size; only a real change needs a new frame
     this.observer = new ResizeObserver(() => {
       if (this.root.clientWidth !== this.cssSize[0] || this.root.clientHeight !== this.cssSize[1]) this.invalidate();
@@ -418,7 +440,7 @@ class ChartImpl implements Chart {
     for (const h of this.hovers.values()) h.reject(new Error('chart destroyed'));
     this.hovers.clear();
     this.client.release();
-    this.lines.destroy();
+    this.graphics?.lines.destroy();
     this.smoother?.destroy();
     this.smoothedLines?.destroy();
     releaseGL(this.contextUser);
@@ -460,7 +482,7 @@ class ChartImpl implements Chart {
     this.raf = 0;
     this.lastCommit = performance.now();
     this.flushAppends();
-    if (this.gl.lost) return; // the restore invalidates
+    if (this.graphics?.gl.lost) return; // the restore invalidates
     if (this.workerGen <= this.viewGen && this.view) {
       this.rescan();
       return;
@@ -495,7 +517,8 @@ class ChartImpl implements Chart {
           smoothing: o.smoothing.weight > 0 ? o.smoothing : null,
           showRaw: o.showRaw,
           slots: this.meta.size,
-          smoothBackend: this.backend(),
+          // asked only when it matters: the answer needs the GL context (see `graphics`)
+          smoothBackend: o.smoothing.weight > 0 || this.gpuReadbacks > 0 ? this.backend() : 'cpu',
           gpuData: this.gpuReadbacks > 0,
           xColumn: o.xColumn,
           ignoreOutliers: o.ignoreOutliers,

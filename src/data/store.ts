@@ -76,16 +76,16 @@ export function createSeries(
   for (const [name, c] of extra) cols.set(name, inc.perm ? gather(c, inc.perm, new Float64Array(inc.perm.length)) : c);
   const n = sorted.length;
   inc.col.refs++;
-  const [nonFinite, nonPositive] = countY(sorted, 0, n);
+  const pyramid = new Pyramid(sorted, n); // the one pass over y, counting as it goes
   return {
     id,
     slot,
     col: inc.col,
     y: sorted,
     n,
-    pyramid: new Pyramid(sorted, n),
-    nonFinite: nonFinite + inc.dropped,
-    nonPositive,
+    pyramid,
+    nonFinite: pyramid.built.nonFinite + inc.dropped,
+    nonPositive: pyramid.built.nonPositive,
     rewrites: 0,
     extra: cols,
   };
@@ -128,9 +128,7 @@ export function appendToSeries(
   }
   const oldN = s.n;
   const m = ys.length;
-  const [nf, np] = countY(ys, 0, m);
-  s.nonFinite += nf + inc.dropped;
-  s.nonPositive += np;
+  s.nonFinite += inc.dropped;
   if (!res.plan) {
     s.y = grow(s.y, oldN, oldN + m);
     s.y.set(ys, oldN);
@@ -140,8 +138,14 @@ export function appendToSeries(
       s.extra.set(name, grown);
     }
     s.n = oldN + m;
-    s.pyramid.extend(s.y, oldN, s.n);
+    // the pyramid's pass over the new points counts them too
+    const t = s.pyramid.extend(s.y, oldN, s.n);
+    s.nonFinite += t.nonFinite;
+    s.nonPositive += t.nonPositive;
   } else {
+    const [nf, np] = countY(ys, 0, m);
+    s.nonFinite += nf;
+    s.nonPositive += np;
     for (const [name, c] of s.extra) s.extra.set(name, applyPlan(res.plan, c, es.get(name)!, new Float64Array(capacityFor(oldN + m))));
     const merged = applyPlan(res.plan, s.y, ys, new Float32Array(capacityFor(oldN + m)));
     let first = 0;

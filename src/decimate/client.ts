@@ -12,6 +12,8 @@ type Hover = Extract<FromWorker, { type: 'hover' }>;
 export interface WorkerClient {
   post(msg: ToWorker, transfer?: Transferable[]): void;
   release(): void;
+  /** Call `fn` once the worker runs (now, when it already does). */
+  started(fn: () => void): void;
 }
 
 export interface ClientHandlers {
@@ -22,6 +24,9 @@ export interface ClientHandlers {
 }
 
 let worker: Worker | null = null;
+/** the worker has said it runs; until then, what waits for that */
+let running = false;
+let onStart: (() => void)[] = [];
 let users = 0;
 let nextChart = 1;
 const routes = new Map<number, ClientHandlers>();
@@ -31,6 +36,11 @@ function start(): Worker {
   // bundle find it next to itself, whether dist/ is served as is or bundled again by an app.
   const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'metricgl-decimate' });
   w.onmessage = (e: MessageEvent<FromWorker>) => {
+    if (e.data.type === 'started') {
+      running = true;
+      for (const fn of onStart.splice(0)) fn();
+      return;
+    }
     const route = routes.get(e.data.chart);
     if (!route) return; // the chart was destroyed while the worker was busy
     if (e.data.type === 'frame') route.frame(e.data);
@@ -66,7 +76,13 @@ export function connect(handlers: ClientHandlers): { chart: number; client: Work
         if (--users === 0) {
           w.terminate();
           worker = null;
+          running = false;
+          onStart = [];
         }
+      },
+      started(fn) {
+        if (running) fn();
+        else onStart.push(fn);
       },
     },
   };

@@ -79,6 +79,8 @@ export interface FrameStats {
 }
 
 export type FromWorker =
+  /** sent once, when the first message reached the worker */
+  | { type: 'started'; chart: 0 }
   | {
       type: 'frame';
       chart: number;

@@ -13,6 +13,19 @@
 export const BLOCK = 16;
 const LOG2_BLOCK = 4;
 
+/*
+ * The pyramid is built with integer compares: a float32's bits, with the magnitude bits flipped
+ * when the sign is set, order like the floats (-0 just below +0, NaNs beyond the infinities), and
+ * an integer min/max can be written without branches. Noisy data makes a branchy min/max
+ * mispredict on most blocks: about 3x slower at 1e7 points.
+ */
+const KEY_NEG_ZERO = -1, KEY_POS_INF = 0x7f800000, KEY_NEG_INF = -0x7f800001;
+
+/** A float32 bit pattern to its order key, and back: the transform is its own inverse. */
+function key(bits: number): number {
+  return bits ^ ((bits >> 31) & 0x7fffffff);
+}
+
 /** Extent of finite values in a range; min > max when the range holds none. */
 export interface Extent {
   min: number;
@@ -31,9 +44,11 @@ export class Pyramid {
   /** blocks in use per level */
   private counts: number[] = [];
   private n = 0;
+  /** what the build counted over y[0..n) */
+  readonly built: Tally;
 
   constructor(y: Float32Array, n: number) {
-    this.extend(y, 0, n);
+    this.built = this.extend(y, 0, n);
   }
 
   get length(): number {
@@ -49,28 +64,16 @@ export class Pyramid {
 
   /**
    * Account for y[from..n) having changed or been appended (from <= old length). Only the blocks
-   * touching that range and their ancestors are recomputed: O(n - from + log n).
+   * touching that range and their ancestors are recomputed: O(n - from + log n). Returns the
+   * non-finite and the finite non-positive values of y[from..n), counted on the way (the store
+   * needs them and this is the one pass over the points).
    */
-  extend(y: Float32Array, from: number, n: number): void {
+  extend(y: Float32Array, from: number, n: number): Tally {
     this.n = n;
     let count = Math.ceil(n / BLOCK);
     let first = from >> LOG2_BLOCK;
-    // level 0 from raw values
     let level = this.ensure(0, count);
-    for (let b = first; b < count; b++) {
-      let mn = Infinity, mx = -Infinity, mp = Infinity;
-      const end = Math.min(n, (b + 1) * BLOCK);
-      for (let i = b * BLOCK; i < end; i++) {
-        const v = y[i];
-        // NaN fails every comparison; Infinity is excluded explicitly.
-        if (v < mn && v !== -Infinity) mn = v;
-        if (v > mx && v !== Infinity) mx = v;
-        if (v > 0 && v < mp && v !== Infinity) mp = v;
-      }
-      level[3 * b] = mn;
-      level[3 * b + 1] = mx;
-      level[3 * b + 2] = mp;
-    }
+    const tally = level0(y, from, n, level);
     this.counts[0] = count;
     // levels above from the level below
     let l = 0;
@@ -81,22 +84,12 @@ export class Pyramid {
       first >>= 1;
       l++;
       level = this.ensure(l, count);
-      for (let b = first; b < count; b++) {
-        const a = 6 * b;
-        if (2 * b + 1 < belowCount) {
-          level[3 * b] = Math.min(below[a], below[a + 3]);
-          level[3 * b + 1] = Math.max(below[a + 1], below[a + 4]);
-          level[3 * b + 2] = Math.min(below[a + 2], below[a + 5]);
-        } else {
-          level[3 * b] = below[a];
-          level[3 * b + 1] = below[a + 1];
-          level[3 * b + 2] = below[a + 2];
-        }
-      }
+      levelUp(below, belowCount, level, first, count);
       this.counts[l] = count;
     }
     this.levels.length = l + 1;
     this.counts.length = l + 1;
+    return tally;
   }
 
   /** Widens `out` by the finite values of y[i0..i1). */
@@ -132,6 +125,90 @@ export class Pyramid {
     }
     return level;
   }
+}
+
+/** Non-finite and finite non-positive values, as counted by Pyramid.extend. */
+export interface Tally {
+  nonFinite: number;
+  nonPositive: number;
+}
+
+/**
+ * Level-0 blocks from y[from..n) (whole blocks, from the one holding `from`), counting the
+ * non-finite and non-positive values of y[from..n). A block of finite values that are all > 0
+ * (a loss curve) or all < 0 is decided by its min and max keys; anything else (a NaN, an
+ * infinity, a zero, a sign change) takes the exact path for that block alone.
+ */
+function level0(y: Float32Array, from: number, n: number, level: Float32Array): Tally {
+  const tally: Tally = { nonFinite: 0, nonPositive: 0 };
+  const bits = new Int32Array(y.buffer, y.byteOffset, y.length);
+  const out = new Int32Array(level.buffer, level.byteOffset, level.length);
+  const count = Math.ceil(n / BLOCK);
+  for (let b = from >> LOG2_BLOCK; b < count; b++) {
+    const i0 = b * BLOCK, end = Math.min(n, i0 + BLOCK);
+    let mn = 0x7fffffff, mx = -0x80000000;
+    for (let i = i0; i < end; i++) {
+      const v = bits[i];
+      const k = v ^ ((v >> 31) & 0x7fffffff); // key(v), written out: this is the hot loop
+      mn ^= (mn ^ k) & -+(k < mn);
+      mx ^= (mx ^ k) & -+(k > mx);
+    }
+    const o = 3 * b;
+    if (mn > 0 && mx < KEY_POS_INF) {
+      out[o] = out[o + 2] = key(mn);
+      out[o + 1] = key(mx);
+    } else if (mx < KEY_NEG_ZERO && mn > KEY_NEG_INF) {
+      out[o] = key(mn);
+      out[o + 1] = key(mx);
+      out[o + 2] = KEY_POS_INF; // no positive value: minPos = +Infinity
+      tally.nonPositive += end - Math.max(from, i0);
+    } else {
+      exactBlock(y, i0, end, Math.max(from, i0), level, o, tally);
+    }
+  }
+  return tally;
+}
+
+/** Blocks [first, count) of a level from pairs of the level below (min, max, min), branch-free. */
+function levelUp(below: Float32Array, belowCount: number, level: Float32Array, first: number, count: number): void {
+  const src = new Int32Array(below.buffer, below.byteOffset, below.length);
+  const out = new Int32Array(level.buffer, level.byteOffset, level.length);
+  for (let b = first; b < count; b++) {
+    const a = 6 * b, o = 3 * b;
+    if (2 * b + 1 >= belowCount) {
+      out[o] = src[a];
+      out[o + 1] = src[a + 1];
+      out[o + 2] = src[a + 2];
+      continue;
+    }
+    let p = key(src[a]), q = key(src[a + 3]);
+    out[o] = key(p ^ ((p ^ q) & -+(q < p)));
+    p = key(src[a + 1]);
+    q = key(src[a + 4]);
+    out[o + 1] = key(p ^ ((p ^ q) & -+(q > p)));
+    p = key(src[a + 2]);
+    q = key(src[a + 5]);
+    out[o + 2] = key(p ^ ((p ^ q) & -+(q < p)));
+  }
+}
+
+/** One level-0 block with every rule spelled out; counts the values of y[countFrom..end). */
+function exactBlock(y: Float32Array, i0: number, end: number, countFrom: number, level: Float32Array, o: number, tally: Tally): void {
+  let mn = Infinity, mx = -Infinity, mp = Infinity;
+  for (let i = i0; i < end; i++) {
+    const v = y[i];
+    // NaN fails every comparison; Infinity is excluded explicitly (and is never < mp = Infinity).
+    if (v < mn && v !== -Infinity) mn = v;
+    if (v > mx && v !== Infinity) mx = v;
+    if (v > 0 && v < mp) mp = v;
+    if (i >= countFrom) {
+      if (v - v !== 0) tally.nonFinite++;
+      else if (v <= 0) tally.nonPositive++;
+    }
+  }
+  level[o] = mn;
+  level[o + 1] = mx;
+  level[o + 2] = mp;
 }
 
 function take(level: Float32Array, b: number, out: Extent): void {

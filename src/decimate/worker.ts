@@ -89,9 +89,12 @@ function nearestDrawable(s: Series, x: number, scale: 'linear' | 'log'): number 
 function handle(msg: ToWorker): FromWorker | null {
   switch (msg.type) {
     case 'set': {
+      const T0 = performance.now();
       const xs = ingestAll(msg.xs);
+      const T1 = performance.now();
       const store = new Map<string, Series>();
       for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y, extraOf(s)));
+      console.log('WORKER ingestX', (T1 - T0).toFixed(1), 'createSeries', (performance.now() - T1).toFixed(1));
       charts.set(msg.chart, store);
       layouts.delete(msg.chart);
       return null;
@@ -191,7 +194,18 @@ function handle(msg: ToWorker): FromWorker | null {
   }
 }
 
+/**
+ * Said once, when the first message arrives (messages posted before the worker ran reach it only
+ * after the page's main thread has forwarded them): from then on the page can spend its main
+ * thread on other work (making the GL context) while this worker ingests.
+ */
+let started = false;
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
+  if (!started) {
+    started = true;
+    (self as unknown as Worker).postMessage({ type: 'started', chart: 0 } satisfies FromWorker);
+  }
   let reply: FromWorker | null;
   try {
     reply = handle(e.data);

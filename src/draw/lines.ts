@@ -86,6 +86,23 @@ export class LineRenderer {
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
     this.props = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
+    cached(g, 'lines-warm', () => this.warmUp());
+  }
+
+  /**
+   * Draw one invisible quad with each pipeline the first frame may use. Drivers
+   * (SwiftShader always; real GPUs often) compile a pipeline at its first draw: done here, that
+   * happens while the worker ingests the first data, not when the first frame is on its way.
+   */
+  private warmUp(): true {
+    const styles = [{ rgba: [0, 0, 0, 0] as const, width: 1, visible: false, dash: null }];
+    this.styles.update(styles);
+    this.upload({ spans: new Float32Array(12), spanCount: 1, segments: new Float32Array(20), segmentCount: 1 });
+    this.draw(1, 1, true); // spans as lines, segments as quads
+    this.draw(1, 1, false); // spans as quads
+    this.g.gl.flush(); // the GPU side compiles now, while this thread goes on (no wait)
+    this.spanCount = this.segCount = 0;
+    return true;
   }
 
   /** Take a decimated frame from the worker (the arrays may be recycled afterwards). */

@@ -223,3 +223,39 @@ describe('pyramid.bytes', () => {
     expectSameExtent(query(p, y, 0, n), brute(y, 0, n), 'grown');
   });
 });
+
+describe('pyramid.extend counts what it reads', () => {
+  /** A loss curve (every block positive and finite: the fast path) with rare bad values. */
+  function lossLike(n: number, seed: number): Float32Array {
+    const rand = mulberry32(seed);
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) y[i] = rand() < 0.002 ? nasty(rand) : 2 + Math.exp(-i / 500) + rand() * 0.1;
+    return y;
+  }
+  function reference(y: Float32Array, i0: number, i1: number) {
+    let nonFinite = 0, nonPositive = 0;
+    for (let i = i0; i < i1; i++) {
+      if (!Number.isFinite(y[i])) nonFinite++;
+      else if (y[i] <= 0) nonPositive++;
+    }
+    return { nonFinite, nonPositive };
+  }
+
+  for (const [name, make] of [['loss-like', lossLike], ['random', randomData]] as const) {
+    it(`build and appends tally non-finite and non-positive values and keep every extent exact (${name})`, () => {
+      const n = 20_011;
+      const y = make(n, 77);
+      const p = new Pyramid(y, 5003);
+      expect(p.built).toEqual(reference(y, 0, 5003));
+      // appends starting mid-block count only the new points
+      let at = 5003;
+      for (const step of [1, 15, 16, 17, 999, 14_000]) {
+        const to = Math.min(n, at + step);
+        expect(p.extend(y, at, to)).toEqual(reference(y, at, to));
+        at = to;
+      }
+      expect(at).toBe(n);
+      expectMatchesScan(p, y, n, 5, 300);
+    });
+  }
+});
