@@ -27,7 +27,7 @@ for (const lib of libs) {
     console.error(`${lib}, ${points.toExponential(0)} points`);
     const r = await runLibrary({
       port, lib, dist: dist.url, scenario: { name: `1x${points.toExponential(0)}`, count: 1, points }, reps, ffReps: 1, limitMs, log,
-      slowMs: 0, opBudgetMs: Infinity, ops: ['zoom'], describe: machine ? null : describeMachine,
+      slowMs: 0, opBudgetMs: Infinity, ops: ['zoom'], cold: false, describe: machine ? null : describeMachine,
     });
     machine ??= r.machine;
     const z = r.steps.zoom, f = r.steps.first;

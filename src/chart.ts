@@ -191,11 +191,15 @@ class ChartImpl implements Chart {
   }
   private makeGraphics(): { gl: SharedGL; lines: LineRenderer } {
     const gl = acquireGL(this.contextUser);
-    const lines = new LineRenderer(gl);
-    // the first copy from the GL canvas into this chart's canvas sets up the path between them
-    // (and waits for the pipelines the renderer warmed up): pay it now, not in the first frame
-    this.ctx.drawImage(gl.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
-    this.ctx.clearRect(0, 0, 1, 1);
+    // Still waiting for data (a panel mounted before its data loads): compile the pipelines and
+    // set up the copy into this chart's canvas now, not in the first frame. With data on its way
+    // the first frame compiles only what it draws, and sooner.
+    const idle = this.meta.size === 0;
+    const lines = new LineRenderer(gl, idle);
+    if (idle) {
+      this.ctx.drawImage(gl.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
+      this.ctx.clearRect(0, 0, 1, 1);
+    }
     return { gl, lines };
   }
   /** what the shared context tells this chart when the browser loses and restores it */
@@ -299,11 +303,6 @@ class ChartImpl implements Chart {
     });
     this.chartId = chart;
     this.client = client;
-    // On a cold page the worker starts only once this task (and the data copies of a setSeries
-    // that follows) has ended; the GL context is made after that, while the worker ingests.
-    client.started(() => {
-      if (!this.destroyed) this.graphics ??= this.makeGraphics();
-    });
     // ResizeObserver also reports the initial size; only a real change needs a new frame
     this.observer = new ResizeObserver(() => {
       if (this.root.clientWidth !== this.cssSize[0] || this.root.clientHeight !== this.cssSize[1]) this.invalidate();
@@ -311,6 +310,12 @@ class ChartImpl implements Chart {
     this.observer.observe(this.root);
     if (this.options.interactive) this.interactive(true);
     this.invalidate();
+    // On a cold page the worker starts only once this task (and the data copies of a setSeries
+    // that follows) has ended; the GL context is made after that (after the first commit has
+    // asked for a view), while the worker ingests.
+    client.started(() => {
+      if (!this.destroyed) this.graphics ??= this.makeGraphics();
+    });
   }
 
   get element(): HTMLElement {
@@ -468,6 +473,17 @@ class ChartImpl implements Chart {
    */
   private schedule(): void {
     if (this.raf || this.inflight || this.destroyed) return;
+    if (!this.client.running) {
+      // A cold page: the worker starts once this task ends. Commit then, beside its ingest of
+      // the first data, rather than delay its start by a layout.
+      this.raf = -2;
+      this.client.started(() => {
+        if (this.raf !== -2) return;
+        this.raf = 0;
+        this.schedule();
+      });
+      return;
+    }
     if (performance.now() - this.lastCommit >= FRAME_MS) {
       this.raf = -1; // pending in a microtask
       queueMicrotask(() => {

@@ -15,6 +15,19 @@ export const adapter = {
   },
   version: () => Chart.version,
   async create(container, data) {
+    this.prepare(data);
+    await this.init(container, this.points);
+  },
+  /** An empty chart with `runs` series, as a panel shows while its data loads. */
+  mount(container, runs) {
+    return this.init(container, Array.from({ length: runs }, () => []));
+  },
+  setData(data) {
+    this.prepare(data);
+    this.points.forEach((pts, i) => (this.chart.data.datasets[i].data = pts));
+    return this.update();
+  },
+  prepare(data) {
     this.raw = data.ys;
     this.points = data.ys.map((y, i) => {
       const x = data.xs[i];
@@ -22,6 +35,8 @@ export const adapter = {
       for (let j = 0; j < y.length; j++) pts[j] = { x: x[j], y: y[j] };
       return pts;
     });
+  },
+  async init(container, points) {
     const canvas = document.createElement('canvas');
     canvas.width = container.clientWidth;
     canvas.height = container.clientHeight;
@@ -30,7 +45,7 @@ export const adapter = {
     this.chart = new Chart(canvas, {
       type: 'line',
       data: {
-        datasets: this.points.map((data, i) => ({ data, borderColor: color(i), borderWidth: LINE_WIDTH, pointRadius: 0, tension: 0, spanGaps: true })),
+        datasets: points.map((data, i) => ({ data, borderColor: color(i), borderWidth: LINE_WIDTH, pointRadius: 0, tension: 0, spanGaps: true })),
       },
       options: {
         responsive: false,

@@ -33,8 +33,24 @@ export const adapter = {
     };
   },
   async create(container, data) {
+    this.prepare(data);
+    await this.init(container, this.pairs.map((p, i) => this.series(i, p.view())));
+  },
+  /** An empty chart with `runs` series, as a panel shows while its data loads. */
+  mount(container, runs) {
+    return this.init(container, Array.from({ length: runs }, (_, i) => this.series(i, [])));
+  },
+  async setData(data) {
+    this.prepare(data);
+    const drawn = this.signal.arm();
+    this.chart.setOption({ series: this.pairs.map((p, i) => ({ id: `s${i}`, data: p.view() })) });
+    await drawn;
+  },
+  prepare(data) {
     this.raw = data;
     this.pairs = data.ys.map((y, i) => new Growable(interleave(data.xs[i], y, y.length)));
+  },
+  async init(container, series) {
     this.chart = echarts.init(container, null, { renderer: 'canvas' });
     this.chart.on('finished', () => this.signal.fire());
     const drawn = this.signal.arm();
@@ -44,7 +60,7 @@ export const adapter = {
       xAxis: { type: 'value', min: 'dataMin', max: 'dataMax' },
       yAxis: { type: 'value', scale: true },
       dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'filter' }],
-      series: this.pairs.map((p, i) => this.series(i, p.view())),
+      series,
     });
     await drawn;
   },

@@ -98,11 +98,30 @@ export function installHarness(adapter, container) {
       lastY = data.ys.map((y) => y[y.length - 1]);
       return { runs: data.ys.length, points: data.ys.reduce((a, y) => a + y.length, 0), xDomain: ext };
     },
-    /** First frame: data handed over to picture drawn. The harness then lets go of the data. */
+    /**
+     * First frame on a fresh page, chart and data together: the chart is made and handed the data
+     * in one step, so the page-level setup of a library (metricgl: its GL context and worker) is
+     * inside the time. The harness then lets go of the data.
+     */
     async create() {
       const d = data;
       data = null; // only what the adapter (the library, or the app around it) keeps stays alive
       return timed(() => adapter.create(container, d));
+    },
+    /**
+     * Untimed: an empty chart with as many series as the data has runs, drawn, as an explorer's
+     * panel is mounted while its data loads; then two quiet frames.
+     */
+    async mount() {
+      await adapter.mount(container, data.ys.length);
+      await nextFrame();
+      await nextFrame();
+    },
+    /** First frame: data handed over to a mounted chart until its picture is drawn. */
+    async load() {
+      const d = data;
+      data = null;
+      return timed(() => adapter.setData(d));
     },
     info: () => adapter.info?.() ?? null,
     /**

@@ -16,6 +16,14 @@ export const adapter = {
   async create(container, data) {
     // showRaw off: every library draws the smoothed curves only, the same picture
     this.chart = metricgl.createChart(container, { showRaw: false });
+    await this.setData(data);
+  },
+  /** An empty chart, as a panel shows while its data loads (the page's GL context and worker start). */
+  async mount(container) {
+    this.chart = metricgl.createChart(container, { showRaw: false });
+    await this.drawn();
+  },
+  async setData(data) {
     this.ids = data.ys.map((_, i) => `run-${i}`);
     // runs that share one x array pass that same array: metricgl stores it once
     this.chart.setSeries(data.ys.map((y, i) => ({ id: this.ids[i], x: data.xs[i], y, color: color(i), width: LINE_WIDTH })));

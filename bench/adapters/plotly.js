@@ -31,16 +31,30 @@ export const adapter = {
   version: () => Plotly.version,
   async create(container, data) {
     this.raw = data;
+    this.init(container);
+    await finished(this.gd, Plotly.newPlot(this.gd, this.traces(data.xs, data.ys), this.layout, { displayModeBar: false, responsive: false }));
+  },
+  /** An empty chart with `runs` series, as a panel shows while its data loads. */
+  async mount(container, runs) {
+    this.init(container);
+    const empty = Array.from({ length: runs }, () => []);
+    await finished(this.gd, Plotly.newPlot(this.gd, this.traces(empty, empty), this.layout, { displayModeBar: false, responsive: false }));
+  },
+  async setData(data) {
+    this.raw = data;
+    // react: Plotly's documented way to hand a plot new data
+    await finished(this.gd, Plotly.react(this.gd, this.traces(data.xs, data.ys), this.layout));
+  },
+  init(container) {
     this.gd = document.createElement('div');
     container.appendChild(this.gd);
-    const traces = data.ys.map((y, i) => ({
-      type: 'scattergl', mode: 'lines', x: data.xs[i], y, line: { color: color(i), width: LINE_WIDTH }, hoverinfo: 'skip',
-    }));
-    const layout = {
+    this.layout = {
       width: container.clientWidth, height: container.clientHeight, showlegend: false, hovermode: false,
       margin: { l: 50, r: 20, t: 20, b: 30 }, xaxis: { autorange: true }, yaxis: { autorange: true },
     };
-    await finished(this.gd, Plotly.newPlot(this.gd, traces, layout, { displayModeBar: false, responsive: false }));
+  },
+  traces(xs, ys) {
+    return ys.map((y, i) => ({ type: 'scattergl', mode: 'lines', x: xs[i], y, line: { color: color(i), width: LINE_WIDTH }, hoverinfo: 'skip' }));
   },
   setX(x0, x1) {
     return finished(this.gd, Plotly.relayout(this.gd, { 'xaxis.range': [x0, x1] }));

@@ -14,7 +14,8 @@ export const adapter = {
     await loadScript('/node_modules/uplot/dist/uPlot.iife.min.js');
   },
   version: () => 'uplot',
-  async create(container, data) {
+  /** Columns as uPlot wants them, kept by the "app" for appends. */
+  prepare(data) {
     const shared = data.xs.every((x) => x === data.xs[0]);
     this.joined = !shared;
     if (shared) {
@@ -25,17 +26,34 @@ export const adapter = {
       // keep one value per step: uPlot's data model holds one y per x.
       this.cols = uPlot.join(data.xs.map((x, i) => [x, data.ys[i]]));
     }
-    const opts = {
+  },
+  opts(container, runs) {
+    return {
       width: container.clientWidth,
       height: container.clientHeight,
       scales: { x: { time: false } },
-      series: [{}, ...data.ys.map((_, i) => ({ stroke: color(i), width: LINE_WIDTH, points: { show: false } }))],
+      series: [{}, ...Array.from({ length: runs }, (_, i) => ({ stroke: color(i), width: LINE_WIDTH, points: { show: false } }))],
       legend: { show: false },
       cursor: { show: false },
       hooks: { draw: [() => this.signal.fire()] },
     };
+  },
+  async create(container, data) {
+    this.prepare(data);
     const drawn = this.signal.arm();
-    this.u = new uPlot(opts, this.data(), container);
+    this.u = new uPlot(this.opts(container, data.ys.length), this.data(), container);
+    await drawn;
+  },
+  /** An empty chart with `runs` series, as a panel shows while its data loads. */
+  async mount(container, runs) {
+    const drawn = this.signal.arm();
+    this.u = new uPlot(this.opts(container, runs), Array.from({ length: runs + 1 }, () => []), container);
+    await drawn;
+  },
+  async setData(data) {
+    this.prepare(data);
+    const drawn = this.signal.arm();
+    this.u.setData(this.data());
     await drawn;
   },
   data() {

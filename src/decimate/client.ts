@@ -14,6 +14,8 @@ export interface WorkerClient {
   release(): void;
   /** Call `fn` once the worker runs (now, when it already does). */
   started(fn: () => void): void;
+  /** the worker has said it runs */
+  readonly running: boolean;
 }
 
 export interface ClientHandlers {
@@ -48,6 +50,8 @@ function start(): Worker {
     else if (e.data.type === 'hover') route.hover(e.data);
     else route.error(e.data.message);
   };
+  // its first message makes it say 'started', even before any chart has sent one
+  w.postMessage({ type: 'hello', chart: 0 } satisfies ToWorker);
   w.onerror = (e) => {
     for (const r of routes.values()) r.error(`decimation worker failed: ${e.message}`);
   };
@@ -83,6 +87,9 @@ export function connect(handlers: ClientHandlers): { chart: number; client: Work
       started(fn) {
         if (running) fn();
         else onStart.push(fn);
+      },
+      get running() {
+        return running;
       },
     },
   };

@@ -31,6 +31,8 @@ export type ToWorker =
   /** decimate for a view; `recycle` hands back the buffers of an earlier frame */
   | { type: 'view'; chart: number; seq: number; view: ViewRequest; recycle: ArrayBuffer[] }
   | { type: 'drop'; chart: number }
+  /** the first message of the page: the worker answers 'started' */
+  | { type: 'hello'; chart: 0 }
   /** the GPU context was lost and restored: send the smoothing data again */
   | { type: 'gpuReset'; chart: number }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */

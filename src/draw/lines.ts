@@ -80,19 +80,23 @@ export class LineRenderer {
   private cmd: ReturnType<typeof commands>;
   private props: DrawProps;
 
-  constructor(private g: SharedGL) {
+  /** `warm`: draw once with each pipeline now (see warmUp) */
+  constructor(
+    private g: SharedGL,
+    warm = false,
+  ) {
     this.cmd = cached(g, 'lines', () => commands(g.regl));
     this.styles = new StyleTexture(g.regl);
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
     this.props = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
-    cached(g, 'lines-warm', () => this.warmUp());
+    if (warm) cached(g, 'lines-warm', () => this.warmUp());
   }
 
   /**
-   * Draw one invisible quad with each pipeline the first frame may use. Drivers
-   * (SwiftShader always; real GPUs often) compile a pipeline at its first draw: done here, that
-   * happens while the worker ingests the first data, not when the first frame is on its way.
+   * Draw one invisible quad with each pipeline a frame may use. Drivers (SwiftShader always;
+   * real GPUs often) compile a pipeline at its first draw: done while the chart waits for its
+   * data, that is not in the first frame.
    */
   private warmUp(): true {
     const styles = [{ rgba: [0, 0, 0, 0] as const, width: 1, visible: false, dash: null }];
