@@ -371,7 +371,7 @@ class ChartImpl implements Chart {
       throw new TypeError(`series ${JSON.stringify(id)}: append needs the x columns it was given (${m.columns.join(', ') || 'none'}), got ${names.join(', ') || 'none'}`);
     }
     if (!this.pendingAppend) {
-      this.pendingAppend = new ColumnBatch();
+      this.pendingAppend = new ColumnBatch(true);
       // appends made in one task travel together, so runs sharing an x array keep sharing it
       queueMicrotask(() => this.flushAppends());
     }

@@ -102,24 +102,44 @@ export interface AppendResult {
 }
 
 /**
- * Append a batch to one series. `shared` memoises, per batch, what the series' old column became,
- * so runs appending the same x array to the same shared column keep one copy.
+ * One appended x batch as the series that append it see it: what each of their old columns
+ * became (so runs that shared a column keep sharing the result), and whether every reader of a
+ * column appends this batch (then the column is extended in place: a sweep of runs on one step
+ * axis appending together costs O(batch), not a copy of the column per append).
+ */
+export class SharedBatch {
+  readonly results = new Map<XColumn, AppendResult>();
+  private readers = new Map<XColumn, number>();
+
+  /** `series`: every series that appends this batch, before any of them does */
+  constructor(series: Iterable<Series>) {
+    for (const s of series) this.readers.set(s.col, (this.readers.get(s.col) ?? 0) + 1);
+  }
+
+  exclusive(col: XColumn): boolean {
+    return this.readers.get(col) === col.refs;
+  }
+}
+
+/**
+ * Append a batch to one series; `batch` ties together the series appending the same x batch
+ * (null: this series alone, so a shared column is copied on write).
  */
 export function appendToSeries(
   s: Series,
   inc: IncomingX,
   y: Float32Array,
-  shared: Map<XColumn, AppendResult> | null,
+  batch: SharedBatch | null,
   extra: ReadonlyMap<string, Float64Array> = new Map(),
 ): void {
   const ys = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
   const es = new Map<string, Float64Array>();
   for (const [name, c] of extra) es.set(name, inc.perm ? gather(c, inc.perm, new Float64Array(inc.perm.length)) : c);
   const old = s.col;
-  let res = shared?.get(old);
+  let res = batch?.results.get(old);
   if (!res) {
-    res = appendX(old, inc.col);
-    shared?.set(old, res);
+    res = appendX(old, inc.col, batch ? batch.exclusive(old) : old.refs <= 1);
+    batch?.results.set(old, res);
   }
   if (res.col !== old) {
     old.refs--;
@@ -157,10 +177,25 @@ export function appendToSeries(
   }
 }
 
-/** Extend an x column by a sorted batch: in place when nobody else reads it, else a copy. */
-function appendX(col: XColumn, add: XColumn): AppendResult {
+/**
+ * Split one task's appends so that each series occurs at most once per round, in the order given
+ * (a series appended to twice takes its batches one after the other).
+ */
+export function appendRounds<T extends { id: string }>(appends: readonly T[]): T[][] {
+  const out: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const a of appends) {
+    const r = seen.get(a.id) ?? 0;
+    seen.set(a.id, r + 1);
+    (out[r] ??= []).push(a);
+  }
+  return out;
+}
+
+/** Extend an x column by a sorted batch: in place when every reader appends it, else a copy. */
+function appendX(col: XColumn, add: XColumn, exclusive: boolean): AppendResult {
   const n = col.n, m = add.n;
-  const target = col.refs > 1 ? new XColumn(new Float64Array(capacityFor(n + m)), 0) : col;
+  const target = exclusive ? col : new XColumn(new Float64Array(capacityFor(n + m)), 0);
   if (n === 0 || m === 0 || add.x[0] >= col.x[n - 1]) {
     if (target !== col) target.x.set(col.x.subarray(0, n));
     target.x = grow(target.x, n, n + m);

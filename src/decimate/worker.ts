@@ -2,7 +2,7 @@
  * The decimation worker: thin. It owns the columnar stores of every chart on the page and
  * answers view requests; the work itself lives in the pure modules it calls.
  */
-import { appendToSeries, createSeries, ingestX, storeBytes, type AppendResult, type IncomingX, type Series, type XColumn } from '../data/store';
+import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, storeBytes, type IncomingX, type Series } from '../data/store';
 import type { FromWorker, GpuFrame, HoverReply, ToWorker, XPayload, YPayload } from './messages';
 import { lowerBound } from '../data/store';
 import { scaled } from './columns';
@@ -102,12 +102,12 @@ function handle(msg: ToWorker): FromWorker | null {
     case 'append': {
       const xs = ingestAll(msg.xs);
       const store = charts.get(msg.chart)!;
-      // per x batch: what each shared column became, so its readers keep sharing
-      const memo = new Map<number, Map<XColumn, AppendResult>>();
-      for (const s of msg.series) {
-        let m = memo.get(s.xKey);
-        if (!m) memo.set(s.xKey, (m = new Map()));
-        appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, m, extraOf(s));
+      // A series appended to twice in one task takes its appends in order, one round each;
+      // within a round, per x batch, the series appending it (so shared columns stay shared).
+      for (const round of appendRounds(msg.series)) {
+        const batches = new Map<number, SharedBatch>();
+        for (const key of xs.keys()) batches.set(key, new SharedBatch(round.filter((s) => s.xKey === key).map((s) => store.get(s.id)!)));
+        for (const s of round) appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, batches.get(s.xKey)!, extraOf(s));
       }
       return null;
     }

@@ -138,3 +138,33 @@ test('the chart follows its container size', async ({ page }) => {
   expect(inkRange(shot, 2, RED)![1]).toBeGreaterThan(shot.height - 30);
   expect(inkRange(shot, shot.width - 3, RED)![0]).toBeLessThan(30);
 });
+
+test('appends in one task that refill the same arrays (one run twice, a sweep sharing steps) keep every point', async ({ page }) => {
+  await openHarness(page);
+  const got = await page.evaluate(async () => {
+    const x = Float64Array.from([0, 1, 2]);
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, {}));
+    c.setSeries([{ id: 'a', x, y: [1, 1, 1] }, { id: 'b', x, y: [2, 2, 2] }, { id: 'c', x, y: [3, 3, 3] }]);
+    await c.rendered();
+    // a live app with one scratch step array and one scratch value array, reused for every call
+    const sx = new Float64Array(1), sy = new Float32Array(1);
+    const push = (id: string, step: number, v: number) => {
+      sx[0] = step;
+      sy[0] = v;
+      c.append(id, sx, sy);
+    };
+    push('a', 3, 10); // the sweep's runs a and b share their steps, and append step 3 together...
+    push('b', 3, 20);
+    push('a', 4, 11); // ...then run a goes on alone, in the same task
+    push('c', 5, 30); // c appends another step
+    const f = await c.rendered();
+    const at = async (step: number) => Object.fromEntries((await c.hoverAt(step)).points.filter((p) => p.x === step).map((p) => [p.id, p.y]));
+    return { points: f.points, xDomain: f.xDomain, s3: await at(3), s4: await at(4), s5: await at(5), s2: await at(2) };
+  });
+  expect(got.points).toBe(9 + 4);
+  expect(got.xDomain).toEqual([0, 5]);
+  expect(got.s2).toEqual({ a: 1, b: 2, c: 3 });
+  expect(got.s3).toEqual({ a: 10, b: 20 });
+  expect(got.s4).toEqual({ a: 11 });
+  expect(got.s5).toEqual({ c: 30 });
+});

@@ -1,5 +1,5 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
-import { appendToSeries, createSeries, ingestX, type AppendResult, type Series, type XColumn } from '../../src/data/store';
+import { appendToSeries, createSeries, ingestX, type Series } from '../../src/data/store';
 import { emptyExtent, scan } from '../../src/decimate/pyramid';
 import type { Curve } from '../../src/decimate/columns';
 import { paramsKey, smoothedCurve, xRange } from '../../src/smooth/cpu';
@@ -23,8 +23,8 @@ function make(x: ArrayLike<number>, y: ArrayLike<number>): Series {
   return createSeries(`s${slot}`, slot, ingestX(Float64Array.from(x)), Float32Array.from(y));
 }
 
-function append(s: Series, x: ArrayLike<number>, y: ArrayLike<number>, memo: Map<XColumn, AppendResult> | null = null): void {
-  appendToSeries(s, ingestX(Float64Array.from(x)), Float32Array.from(y), memo);
+function append(s: Series, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  appendToSeries(s, ingestX(Float64Array.from(x)), Float32Array.from(y), null);
 }
 
 /** A new series holding the same sorted points: no cache, no append history. */

@@ -1,14 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import {
+  appendRounds,
   appendToSeries,
   createSeries,
   ingestX,
   lowerBound,
   lowerBoundAbove,
   storeBytes,
-  type AppendResult,
+  SharedBatch,
   type Series,
-  type XColumn,
 } from '../../src/data/store';
 import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from '../../src/data/sort';
 import { Pyramid, emptyExtent } from '../../src/decimate/pyramid';
@@ -18,8 +18,8 @@ function make(id: string, slot: number, x: ArrayLike<number>, y: ArrayLike<numbe
   return createSeries(id, slot, ingestX(Float64Array.from(x)), Float32Array.from(y));
 }
 
-function append(s: Series, x: ArrayLike<number>, y: ArrayLike<number>, memo: Map<XColumn, AppendResult> | null = null): void {
-  appendToSeries(s, ingestX(Float64Array.from(x)), Float32Array.from(y), memo);
+function append(s: Series, x: ArrayLike<number>, y: ArrayLike<number>, batch: SharedBatch | null = null): void {
+  appendToSeries(s, ingestX(Float64Array.from(x)), Float32Array.from(y), batch);
 }
 
 const xs = (s: Series) => [...s.col.x.subarray(0, s.n)];
@@ -127,6 +127,15 @@ describe('createSeries', () => {
   });
 });
 
+describe('appendRounds', () => {
+  it('appendRounds(appends) puts each series once per round, keeping each series\' order', () => {
+    const a = (id: string, k: number) => ({ id, k });
+    const r = appendRounds([a('x', 1), a('y', 1), a('x', 2), a('z', 1), a('x', 3), a('y', 2)]);
+    expect(r).toEqual([[a('x', 1), a('y', 1), a('z', 1)], [a('x', 2), a('y', 2)], [a('x', 3)]]);
+    expect(appendRounds([])).toEqual([]);
+  });
+});
+
 describe('appendToSeries', () => {
   it('appendToSeries(s, inc, y) in order equals a series built from the concatenation', () => {
     const rand = mulberry32(2);
@@ -199,18 +208,37 @@ describe('appendToSeries', () => {
       expect(xs(a)).toEqual([0, 1, 2, 3, ...batch].sort((p, q) => p - q));
     });
 
-    it(`appendToSeries(s, inc, y, memo) ${what}: series appending the same batch keep sharing one column`, () => {
+    it(`appendToSeries(s, inc, y, batch) ${what}: every reader appending the same batch extends the shared column in place`, () => {
       const inc = ingestX(Float64Array.from([0, 1, 2, 3]));
       const a = createSeries('a', 0, inc, Float32Array.from([0, 1, 2, 3]));
       const b = createSeries('b', 1, inc, Float32Array.from([5, 6, 7, 8]));
       const old = a.col;
-      const memo = new Map<XColumn, AppendResult>();
+      const shared = new SharedBatch([a, b]);
       const batchX = ingestX(Float64Array.from(batch));
-      appendToSeries(a, batchX, Float32Array.from([100, 101, 102]), memo);
-      appendToSeries(b, batchX, Float32Array.from([200, 201, 202]), memo);
+      appendToSeries(a, batchX, Float32Array.from([100, 101, 102]), shared);
+      appendToSeries(b, batchX, Float32Array.from([200, 201, 202]), shared);
+      expect(a.col).toBe(old);
+      expect(b.col).toBe(old);
+      expect(old.refs).toBe(2);
+      expectSameSeries(a, make('w', 0, [0, 1, 2, 3, ...batch], [0, 1, 2, 3, 100, 101, 102]), 7);
+      expectSameSeries(b, make('w', 0, [0, 1, 2, 3, ...batch], [5, 6, 7, 8, 200, 201, 202]), 8);
+    });
+
+    it(`appendToSeries(s, inc, y, batch) ${what}: readers appending the same batch while another does not share one new column`, () => {
+      const inc = ingestX(Float64Array.from([0, 1, 2, 3]));
+      const a = createSeries('a', 0, inc, Float32Array.from([0, 1, 2, 3]));
+      const b = createSeries('b', 1, inc, Float32Array.from([5, 6, 7, 8]));
+      const c = createSeries('c', 2, inc, Float32Array.from([9, 9, 9, 9]));
+      const old = a.col;
+      const shared = new SharedBatch([a, b]);
+      const batchX = ingestX(Float64Array.from(batch));
+      appendToSeries(a, batchX, Float32Array.from([100, 101, 102]), shared);
+      appendToSeries(b, batchX, Float32Array.from([200, 201, 202]), shared);
       expect(a.col).toBe(b.col);
-      expect(a.col.refs).toBe(2);
-      expect(old.refs).toBe(0);
+      expect(a.col).not.toBe(old);
+      expect([a.col.refs, old.refs]).toEqual([2, 1]);
+      expect(c.col).toBe(old);
+      expect(xs(c)).toEqual([0, 1, 2, 3]);
       expectSameSeries(a, make('w', 0, [0, 1, 2, 3, ...batch], [0, 1, 2, 3, 100, 101, 102]), 7);
       expectSameSeries(b, make('w', 0, [0, 1, 2, 3, ...batch], [5, 6, 7, 8, 200, 201, 202]), 8);
     });
