@@ -156,6 +156,8 @@ interface DrawnView {
   yDomain: [number, number];
   smoothedOn: 'gpu' | 'cpu' | 'none';
   gpu: { range: number; edgeRows: number; isegCount: number; rowSlots: Float32Array } | null;
+  /** hidden spans were left out (opaque thin lines): a see-through style needs a new frame */
+  culled: boolean;
 }
 
 interface Waiter {
@@ -238,7 +240,7 @@ class ChartImpl implements Chart {
   private drawnGen = -1;
   private changedAt = 0;
   private raf = 0;
-  private inflight: { seq: number; gen: number; since: number; width: number; height: number; relayout: number } | null = null;
+  private inflight: { seq: number; gen: number; since: number; width: number; height: number; relayout: number; culled: boolean } | null = null;
   private seq = 0;
   private waiters: Waiter[] = [];
   private last: FrameInfo | null = null;
@@ -499,7 +501,9 @@ class ChartImpl implements Chart {
     this.lastCommit = performance.now();
     this.flushAppends();
     if (this.graphics?.gl.lost) return; // the restore invalidates
-    if (this.workerGen <= this.viewGen && this.view) {
+    // styles alone changed: redraw what is on the GPU, unless it was culled for opaque lines and
+    // the new styles see through (a highlight dims the other runs)
+    if (this.workerGen <= this.viewGen && this.view && (!this.view.culled || this.opaqueThin())) {
       this.rescan();
       return;
     }
@@ -522,7 +526,8 @@ class ChartImpl implements Chart {
     const o = this.options;
     const hidden = this.hiddenSlots();
     const seq = ++this.seq;
-    this.inflight = { seq, gen: this.gen, since, width, height, relayout };
+    const cull = this.opaqueThin();
+    this.inflight = { seq, gen: this.gen, since, width, height, relayout, culled: cull };
     this.post(
       {
         type: 'view',
@@ -538,6 +543,7 @@ class ChartImpl implements Chart {
           gpuData: this.gpuReadbacks > 0,
           xColumn: o.xColumn,
           ignoreOutliers: o.ignoreOutliers,
+          cull,
         },
         recycle: this.recycle,
       },
@@ -568,7 +574,7 @@ class ChartImpl implements Chart {
     this.inflight = null;
     if (this.gl.lost) return; // drawn again once the context is restored (it invalidates)
     this.view = {
-      layout, plot, width: req.width, height: req.height, xDomain: f.xDomain, yDomain: f.yDomain, smoothedOn: f.smoothedOn,
+      layout, plot, width: req.width, height: req.height, xDomain: f.xDomain, yDomain: f.yDomain, smoothedOn: f.smoothedOn, culled: req.culled,
       gpu: f.gpu && { range: f.gpu.range, edgeRows: f.gpu.edgeRows, isegCount: f.gpu.isegCount, rowSlots: f.gpu.rowSlots },
     };
     this.lastGpu = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
@@ -606,6 +612,22 @@ class ChartImpl implements Chart {
     this.inflight = null;
     const err = new Error(`metricgl worker: ${message}`);
     for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+
+  /**
+   * Every series drawn now is an opaque, solid line one device pixel wide, spans drawn by the
+   * worker (not GPU-smoothed): the worker may leave out spans that later runs paint over.
+   */
+  private opaqueThin(): boolean {
+    const o = this.options;
+    if (this.highlighted || (o.smoothing.weight > 0 && o.showRaw)) return false;
+    const dpr = this.exportDpr || window.devicePixelRatio || 1;
+    for (const m of this.meta.values()) {
+      // every series, hidden too, decides line mode in draw(): the geometry culling assumes
+      if (Math.round(m.width * dpr) > 1) return false;
+      if (!this.hidden.has(m.id) && (m.rgba[3] < 1 || m.dash)) return false;
+    }
+    return true;
   }
 
   /** Where smoothing runs now: the option, the context's abilities, and the renderer. */

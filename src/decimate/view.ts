@@ -40,6 +40,11 @@ export interface ViewRequest {
   xColumn?: string;
   /** fit y to the 5th..95th percentile of the drawn column extents */
   ignoreOutliers?: boolean;
+  /**
+   * every drawn series is an opaque, solid line one device pixel wide: spans that later spans
+   * paint over entirely are left out (see cull.ts)
+   */
+  cull?: boolean;
 }
 
 /**

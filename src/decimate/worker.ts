@@ -10,6 +10,7 @@ import { onColumn } from '../data/xcolumn';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { MAX_POINTS } from '../smooth/constants';
 import { F32Out } from './outbuf';
+import { cullSpans } from './cull';
 import { recordVertices, spanVertices } from './vertices';
 import { decimateView, type GpuViewOut } from './view';
 import { smoothedCurve, xRange } from '../smooth/cpu';
@@ -162,7 +163,7 @@ function handle(msg: ToWorker): FromWorker | null {
         seq: msg.seq,
         xDomain: r.xDomain,
         yDomain: r.yDomain,
-        spanCount: spanVertices(r.spans.data, r.spans.length / 4, spanVerts),
+        spanCount: spanVertices(r.spans.data, v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4, spanVerts),
         spans: spanVerts.data,
         segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
         segments: segVerts.data,

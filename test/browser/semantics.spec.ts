@@ -223,3 +223,41 @@ test('two series with different colours are both drawn', async ({ page }) => {
   expect(Math.abs((bl[0] + bl[1]) / 2 - (1 / 3) * shot.height)).toBeLessThan(2);
   expect(r[1] - r[0] + 1).toBe(2); // width 2 CSS px at dpr 1
 });
+
+test('hidden-span culling changes no pixel: 300 overlapping opaque runs drawn with and without it are identical', async ({ page }) => {
+  const draw = (seeThrough: boolean): Promise<FrameInfo> =>
+    page.evaluate(async (seeThrough) => {
+      window.ch?.destroy();
+      const n = 20_000, runs = 300;
+      const x = Float64Array.from({ length: n }, (_, i) => i);
+      let s = 7;
+      const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      const series = Array.from({ length: runs }, (_, r) => {
+        const y = new Float32Array(n);
+        let walk = 0;
+        for (let i = 0; i < n; i++) {
+          walk += (rand() - 0.5) * 0.02;
+          y[i] = 1 + r * 0.002 + walk + (rand() - 0.5) * 0.1;
+        }
+        const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
+        return { id: `r${r}`, x, y, color: colors[r % 5], width: 1 };
+      });
+      // a run with no finite value and a see-through colour draws nothing, but turns culling off
+      if (seeThrough) series.push({ id: 'none', x, y: new Float32Array(n).fill(NaN), color: 'rgba(0,0,0,0.5)', width: 1 });
+      const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [-2, 4], interactive: false }));
+      c.setSeries(series);
+      return c.rendered();
+    }, seeThrough);
+  const all = await draw(true);
+  const shotAll = await shotPlot(page, all);
+  const culled = await draw(false);
+  const shotCulled = await shotPlot(page, culled);
+  expect(culled.primitives).toBeLessThan(all.primitives / 2);
+  expect(diffFraction(shotAll, shotCulled)).toBe(0);
+  // a highlight dims the other runs: what culling left out must come back
+  const lit = await page.evaluate(async () => {
+    window.ch!.highlight('r0');
+    return window.ch!.rendered();
+  });
+  expect(lit.primitives).toBe(all.primitives);
+});
