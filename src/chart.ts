@@ -261,7 +261,14 @@ class ChartImpl implements Chart {
   private lastGpu: { offsets: Float64Array; lengths: Float64Array; range: number } | null = null;
   /** points smoothed on the GPU for the frame being drawn */
   private smoothedPoints = 0;
-  /** when the last commit started (performance.now()) */
+  /**
+   * A display frame has begun since the last commit (an animation-frame callback set after each
+   * commit says so): the next change commits at once; otherwise it waits for the next frame, so
+   * a chart commits at most once per frame whatever the event rate.
+   */
+  private framePassed = true;
+  /** when the last commit started (performance.now()): a hidden page runs no frames, so a change
+   * long after it commits at once too */
   private lastCommit = -Infinity;
   /** toPNG in progress: the device pixel ratio to render at (0: the screen's) */
   private exportDpr = 0;
@@ -486,7 +493,7 @@ class ChartImpl implements Chart {
       });
       return;
     }
-    if (performance.now() - this.lastCommit >= FRAME_MS) {
+    if (this.framePassed || performance.now() - this.lastCommit > IDLE_MS) {
       this.raf = -1; // pending in a microtask
       queueMicrotask(() => {
         if (this.raf === -1) this.commit();
@@ -498,7 +505,9 @@ class ChartImpl implements Chart {
 
   private commit(): void {
     this.raf = 0;
+    this.framePassed = false;
     this.lastCommit = performance.now();
+    requestAnimationFrame(() => (this.framePassed = true));
     this.flushAppends();
     if (this.graphics?.gl.lost) return; // the restore invalidates
     // styles alone changed: redraw what is on the GPU, unless it was culled for opaque lines and
@@ -980,8 +989,8 @@ class ChartImpl implements Chart {
   }
 }
 
-/** Commits closer together than this wait for the next animation frame. */
-const FRAME_MS = 16;
+/** With no display frame since the last commit for this long (a hidden page), commit anyway. */
+const IDLE_MS = 100;
 
 /** A hover highlights the nearest run when the cursor is within this many CSS px of it. */
 const HIGHLIGHT_PX = 40;
