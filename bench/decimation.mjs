@@ -37,15 +37,24 @@ const REPS = Number(process.env.REPS ?? 7);
 const sizes = (process.env.SIZES ?? '1000000,10000000').split(',').map(Number);
 const W = 1000, H = 500;
 
-/** The same kind of data as the browser bench: a float32 random walk on float64 steps. */
+/**
+ * The same kind of data as the browser bench (bench/adapters/harness.js generate()): a loss curve
+ * on float64 steps, float32 values: a decaying trend, a random walk and per-step noise. The
+ * per-step noise matters: it is what real training curves have, and what makes a branchy
+ * min/max mispredict.
+ */
 function data(n) {
   const x = new Float64Array(n), y = new Float32Array(n);
-  let s = 1, v = 0;
+  let s = 1, walk = 0;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const tau = n * 0.15;
   for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    v += s / 2 ** 32 - 0.5;
+    walk += (rand() - 0.5) * 0.01;
     x[i] = i;
-    y[i] = 3 + v * 0.01;
+    y[i] = 2 + Math.exp(-i / tau) + walk + (rand() - 0.5) * 0.05;
   }
   return { x, y };
 }
