@@ -16,8 +16,9 @@ const LOG2_BLOCK = 4;
 /*
  * The pyramid is built with integer compares: a float32's bits, with the magnitude bits flipped
  * when the sign is set, order like the floats (-0 just below +0, NaNs beyond the infinities), and
- * an integer min/max can be written without branches. Noisy data makes a branchy min/max
- * mispredict on most blocks: about 3x slower at 1e7 points.
+ * an integer min/max can be written without branches. Noisy data (every training curve) makes a
+ * branchy min/max mispredict on most blocks: building over 1e7 noisy points took 51 ms that way,
+ * 23 ms this way (`npm run bench:decimation`, Node, this 2-core machine).
  */
 const KEY_NEG_ZERO = -1, KEY_POS_INF = 0x7f800000, KEY_NEG_INF = -0x7f800001;
 
