@@ -5,6 +5,7 @@
 //   LIBS=metricgl,uplot     only these libraries (metricgl, uplot, echarts, chartjs, plotly)
 //   QUICK=1                 2 repetitions, 1 first frame, 20 s limit: a smoke run
 //   REPS=5 FIRST_REPS=3 LIMIT_S=60   repetitions, first-frame pages, per-step time limit
+//   NAME=some-check         write bench-some-check.{json,md} instead of bench-latest.*
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo } from './browser.mjs';
@@ -73,7 +74,13 @@ const json = { date: new Date().toISOString(), machine, config, scenarios: resul
 const md = renderMarkdown(json);
 const dir = join(repo, 'bench/results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify(json, null, 2));
-writeFileSync(join(dir, 'bench-latest.json'), JSON.stringify(json, null, 2));
-writeFileSync(join(dir, 'bench-latest.md'), md);
+if (env.NAME) {
+  // a named check (a filtered run after one change) leaves the latest full table alone
+  writeFileSync(join(dir, `bench-${env.NAME}.json`), JSON.stringify(json, null, 2));
+  writeFileSync(join(dir, `bench-${env.NAME}.md`), md);
+} else {
+  writeFileSync(join(dir, `bench-${stamp}.json`), JSON.stringify(json, null, 2));
+  writeFileSync(join(dir, 'bench-latest.json'), JSON.stringify(json, null, 2));
+  writeFileSync(join(dir, 'bench-latest.md'), md);
+}
 console.log('\n' + md);

@@ -7,6 +7,7 @@ import type { Series } from '../data/store';
 import { lowerBound, lowerBoundAbove } from '../data/store';
 import { columnBounds, columnSpans, crossing, scaled, type ColumnView, type Curve } from './columns';
 import { F32Out } from './outbuf';
+import { drawable } from './m4';
 import { emptyExtent } from './pyramid';
 import { sparseSegments } from './segments';
 import type { SmoothingMode } from '../options';
@@ -45,6 +46,53 @@ export interface ViewRequest {
    * paint over entirely are left out (see cull.ts)
    */
   cull?: boolean;
+}
+
+/** Point i is on the line (not a break, and on the axes' scales). */
+function ok(s: Curve, i: number, view: ColumnView): boolean {
+  return drawable(s.y[i], view.yScale) && (view.xScale === 'linear' || s.col.x[i] > 0);
+}
+
+/** A run of at least this many empty columns crossed by one segment is drawn as that segment. */
+const BRIDGE_MIN = 4;
+
+/**
+ * A dense series can still have long stretches without points: a run resumed at a later step, a
+ * pause on a wall-time axis. The one segment crossing such a stretch would be a column span per
+ * column it crosses (hundreds of primitives for one straight line); emit it as one segment
+ * instead and drop those spans (this series' spans are spans[from..]). The columns holding the
+ * segment's end points keep their spans.
+ */
+function bridgeGaps(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, spans: F32Out, from: number, segments: F32Out): void {
+  const W = view.edges.length - 1;
+  const gaps: number[] = [];
+  for (let c = 0; c < W; ) {
+    if (bounds[c] !== bounds[c + 1]) {
+      c++;
+      continue;
+    }
+    let end = c + 1;
+    while (end < W && bounds[end] === bounds[end + 1]) end++;
+    // columns [c, end) hold no point; the polyline crosses them on the segment (i - 1, i)
+    const i = bounds[c];
+    if (end - c >= BRIDGE_MIN && i > 0 && i < s.n && ok(s, i - 1, view) && ok(s, i, view)) {
+      sparseSegments(s, i, i, view, slot, segments); // just that segment
+      gaps.push(c, end);
+    }
+    c = end;
+  }
+  if (!gaps.length) return;
+  const d = spans.data;
+  let k = from;
+  for (let j = from; j < spans.length; j += 4) {
+    const col = d[j];
+    let bridged = false;
+    for (let g = 0; g < gaps.length && !bridged; g += 2) bridged = col >= gaps[g] && col < gaps[g + 1];
+    if (bridged) continue;
+    if (k !== j) for (let t = 0; t < 4; t++) d[k + t] = d[j + t];
+    k += 4;
+  }
+  spans.length = k;
 }
 
 /**
@@ -151,7 +199,9 @@ export function decimateView(
       sparse++;
     } else {
       columnBounds(curve.col.x, curve.n, edges, bounds);
+      const from = spans.length;
       columnSpans(curve, bounds, view, slot, spans);
+      bridgeGaps(curve, bounds, view, slot, spans, from, segments);
       dense++;
     }
   });

@@ -261,3 +261,36 @@ test('hidden-span culling changes no pixel: 300 overlapping opaque runs drawn wi
   });
   expect(lit.primitives).toBe(all.primitives);
 });
+
+test('a run resumed much later: the straight line across the stretch without points is drawn in every column, as one segment', async ({ page }) => {
+  const f: FrameInfo = await page.evaluate(() => {
+    const n = 40_000;
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i < n / 2 ? i : 60_000 + i; // steps 0..19999, then 80000..99999
+      y[i] = i < n / 2 ? 1 + 0.2 * Math.sin(i / 500) : 3 + 0.2 * Math.sin(i / 500);
+    }
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [0, 4], interactive: false });
+    window.ch.setSeries([{ id: 'run', x, y, color: '#ff0000', width: 1 }]);
+    return window.ch.rendered();
+  });
+  const shot = await shotPlot(page, f);
+  const n = 40_000;
+  const lastY = 1 + 0.2 * Math.sin((n / 2 - 1) / 500), firstY = 3 + 0.2 * Math.sin(n / 2 / 500);
+  const px = (step: number) => (step / 99_999) * shot.width;
+  const py = (v: number) => ((4 - v) / 4) * shot.height;
+  const a = px(19_999), b = px(80_000);
+  let checked = 0;
+  for (let c = Math.ceil(a) + 2; c < Math.floor(b) - 2; c++) {
+    const r = inkRange(shot, c, RED);
+    expect(r, `column ${c}`).not.toBeNull();
+    const want = py(lastY + ((firstY - lastY) * (c + 0.5 - a)) / (b - a));
+    expect(r![0]).toBeLessThanOrEqual(want + 1.5);
+    expect(r![1]).toBeGreaterThanOrEqual(want - 1.5);
+    expect(r![1] - r![0]).toBeLessThanOrEqual(3); // a line, not a band
+    checked++;
+  }
+  expect(checked).toBeGreaterThan(0.5 * shot.width);
+  // the gap is one primitive, not one per column it crosses
+  expect(f.primitives).toBeLessThan(0.45 * shot.width);
+});

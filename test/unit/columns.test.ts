@@ -397,6 +397,44 @@ function segmentsOf(out: F32Out): number[][] {
 }
 
 describe('decimateView', () => {
+  it('decimateView draws a long stretch without points in a dense series as one segment, not a span per column', () => {
+    // 2000 points on [0, 1000) and 2000 on [3000, 4000): the run resumed much later
+    const x: number[] = [], y: number[] = [];
+    for (let i = 0; i < 2000; i++) x.push(i / 2), y.push(Math.sin(i / 40));
+    for (let i = 0; i < 2000; i++) x.push(3000 + i / 2), y.push(2 + Math.sin(i / 40));
+    const s = series('s', 3, x, y);
+    const spans = new F32Out(), segments = new F32Out();
+    const r = decimateView([s], request({ xDomain: [0, 4000], yDomain: [-2, 4], width: 400 }), spans, segments);
+    expect(r.dense).toBe(1);
+    // the gap is columns 100..299; its one segment joins the last point before it to the first after
+    expect(segmentsOf(segments)).toHaveLength(1);
+    const [ax, ay, bx, by, slot] = segmentsOf(segments)[0];
+    expect(slot).toBe(3);
+    expect(ax).toBeCloseTo((999.5 / 4000) * 400, 3);
+    expect(bx).toBeCloseTo(300, 3);
+    expect(ay).toBeCloseTo(((4 - Math.fround(Math.sin(1999 / 40))) / 6) * 200, 2);
+    expect(by).toBeCloseTo(((4 - 2) / 6) * 200, 2);
+    const cols = spansOf(spans).map((sp) => sp[0]);
+    expect(cols.filter((c) => c > 100 && c < 299)).toEqual([]);
+    // the columns holding points keep their spans, each spanning its own min..max
+    expect(cols.filter((c) => c < 100)).toHaveLength(100);
+    expect(cols.filter((c) => c >= 300)).toHaveLength(100);
+    // a break (NaN) across the gap: nothing drawn there, no segment
+    const yb = y.slice();
+    yb[2000] = NaN;
+    const segs2 = new F32Out(), spans2 = new F32Out();
+    decimateView([series('b', 0, x, yb)], request({ xDomain: [0, 4000], yDomain: [-2, 4], width: 400 }), spans2, segs2);
+    expect(segs2.length).toBe(0);
+    expect(spansOf(spans2).filter((sp) => sp[0] > 100 && sp[0] < 299)).toEqual([]);
+    // short gaps (fewer than 4 empty columns) stay spans
+    const xs: number[] = [], ys: number[] = [];
+    for (let i = 0; i < 4000; i++) xs.push(i < 2000 ? i / 4 : 507 + (i - 2000) / 4), ys.push(Math.cos(i / 50));
+    const segs3 = new F32Out(), spans3 = new F32Out();
+    decimateView([series('c', 0, xs, ys)], request({ xDomain: [0, 1000], yDomain: [-2, 2], width: 400 }), spans3, segs3);
+    expect(segs3.length).toBe(0);
+    expect(spansOf(spans3)).toHaveLength(400);
+  });
+
   it('decimateView(series, {xDomain: null}) fits x to the extent of the data', () => {
     const a = series('a', 0, [3, 5, 9, 12], [1, 2, 3, 4]);
     const b = series('b', 1, [-2, 4, 7], [1, 2, 3]);
