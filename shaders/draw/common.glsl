@@ -36,6 +36,16 @@ vec2 spanCorner(vec2 corner, float column, float top, float bottom, float w) {
   return vec2(x0 + corner.x * w, mix(top - 0.5 * w, bottom + 0.5 * w, corner.y));
 }
 
+// One end of a segment a-b drawn as a one-pixel GL line, moved half a pixel outwards: a GL line
+// leaves out the pixel where it ends, and the cap gives that pixel back (the line's own square
+// cap); a zero-length segment (a lone point) becomes a one-pixel dash through the point.
+vec2 segmentEnd(float which, vec2 a, vec2 b) {
+  vec2 d = b - a;
+  float len = length(d);
+  vec2 dir = len > 1e-6 ? d / len : vec2(1.0, 0.0);
+  return which > 0.5 ? b + 0.5 * dir : a - 0.5 * dir;
+}
+
 // A segment a-b of width w with square caps: consecutive segments join without notches and a
 // zero-length segment (a lone point between breaks) is a square dot.
 vec2 segmentCorner(vec2 corner, vec2 a, vec2 b, float w) {

@@ -7,7 +7,7 @@
 import type { DrawCommand, Regl } from 'regl';
 import { DynamicBuffer } from '../gpu/buffers';
 import { cached, type SharedGL } from '../gpu/context';
-import { quadElements, spanLineElements } from '../gpu/quads';
+import { quadElements, segmentLineElements, spanLineElements } from '../gpu/quads';
 import { shaders } from '../gpu/shaders';
 import { StyleTexture } from '../gpu/styles';
 import type { Elements } from 'regl';
@@ -119,7 +119,8 @@ export class LineRenderer {
 
   /**
    * Draw into the shared canvas' top-left width x height device pixels. `thin`: every series is
-   * one device pixel wide, so column spans can be drawn as lines.
+   * one device pixel wide, so column spans and segments are drawn as GL lines (one primitive
+   * each, not two triangles).
    */
   draw(width: number, height: number, thin = false): void {
     const { regl, canvas } = this.g;
@@ -138,8 +139,8 @@ export class LineRenderer {
     if (this.segCount > 0) {
       p.buffer = this.segBuf;
       p.quads = this.segCount;
-      p.lineMode = false;
-      p.elements = quadElements(this.g, this.segCount);
+      p.lineMode = thin;
+      p.elements = thin ? segmentLineElements(this.g, this.segCount) : quadElements(this.g, this.segCount);
       this.cmd.segments(p);
     }
   }

@@ -294,3 +294,46 @@ test('a run resumed much later: the straight line across the stretch without poi
   // the gap is one primitive, not one per column it crosses
   expect(f.primitives).toBeLessThan(0.45 * shot.width);
 });
+
+test('sparse one-pixel lines (drawn as GL lines): every column between points, both ends and a lone point are inked', async ({ page }) => {
+  const f: FrameInfo = await page.evaluate(() => {
+    // 41 points over the plot: a polyline, a NaN break, a lone point, another break, a polyline
+    const x = Float64Array.from({ length: 41 }, (_, i) => i * 25);
+    const y = Float32Array.from({ length: 41 }, (_, i) => 2 + Math.sin(i / 3));
+    y[18] = NaN;
+    y[20] = NaN; // point 19 is alone
+    window.ch = window.metricgl.createChart(document.getElementById('chart')!, { xDomain: [0, 1000], yDomain: [0, 4], interactive: false });
+    window.ch.setSeries([{ id: 'run', x, y, color: '#ff0000', width: 1 }]);
+    return window.ch.rendered();
+  });
+  const shot = await shotPlot(page, f);
+  const px = (step: number) => (step / 1000) * shot.width;
+  const py = (v: number) => ((4 - v) / 4) * shot.height;
+  const yOf = (i: number) => 2 + Math.fround(Math.sin(i / 3));
+  // every column along each drawn segment has ink at the line's height
+  for (const [i0, i1] of [[0, 17], [21, 40]]) {
+    for (let i = i0; i < i1; i++) {
+      for (let c = Math.ceil(px(x(i))); c <= Math.floor(px(x(i + 1))) && c < shot.width; c++) {
+        const t = (c + 0.5 - px(x(i))) / (px(x(i + 1)) - px(x(i)));
+        const want = py(yOf(i) + (yOf(i + 1) - yOf(i)) * Math.min(1, Math.max(0, t)));
+        const r = inkRange(shot, c, RED);
+        expect(r, `column ${c}`).not.toBeNull();
+        expect(r![0]).toBeLessThanOrEqual(want + 2);
+        expect(r![1]).toBeGreaterThanOrEqual(want - 2);
+      }
+    }
+  }
+  // the last point's column (the end of a GL line) and the lone point
+  for (const i of [17, 19, 40]) {
+    const c = Math.min(shot.width - 1, Math.floor(px(x(i))));
+    const r = [c - 1, c, c + 1].map((k) => inkRange(shot, k, RED)).find((v) => v && Math.abs((v[0] + v[1]) / 2 - py(yOf(i))) <= 3);
+    expect(r, `point ${i}`).toBeTruthy();
+  }
+  // nothing inside the breaks but the lone point
+  for (let c = Math.ceil(px(x(17))) + 2; c < Math.floor(px(x(21))) - 2; c++) {
+    if (Math.abs(c - px(x(19))) > 2) expect(inkRange(shot, c, RED), `break column ${c}`).toBeNull();
+  }
+  function x(i: number): number {
+    return i * 25;
+  }
+});
