@@ -90,12 +90,9 @@ function nearestDrawable(s: Series, x: number, scale: 'linear' | 'log'): number 
 function handle(msg: ToWorker): FromWorker | null {
   switch (msg.type) {
     case 'set': {
-      const T0 = performance.now();
       const xs = ingestAll(msg.xs);
-      const T1 = performance.now();
       const store = new Map<string, Series>();
       for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y, extraOf(s)));
-      console.log('WORKER ingestX', (T1 - T0).toFixed(1), 'createSeries', (performance.now() - T1).toFixed(1));
       charts.set(msg.chart, store);
       layouts.delete(msg.chart);
       return null;
