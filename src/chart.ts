@@ -629,13 +629,17 @@ class ChartImpl implements Chart {
    */
   private opaqueThin(): boolean {
     const o = this.options;
-    if (this.highlighted || (o.smoothing.weight > 0 && o.showRaw)) return false;
-    const dpr = this.exportDpr || window.devicePixelRatio || 1;
-    for (const m of this.meta.values()) {
-      // every series, hidden too, decides line mode in draw(): the geometry culling assumes
-      if (Math.round(m.width * dpr) > 1) return false;
-      if (!this.hidden.has(m.id) && (m.rgba[3] < 1 || m.dash)) return false;
-    }
+    if (this.highlighted || (o.smoothing.weight > 0 && o.showRaw) || !this.thin()) return false;
+    for (const m of this.meta.values()) if (!this.hidden.has(m.id) && (m.rgba[3] < 1 || m.dash)) return false;
+    return true;
+  }
+
+  /**
+   * Every series, hidden ones too, is one device pixel wide: spans and segments are drawn as GL
+   * lines (draw), and culling assumes the geometry of those lines.
+   */
+  private thin(): boolean {
+    for (const m of this.meta.values()) if (Math.round(m.width * this.dpr) > 1) return false;
     return true;
   }
 
@@ -700,9 +704,8 @@ class ChartImpl implements Chart {
     }
     if (fresh) this.lines.upload(fresh);
     ensureSize(this.gl, width, height);
-    // one device pixel wide everywhere: column spans as single lines (a primitive each, not two)
-    const thin = [...this.meta.values()].every((m) => Math.round(m.width * dpr) <= 1);
-    this.lines.draw(width, height, thin);
+    // one device pixel wide everywhere: spans and segments as GL lines (a primitive each, not two)
+    this.lines.draw(width, height, this.thin());
     let primitives = this.lines.primitives;
     if (v.gpu && v.smoothedOn === 'gpu') primitives += this.drawSmoothed(v, fresh?.gpu ?? null);
     // make the frame real before anyone is told it is drawn

@@ -10,7 +10,7 @@ export const OPS = ['zoom', 'pan', 'smooth', 'append'];
 
 /**
  * opts: { port, lib, scenario, dist (metricgl bundle URL), realBin (encodeRuns of the real runs), reps, ffReps, limitMs, opBudgetMs, slowMs, log, ops?, cold? (false: no first frame with chart creation) }
- * Returns { lib, version, steps: { first, zoom, pan, smooth, append }, heap, info, machine? }
+ * Returns { lib, version, steps: { cold, first, zoom, pan, smooth, append }, heap, info, machine? }
  * where a step is { ms: [...], ...stats } or { status: 'timeout' | 'error: ...' | 'not run' }.
  */
 export async function runLibrary(opts) {

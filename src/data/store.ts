@@ -163,6 +163,8 @@ export function appendToSeries(
     s.nonFinite += t.nonFinite;
     s.nonPositive += t.nonPositive;
   } else {
+    // the pyramid below re-reads old points too (from the first one the merge moved): count the
+    // batch on its own
     const [nf, np] = countY(ys, 0, m);
     s.nonFinite += nf;
     s.nonPositive += np;

@@ -23,8 +23,8 @@ export function cullSpans(spans: F32Out, width: number, height: number): number 
   const d = spans.data;
   const count = spans.length / 4;
   const words = (height + 31) >>> 5;
-  const painted = new Uint32Array(width * words);
-  const keep = new Uint8Array(count);
+  const painted = scratch.painted(width * words);
+  const keep = scratch.keep(count);
   for (let i = count - 1; i >= 0; i--) {
     const c = d[4 * i], y0 = d[4 * i + 1] - 0.5, y1 = d[4 * i + 2] + 0.5;
     if (!(c >= 0 && c < width && Number.isInteger(c))) {
@@ -50,6 +50,24 @@ export function cullSpans(spans: F32Out, width: number, height: number): number 
   spans.length = 4 * k;
   return k;
 }
+
+/** Buffers reused from view to view (the worker culls every frame): grown, never shrunk. */
+const scratch = {
+  bits: new Uint32Array(0),
+  flags: new Uint8Array(0),
+  /** `n` words, all zero */
+  painted(n: number): Uint32Array {
+    if (this.bits.length < n) this.bits = new Uint32Array(n);
+    else this.bits.fill(0, 0, n);
+    return this.bits;
+  },
+  /** `n` flags, all zero */
+  keep(n: number): Uint8Array {
+    if (this.flags.length < n) this.flags = new Uint8Array(n);
+    else this.flags.fill(0, 0, n);
+    return this.flags;
+  },
+};
 
 /** Mask of bits lo..hi (0 <= lo <= hi <= 31) of a 32-bit word. */
 function mask(lo: number, hi: number): number {

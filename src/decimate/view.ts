@@ -7,7 +7,6 @@ import type { Series } from '../data/store';
 import { lowerBound, lowerBoundAbove } from '../data/store';
 import { columnBounds, columnSpans, crossing, scaled, type ColumnView, type Curve } from './columns';
 import { F32Out } from './outbuf';
-import { drawable } from './m4';
 import { emptyExtent } from './pyramid';
 import { sparseSegments } from './segments';
 import type { SmoothingMode } from '../options';
@@ -48,24 +47,21 @@ export interface ViewRequest {
   cull?: boolean;
 }
 
-/** Point i is on the line (not a break, and on the axes' scales). */
-function ok(s: Curve, i: number, view: ColumnView): boolean {
-  return drawable(s.y[i], view.yScale) && (view.xScale === 'linear' || s.col.x[i] > 0);
-}
-
 /** A run of at least this many empty columns crossed by one segment is drawn as that segment. */
 const BRIDGE_MIN = 4;
+/** [first, end) column pairs of the stretches bridged for one series, reused across calls */
+const gaps: number[] = [];
 
 /**
  * A dense series can still have long stretches without points: a run resumed at a later step, a
  * pause on a wall-time axis. The one segment crossing such a stretch would be a column span per
  * column it crosses (hundreds of primitives for one straight line); emit it as one segment
- * instead and drop those spans (this series' spans are spans[from..]). The columns holding the
- * segment's end points keep their spans.
+ * instead and drop those spans (this series' spans are spans[from..], in column order). The
+ * columns holding the segment's end points keep their spans.
  */
 function bridgeGaps(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, spans: F32Out, from: number, segments: F32Out): void {
   const W = view.edges.length - 1;
-  const gaps: number[] = [];
+  gaps.length = 0;
   for (let c = 0; c < W; ) {
     if (bounds[c] !== bounds[c + 1]) {
       c++;
@@ -73,22 +69,23 @@ function bridgeGaps(s: Curve, bounds: Int32Array, view: ColumnView, slot: number
     }
     let end = c + 1;
     while (end < W && bounds[end] === bounds[end + 1]) end++;
-    // columns [c, end) hold no point; the polyline crosses them on the segment (i - 1, i)
+    // columns [c, end) hold no point; the polyline crosses them on the segment (i - 1, i), if
+    // there is one (columnSpans drew nothing there otherwise)
     const i = bounds[c];
-    if (end - c >= BRIDGE_MIN && i > 0 && i < s.n && ok(s, i - 1, view) && ok(s, i, view)) {
+    if (end - c >= BRIDGE_MIN && !Number.isNaN(crossing(s, i, c, view))) {
       sparseSegments(s, i, i, view, slot, segments); // just that segment
       gaps.push(c, end);
     }
     c = end;
   }
   if (!gaps.length) return;
+  // drop the bridged columns' spans: both lists are in column order, so walk them together
   const d = spans.data;
-  let k = from;
+  let k = from, g = 0;
   for (let j = from; j < spans.length; j += 4) {
     const col = d[j];
-    let bridged = false;
-    for (let g = 0; g < gaps.length && !bridged; g += 2) bridged = col >= gaps[g] && col < gaps[g + 1];
-    if (bridged) continue;
+    while (g < gaps.length && col >= gaps[g + 1]) g += 2;
+    if (g < gaps.length && col >= gaps[g]) continue;
     if (k !== j) for (let t = 0; t < 4; t++) d[k + t] = d[j + t];
     k += 4;
   }

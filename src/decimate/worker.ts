@@ -103,8 +103,13 @@ function handle(msg: ToWorker): FromWorker | null {
       // A series appended to twice in one task takes its appends in order, one round each;
       // within a round, per x batch, the series appending it (so shared columns stay shared).
       for (const round of appendRounds(msg.series)) {
-        const batches = new Map<number, SharedBatch>();
-        for (const key of xs.keys()) batches.set(key, new SharedBatch(round.filter((s) => s.xKey === key).map((s) => store.get(s.id)!)));
+        const byKey = new Map<number, Series[]>();
+        for (const s of round) {
+          const list = byKey.get(s.xKey);
+          if (list) list.push(store.get(s.id)!);
+          else byKey.set(s.xKey, [store.get(s.id)!]);
+        }
+        const batches = new Map([...byKey].map(([key, list]) => [key, new SharedBatch(list)]));
         for (const s of round) appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, batches.get(s.xKey)!, extraOf(s));
       }
       return null;
@@ -139,6 +144,8 @@ function handle(msg: ToWorker): FromWorker | null {
         };
       }
       const r = decimateView(series, { ...v, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
+      // opaque one-pixel lines: leave out the spans later runs paint over (cull.ts)
+      const spanCount = v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4;
       if (gpu && out) {
         gpu.edges = out.edges.data;
         gpu.edgeRows = out.rowSlots.length;
@@ -160,7 +167,7 @@ function handle(msg: ToWorker): FromWorker | null {
         seq: msg.seq,
         xDomain: r.xDomain,
         yDomain: r.yDomain,
-        spanCount: spanVertices(r.spans.data, v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4, spanVerts),
+        spanCount: spanVertices(r.spans.data, spanCount, spanVerts),
         spans: spanVerts.data,
         segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
         segments: segVerts.data,

@@ -102,8 +102,8 @@ export class LineRenderer {
     const styles = [{ rgba: [0, 0, 0, 0] as const, width: 1, visible: false, dash: null }];
     this.styles.update(styles);
     this.upload({ spans: new Float32Array(12), spanCount: 1, segments: new Float32Array(20), segmentCount: 1 });
-    this.draw(1, 1, true); // spans as lines, segments as quads
-    this.draw(1, 1, false); // spans as quads
+    this.draw(1, 1, true); // spans and segments as GL lines
+    this.draw(1, 1, false); // spans and segments as quads
     this.g.gl.flush(); // the GPU side compiles now, while this thread goes on (no wait)
     this.spanCount = this.segCount = 0;
     return true;
