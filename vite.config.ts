@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { liveLogdirPlugin } from './demo/live/server.mjs';
 
 // Library build: dist/metricgl.js (ES module) plus the decimation worker as its own file,
 // found at run time relative to the module's URL (new URL(..., import.meta.url)).
@@ -13,6 +14,9 @@ export default defineConfig(({ command }) => ({
   },
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },
+  // served over the repo root (the browser tests), the explorer finds the same /api/logdir answer
+  // as under `npm run demo` without --logdir: no folder, the shipped logs
+  plugins: command === 'serve' ? [liveLogdirPlugin(null)] : [],
   // The bundle takes regl's build without argument checks: metricgl is regl's only caller and the
   // checks (kept in the dev server, where the browser tests drive src/) cost every command it
   // builds and every draw call.

@@ -1,24 +1,35 @@
 #!/usr/bin/env node
-// The demo server: Vite over demo/ and, with --logdir, the training logs in a folder streamed live.
+// The demo: the explorer and, with --logdir, the training logs in a folder streamed live.
 //
-//   node demo/serve.mjs [--logdir DIR] [--port N] [--host H] [--open] [--no-open]
+//   node demo/serve.mjs [--logdir DIR] [--demo-data] [--follow-links] [--port N] [--host H] [--open] [--dev]
 //   npm run demo -- --logdir DIR          (the npm script adds --open)
+//   npm run dev -- --logdir DIR           (the same with --dev)
+//
+// By default it serves the production build of the explorer (dist-demo/, made first when missing
+// or built from other sources: demo/live/build.mjs) with a plain node:http server
+// (demo/live/prod.mjs). --dev serves demo/ through Vite's development server instead, with hot
+// reload, for working on the explorer (demo/live/server.mjs); its dependency cache is
+// node_modules/.vite-demo (METRICGL_DEMO_CACHE_DIR moves it), apart from the browser tests'
+// node_modules/.vite so that neither re-optimises the other's. Both listen on 127.0.0.1 unless
+// --host says otherwise.
 //
 // DIR holds csv, jsonl (also .ndjson) and TensorBoard tfevents files, in subfolders too
 // (TensorBoard's `run_name/events.out.tfevents.*`); hidden files and folders are skipped. A
-// relative DIR given through `npm run` is relative to the folder npm was run from. Vite's
-// dependency cache is node_modules/.vite-demo (METRICGL_DEMO_CACHE_DIR moves it), apart from the
-// browser tests' node_modules/.vite so that neither re-optimises the other's.
+// relative DIR given through `npm run` is relative to the folder npm was run from. Symbolic links
+// in DIR are followed when they lead to a file or folder inside DIR; a link leading outside is
+// skipped (and named once on the console) unless --follow-links is given.
 //
 // ── HTTP API ────────────────────────────────────────────────────────────────────────────────────
-// GET /api/logdir → 200 { dir: string (absolute), files: [{ path, size, kind }] }
-//     path relative to dir, '/'-separated; size in bytes; kind 'csv' | 'jsonl' | 'tfevents'.
-//     404 { error } when the server was started without --logdir (same for /api/live).
+// GET /api/logdir → 200 { dir: string | null, files: [{ path, size, kind }], demoData: boolean }
+//     dir: the absolute logdir, null without --logdir (files then []); path relative to dir,
+//     '/'-separated; size in bytes; kind 'csv' | 'jsonl' | 'tfevents'. demoData: whether the
+//     explorer loads the shipped demo logs: always without --logdir, with it only if --demo-data.
 //
-// GET /api/live → Server-Sent Events (text/event-stream). Every connection has its own offsets
-// and starts from scratch: first every file's complete content so far, then only what is new.
-// EventSource reconnects by itself (retry: 1000 ms) and then receives everything again, after a
-// new `start` event: a client clears its data on `start`.
+// GET /api/live → Server-Sent Events (text/event-stream); 404 { error } without --logdir; 503
+// { error } when 64 streams are open already (EventSource does not retry a 503). Every
+// connection has its own offsets and starts from scratch: first every file's complete content so
+// far, then only what is new. EventSource reconnects by itself (retry: 1000 ms) and then receives
+// everything again, after a new `start` event: a client clears its data on `start`.
 //
 //   event: start    data: { dir }                   first message of every connection
 //   (message)       data: LiveChunk                 default event type: EventSource.onmessage
@@ -29,8 +40,10 @@
 //     file: string,             path relative to dir, '/'-separated
 //     kind: 'csv' | 'jsonl' | 'tfevents',
 //     offset: number,           byte offset in the file where this chunk starts
-//     reset?: true,             the file was truncated or rewritten: drop everything read of it
-//                               before; this chunk starts at offset 0 (its text/base64 may be empty)
+//     reset?: true,             the file was truncated or rewritten (also truncated and written
+//                               again between two polls, to the same length or longer, with the
+//                               same first lines): drop everything read of it before; this chunk
+//                               starts at offset 0 (its text/base64 may be empty)
 //     text?: string,            csv / jsonl: COMPLETE lines, UTF-8 decoded, each ending in '\n'
 //                               (CRLF files keep the '\r'); a csv file's first chunk starts with
 //                               its header line
@@ -46,20 +59,31 @@
 // Changes are noticed by fs.watch (recursive where the platform has it) and, because fs.watch
 // misses events on some filesystems (network mounts, Docker volumes), by polling every 250 ms:
 // a line appended to a log reaches the page well within a second. New files and new run folders
-// are picked up the same way.
+// are picked up the same way. A rewrite is recognised by the file's inode, its size, its first
+// 256 bytes and the 1 KiB before the offset read so far (demo/live/tail.mjs).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startDemoServer } from './live/server.mjs';
+import { ensureExplorerBuilt } from './live/build.mjs';
+import { canOpenBrowser } from './live/open.mjs';
+import { startExplorerServer } from './live/prod.mjs';
 import { listLogFiles } from './live/tail.mjs';
 
 export { startDemoServer, liveLogdirPlugin } from './live/server.mjs'; // types: serve.d.mts
+export { startExplorerServer } from './live/prod.mjs';
 
-const USAGE = `usage: node demo/serve.mjs [--logdir DIR] [--port N] [--host H] [--open] [--no-open]
-  --logdir DIR  stream the csv / jsonl / tfevents logs under DIR to the page (GET /api/live)
-  --port N      port (default 5173; the next free one if taken; 0: any)
-  --host H      address to listen on (default 127.0.0.1)
-  --open        open a browser (not in CI, not without a display); --no-open overrides it`;
+const USAGE = `usage: node demo/serve.mjs [--logdir DIR] [--demo-data] [--follow-links] [--port N] [--host H] [--open] [--no-open] [--dev]
+  --logdir DIR     stream the csv / jsonl / tfevents logs under DIR to the page (GET /api/live);
+                   the explorer then opens on them alone
+  --demo-data      with --logdir: load the shipped demo logs too
+  --follow-links   follow symbolic links in DIR that lead outside it (default: skipped, and named
+                   on the console; links that stay inside DIR are followed)
+  --port N         port (default 5173; the next free one if taken; 0: any)
+  --host H         address to listen on (default 127.0.0.1: this machine only)
+  --open           open a browser (not in CI, not without a display); --no-open overrides it
+  --dev            Vite's development server over demo/ (hot reload), for working on the
+                   explorer; without it the production build in dist-demo/ is served (and built
+                   first when missing or out of date)`;
 
 /** @param {string[]} argv */
 export function parseCli(argv) {
@@ -67,10 +91,13 @@ export function parseCli(argv) {
     args: argv,
     options: {
       logdir: { type: 'string' },
+      'demo-data': { type: 'boolean' },
+      'follow-links': { type: 'boolean' },
       port: { type: 'string' },
       host: { type: 'string' },
       open: { type: 'boolean' },
       'no-open': { type: 'boolean' },
+      dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -78,17 +105,41 @@ export function parseCli(argv) {
   });
   if (positionals.length > 1) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
   const port = values.port === undefined ? 5173 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a port`);
+  if (!/^\d+$/.test(values.port ?? '0') || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port ${values.port}: not a port`);
+  }
   const dir = values.logdir ?? positionals[0];
   // `npm run demo -- --logdir runs` runs in the package folder; INIT_CWD is where npm was started
   const cwd = (process.env.npm_lifecycle_event && process.env.INIT_CWD) || process.cwd();
   return {
     help: Boolean(values.help),
     logdir: dir ? resolve(cwd, dir) : null,
+    demoData: Boolean(values['demo-data']),
+    followLinks: Boolean(values['follow-links']),
     port,
     host: values.host ?? '127.0.0.1',
     open: Boolean(values.open) && !values['no-open'],
+    dev: Boolean(values.dev),
   };
+}
+
+/** @param {ReturnType<typeof parseCli>} args */
+async function start(args) {
+  const common = {
+    logdir: args.logdir,
+    demoData: args.demoData,
+    followLinks: args.followLinks,
+    port: args.port,
+    host: args.host,
+    open: args.open,
+  };
+  if (args.dev) {
+    const { startDemoServer } = await import('./live/server.mjs'); // Vite: only for --dev
+    const server = await startDemoServer(common);
+    return { ...server, shortcuts: () => server.vite.bindCLIShortcuts({ print: true }) };
+  }
+  await ensureExplorerBuilt({ log: (line) => console.log(line) });
+  return { ...(await startExplorerServer(common)), shortcuts: null };
 }
 
 async function main() {
@@ -103,10 +154,10 @@ async function main() {
     console.log(USAGE);
     return;
   }
-  const server = await startDemoServer({ logdir: args.logdir, port: args.port, host: args.host, open: args.open });
-  const lines = ['', `  metricgl demo  ${server.url}/`];
+  const server = await start(args);
+  const lines = ['', `  metricgl demo  ${server.url}/${args.dev ? '  (development server)' : ''}`];
   if (args.logdir) {
-    const files = await listLogFiles(args.logdir);
+    const files = await listLogFiles(args.logdir, { followLinks: args.followLinks });
     const counts = ['csv', 'jsonl', 'tfevents']
       .map((k) => [k, files.filter((f) => f.kind === k).length])
       .filter(([, n]) => n)
@@ -116,21 +167,25 @@ async function main() {
   }
   if (args.open && !server.opened) {
     const ci = process.env.CI && !/^(0|false)$/i.test(process.env.CI);
-    lines.push(`  (not opening a browser: ${ci ? 'CI' : 'no display'})`);
+    const why = ci ? 'CI' : !canOpenBrowser() ? 'no display' : 'BROWSER=none';
+    lines.push(`  (not opening a browser: ${why})`);
   }
   console.log(`${lines.join('\n')}\n`); // one write: a reader sees the block whole
-  if (process.stdin.isTTY) server.vite.bindCLIShortcuts({ print: true });
+  if (process.stdin.isTTY) server.shortcuts?.();
 
   let stopping = false;
-  const stop = () => {
+  /** @param {number} code */
+  const stop = (code) => {
     if (stopping) process.exit(130); // second Ctrl-C
     stopping = true;
     server.close().then(
-      () => process.exit(0),
+      () => process.exit(code),
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', stop); // SIGTERM: Vite's own handler closes the server (exit code 143)
+  process.on('SIGINT', () => stop(0));
+  // --dev: Vite's own SIGTERM handler closes the server (exit code 143); the same here
+  if (!args.dev) process.on('SIGTERM', () => stop(143));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

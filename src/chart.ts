@@ -19,8 +19,9 @@ import { capabilities } from './gpu/capabilities';
 import { SmoothedRenderer } from './draw/smoothed';
 import { GpuSmoother } from './smooth/scan';
 import { axisMap, unproject, project } from './coords';
-import { defaultOptions, mergeOptions, type ChartOptions } from './options';
-import { formatValue } from './axes/format';
+import { defaultOptions, mergeOptions, type ChartOptions, type ChartOptionsInput, type SmoothingInput } from './options';
+import { hoverFormat } from './interact/hoverformat';
+import { rawStyle, smoothedStyle } from './draw/emphasis';
 import { Emitter } from './interact/events';
 import { hoverPoints, type HoverInfo, type RunInfo } from './interact/hover';
 import { HoverLayer } from './interact/layer';
@@ -69,7 +70,7 @@ export interface Chart {
    * given `xs` columns needs the same columns here.
    */
   append(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void;
-  update(options: Partial<ChartOptions>): void;
+  update(options: ChartOptionsInput): void;
   /** Resolves once everything set before the call is on screen. */
   rendered(): Promise<FrameInfo>;
   /**
@@ -95,7 +96,7 @@ export interface Chart {
   on<K extends keyof ChartEvents>(type: K, fn: (e: ChartEvents[K]) => void): () => void;
   /** The view as JSON (domains, scales, smoothing, hidden runs, x column) to save and restore. */
   getState(): ViewState;
-  setState(state: Partial<ViewState>): void;
+  setState(state: ViewStateInput): void;
   /** The chart as a PNG, at `dpr` device pixels per CSS pixel (default 2). */
   toPNG(options?: { dpr?: number }): Promise<Blob>;
   /** The chart's root element (inside the container). */
@@ -128,6 +129,9 @@ export interface ViewState {
   /** ids of hidden runs */
   hidden: string[];
 }
+
+/** What setState takes: any part of a ViewState; smoothing without a mode is 'ema'. */
+export type ViewStateInput = Partial<Omit<ViewState, 'smoothing'>> & { smoothing?: SmoothingInput };
 
 interface SeriesMeta {
   id: string;
@@ -166,8 +170,6 @@ interface Waiter {
   reject(e: Error): void;
 }
 
-/** Opacity of the raw curve behind a smoothed one (TensorBoard draws it faint too). */
-const RAW_ALPHA = 0.3;
 /** Opacity of the other runs while one is highlighted. */
 const DIM_ALPHA = 0.2;
 
@@ -284,8 +286,14 @@ class ChartImpl implements Chart {
   /** one hover request in flight at a time; the latest cursor waits */
   private hoverBusy = false;
   private hoverNext: { x: number; y: number } | null = null;
+  /** bumped by every hover ask, leave and view change: an answer for an older one is dropped */
+  private hoverGen = 0;
+  /** the cursor over the plot (CSS px), null once it left or a drag began */
+  private cursor: { x: number; y: number } | null = null;
+  /** data x per CSS px at the last hover: the header's precision */
+  private pixelSpan = 0;
 
-  constructor(container: HTMLElement, options: Partial<ChartOptions>) {
+  constructor(container: HTMLElement, options: ChartOptionsInput) {
     this.options = mergeOptions(defaultOptions, options);
     // Everything is styled inline on our own elements: no global CSS, nothing on the container.
     this.root = document.createElement('div');
@@ -388,15 +396,16 @@ class ChartImpl implements Chart {
     this.invalidate();
   }
 
-  update(options: Partial<ChartOptions>): void {
+  update(options: ChartOptionsInput): void {
     this.apply(options, 'api');
   }
 
-  private apply(options: Partial<ChartOptions>, source: ViewSource): void {
+  private apply(options: ChartOptionsInput, source: ViewSource): void {
     this.alive();
     const prev = this.options;
     this.options = mergeOptions(prev, options);
     if (prev.interactive !== this.options.interactive) this.interactive(this.options.interactive);
+    if (VIEW_KEYS.some((k) => k in options && (options as Record<string, unknown>)[k] !== undefined)) this.viewChanged();
     if ('xDomain' in options || 'yDomain' in options) {
       this.events.emit('view', { xDomain: this.options.xDomain as [number, number] | null, yDomain: this.options.yDomain as [number, number] | null, source });
     }
@@ -687,14 +696,14 @@ class ChartImpl implements Chart {
       const dim = (m: SeriesMeta) => (this.highlighted && m.id !== this.highlighted ? DIM_ALPHA : 1);
       const dash = (m: SeriesMeta) => (m.dash ? ([m.dash[0] * dpr, m.dash[1] * dpr] as const) : null);
       const raw = metas.map((m) => ({
-        rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * (smoothing ? RAW_ALPHA : 1) * dim(m)] as const,
+        rgba: rawStyle(m.rgba, smoothing, dim(m)),
         width: m.width * dpr,
         visible: !this.hidden.has(m.id),
         // a raw curve under a smoothed one stays solid: the smoothed stroke carries the pattern
         dash: smoothing ? null : dash(m),
       }));
       const smoothed = metas.map((m) => ({
-        rgba: [m.rgba[0], m.rgba[1], m.rgba[2], m.rgba[3] * dim(m)] as const,
+        rgba: smoothedStyle(m.rgba, dim(m)),
         width: m.width * dpr,
         visible: !this.hidden.has(m.id),
         dash: dash(m),
@@ -711,8 +720,8 @@ class ChartImpl implements Chart {
     // make the frame real before anyone is told it is drawn
     if (this.waiters.length) this.gl.gl.finish();
 
-    const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: v.xDomain };
-    const y: AxisSpec = { scale: o.yScale, format: 'number', domain: v.yDomain };
+    const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: v.xDomain, title: o.xLabel };
+    const y: AxisSpec = { scale: o.yScale, format: 'number', domain: v.yDomain, title: o.yLabel };
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -754,8 +763,8 @@ class ChartImpl implements Chart {
       ctx,
       this.root.clientWidth,
       this.root.clientHeight,
-      { scale: o.xScale, format: o.xFormat, domain: xDomain },
-      { scale: o.yScale, format: 'number', domain: yDomain },
+      { scale: o.xScale, format: o.xFormat, domain: xDomain, title: o.xLabel },
+      { scale: o.yScale, format: 'number', domain: yDomain, title: o.yLabel },
       defaultTheme,
     );
     const d = this.plotDevice(layout);
@@ -784,8 +793,16 @@ class ChartImpl implements Chart {
 
   // --- explorer interactions ---------------------------------------------------------------
 
-  async hoverAt(x: number, yFrac: number | null = null): Promise<HoverInfo> {
+  hoverAt(x: number, yFrac: number | null = null): Promise<HoverInfo> {
     this.alive();
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`hoverAt needs a finite data x, got ${String(x)}`);
+    if (yFrac !== null && (typeof yFrac !== 'number' || !Number.isFinite(yFrac))) {
+      throw new RangeError(`hoverAt yFrac must be a finite fraction of the plot height or null, got ${String(yFrac)}`);
+    }
+    return this.nearest(x, yFrac);
+  }
+
+  private async nearest(x: number, yFrac: number | null): Promise<HoverInfo> {
     const f = await this.rendered();
     const o = this.options;
     const seq = ++this.seq;
@@ -807,20 +824,25 @@ class ChartImpl implements Chart {
     return hoverPoints({ ...reply, smoothed }, (slot) => {
       const m = bySlot.get(slot);
       return m && { id: m.id, label: m.label, color: cssColor(m.rgba) };
-    }, smoothing, { x, yFrac, yScale: o.yScale, yDomain: f.yDomain, height: f.plot.height });
+    }, smoothing, { x, yFrac, yScale: o.yScale, yDomain: f.yDomain, height: f.plot.height, xScale: o.xScale, xDomain: f.xDomain, width: f.plot.width });
   }
 
   showHover(x: number | null): void {
+    this.alive();
+    if (x !== null && (typeof x !== 'number' || !Number.isFinite(x))) throw new RangeError(`showHover needs a finite data x or null, got ${JSON.stringify(x) ?? String(x)}`);
     const f = this.last;
+    const gen = ++this.hoverGen;
     if (!f || x === null) {
       this.layer.hide();
       return;
     }
     const px = project(axisMap(this.options.xScale, f.xDomain, [f.plot.left, f.plot.left + f.plot.width]), x);
-    this.hoverAt(x).then(
+    this.nearest(x, null).then(
       (info) => {
-        this.layer.crosshair(f.plot, px);
-        this.layer.tooltip(info, { x: px, y: f.plot.top + 8 }, this.hoverFormat(), this.options.smoothing.weight > 0);
+        if (this.destroyed || gen !== this.hoverGen) return; // a later hover, leave or view change won
+        const g = this.last ?? f;
+        this.layer.crosshair(g.plot, px);
+        this.layer.tooltip(info, { x: px, y: g.plot.top + 8 }, this.hoverFormat(), this.options.smoothing.weight > 0);
       },
       () => {},
     );
@@ -847,18 +869,23 @@ class ChartImpl implements Chart {
   }
 
   isVisible(id: string): boolean {
+    this.alive();
     return this.meta.has(id) && !this.hidden.has(id);
   }
 
   series(): RunInfo[] {
+    this.alive();
     return [...this.meta.values()].map((m) => ({ id: m.id, label: m.label, color: cssColor(m.rgba) }));
   }
 
   on<K extends keyof ChartEvents>(type: K, fn: (e: ChartEvents[K]) => void): () => void {
+    this.alive();
+    if (typeof fn !== 'function') throw new TypeError(`on(${JSON.stringify(type)}) needs a listener function`);
     return this.events.on(type, fn);
   }
 
   getState(): ViewState {
+    this.alive();
     const o = this.options;
     return {
       xDomain: o.xDomain && [o.xDomain[0], o.xDomain[1]],
@@ -874,8 +901,11 @@ class ChartImpl implements Chart {
     };
   }
 
-  setState(state: Partial<ViewState>): void {
+  setState(state: ViewStateInput): void {
     this.alive();
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new RangeError(`setState takes a view state object (from getState()), got ${JSON.stringify(state) ?? String(state)}`);
+    }
     const { hidden, ...options } = state;
     if (hidden !== undefined && !(Array.isArray(hidden) && hidden.every((h) => typeof h === 'string'))) {
       throw new RangeError('state.hidden must be an array of series ids');
@@ -923,7 +953,7 @@ class ChartImpl implements Chart {
   }
 
   private setView(x: Domain | null | undefined, y: Domain | null | undefined, source: ViewSource): void {
-    const patch: Partial<ChartOptions> = {};
+    const patch: ChartOptionsInput = {};
     if (x !== undefined) patch.xDomain = x && [x[0], x[1]];
     if (y !== undefined) patch.yDomain = y && [y[0], y[1]];
     this.apply(patch, source);
@@ -938,19 +968,24 @@ class ChartImpl implements Chart {
       this.pointerLeave();
       return;
     }
+    this.cursor = { x: cssX, y: cssY };
     if (this.hoverBusy) {
       this.hoverNext = { x: cssX, y: cssY };
       return;
     }
     this.hoverBusy = true;
-    const x = unproject(axisMap(this.options.xScale, f.xDomain, [plot.left, plot.left + plot.width]), cssX);
-    this.hoverAt(x, (cssY - plot.top) / plot.height)
+    const gen = ++this.hoverGen;
+    const xmap = axisMap(this.options.xScale, f.xDomain, [plot.left, plot.left + plot.width]);
+    const x = unproject(xmap, cssX);
+    this.pixelSpan = Math.abs(unproject(xmap, cssX + 1) - x);
+    this.nearest(x, (cssY - plot.top) / plot.height)
       .then((info) => {
-        if (this.destroyed) return;
+        // a leave, a drag or a view change since the ask: this answer is for a view not shown
+        if (this.destroyed || gen !== this.hoverGen) return;
         this.layer.crosshair(plot, cssX);
         this.layer.tooltip(info, { x: cssX, y: cssY }, this.hoverFormat(), this.options.smoothing.weight > 0);
         const nearest = info.points[0];
-        this.highlight(nearest && nearest.distance < HIGHLIGHT_PX ? nearest.id : null);
+        this.highlight(nearest && nearest.inRange && nearest.distance < HIGHLIGHT_PX ? nearest.id : null);
         this.events.emit('hover', info);
       })
       .catch(() => {})
@@ -964,18 +999,35 @@ class ChartImpl implements Chart {
 
   private pointerLeave(): void {
     this.hoverNext = null;
+    this.cursor = null;
+    this.hoverGen++;
     this.layer.hide();
     if (this.highlighted) this.highlight(null);
     this.events.emit('hover', null);
   }
 
   private hoverFormat() {
-    const o = this.options;
-    return {
-      x: (v: number) => formatValue(v, o.xFormat),
-      y: (v: number) => formatValue(v, 'number'),
-      column: (name: string, v: number) => formatValue(v, columnFormat(name, o)),
-    };
+    return hoverFormat(this.options, this.pixelSpan);
+  }
+
+  /**
+   * The view changed (wheel, pan, box, reset, key, update, a linked chart): what the tooltip says
+   * is for the old view. Hide it now, and with the cursor still over the chart (a wheel zoom) ask
+   * again once the new view is drawn.
+   */
+  private viewChanged(): void {
+    this.hoverGen++;
+    this.hoverNext = null;
+    this.layer.hideTooltip();
+    const at = this.cursor;
+    if (!at) return;
+    const gen = this.hoverGen;
+    this.rendered().then(
+      () => {
+        if (!this.destroyed && gen === this.hoverGen && this.cursor === at) this.pointerHover(at.x, at.y);
+      },
+      () => {},
+    );
   }
 
   private hiddenSlots(): number[] {
@@ -995,6 +1047,9 @@ class ChartImpl implements Chart {
 /** With no display frame since the last commit for this long (a hidden page), commit anyway. */
 const IDLE_MS = 100;
 
+/** Options whose change moves or redraws the view under a tooltip. */
+const VIEW_KEYS = ['xDomain', 'yDomain', 'xScale', 'yScale', 'xColumn', 'xFormat', 'smoothing', 'ignoreOutliers'] as const;
+
 /** A hover highlights the nearest run when the cursor is within this many CSS px of it. */
 const HIGHLIGHT_PX = 40;
 
@@ -1002,16 +1057,8 @@ function cssColor(c: RGBA): string {
   return `rgba(${Math.round(c[0] * 255)}, ${Math.round(c[1] * 255)}, ${Math.round(c[2] * 255)}, ${c[3]})`;
 }
 
-/** How a tooltip shows another x column: by its name, since units are not declared. */
-function columnFormat(name: string, o: ChartOptions): 'number' | 'duration' | 'date' {
-  if (name === o.xColumn) return o.xFormat;
-  if (/wall|date|timestamp|epoch_ms|unix/i.test(name)) return 'date';
-  if (/time|ms|duration|elapsed/i.test(name)) return 'duration';
-  return 'number';
-}
-
 /** Create a chart that fills `container` and follows its size. */
-export function createChart(container: HTMLElement, options: Partial<ChartOptions> = {}): Chart {
+export function createChart(container: HTMLElement, options: ChartOptionsInput = {}): Chart {
   if (!(container instanceof HTMLElement)) throw new TypeError('createChart needs an HTMLElement container');
   return new ChartImpl(container, options);
 }

@@ -33,7 +33,10 @@ export function fromScaled(t: number, scale: ScaleType): number {
  */
 export interface AxisMap {
   readonly scale: ScaleType;
-  /** scaled value at the start of the domain: subtracted first, so large x keep their precision */
+  /**
+   * scaled value at the start of the domain, subtracted first so large x keep their precision;
+   * the domain's midpoint instead when its width overflows float64 (see axisMap)
+   */
   readonly t0: number;
   /** pixels per scaled unit (0 for a zero-width domain) */
   readonly k: number;
@@ -51,6 +54,13 @@ export function axisMap(
   const span = t1 - t0;
   // A zero-width domain (one point, or all values equal) maps to the middle of the range.
   if (!(span > 0 || span < 0)) return { scale, t0, k: 0, r0: (range[0] + range[1]) / 2 };
+  if (!Number.isFinite(span) && Number.isFinite(t0) && Number.isFinite(t1)) {
+    // Finite ends as far apart as -1e308..1e308: t1 - t0 overflows to Infinity, and so would
+    // v - t0 for v near t1. Anchor at the midpoint instead: every v in the domain is then at most
+    // half the width from it, which is finite, and halving is exact in float64.
+    const half = t1 / 2 - t0 / 2;
+    return { scale, t0: t0 / 2 + t1 / 2, k: (range[1] - range[0]) / 2 / half, r0: (range[0] + range[1]) / 2 };
+  }
   return { scale, t0, k: (range[1] - range[0]) / span, r0: range[0] };
 }
 

@@ -8,14 +8,15 @@
  * module when it is unused): the app calls defineMetricChart().
  */
 import { createChart, type Chart, type FrameInfo, type SeriesInput } from './chart';
-import { defaultOptions, mergeOptions, type ChartOptions } from './options';
+import { defaultOptions, mergeOptions, type ChartOptions, type ChartOptionsInput } from './options';
+import type { ChartEvents } from './chart';
 
 // Evaluating `class extends HTMLElement` in node (SSR, unit tests) would throw at import, so the
 // class extends a stand-in there; it is never registered there, so the stand-in is never built.
 const Base: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as unknown as typeof HTMLElement) : HTMLElement;
 
 /** attribute -> the options patch it stands for; null is the attribute removed (back to the default) */
-const attributes: Record<string, (value: string | null, current: ChartOptions) => Partial<ChartOptions>> = {
+const attributes: Record<string, (value: string | null, current: ChartOptions) => ChartOptionsInput> = {
   'y-scale': (v) => ({ yScale: (v ?? defaultOptions.yScale) as ChartOptions['yScale'] }),
   'x-scale': (v) => ({ xScale: (v ?? defaultOptions.xScale) as ChartOptions['xScale'] }),
   'x-format': (v) => ({ xFormat: (v ?? defaultOptions.xFormat) as ChartOptions['xFormat'] }),
@@ -26,6 +27,9 @@ const attributes: Record<string, (value: string | null, current: ChartOptions) =
     if (!Number.isFinite(weight)) throw new RangeError(`smoothing must be a number in [0, 1), got ${JSON.stringify(v)}`);
     return { smoothing: { weight, mode: current.smoothing.mode } };
   },
+  // axis titles: the attribute's text as is; removed, no title
+  'x-label': (v) => ({ xLabel: v }),
+  'y-label': (v) => ({ yLabel: v }),
   // "" is the bare attribute (<metric-chart show-raw>), true as for any HTML boolean attribute
   'show-raw': (v) => {
     if (v === null) return { showRaw: defaultOptions.showRaw };
@@ -38,8 +42,12 @@ const attributes: Record<string, (value: string | null, current: ChartOptions) =
 const styles = `
 :host { display: block; }
 :host([hidden]) { display: none; }
-div { width: 100%; height: 100%; }
+/* only the chart's container: the chart's own divs (tooltip, crosshair) size themselves */
+.container { width: 100%; height: 100%; }
 `;
+
+/** The chart events the element re-dispatches as DOM events of the same name. */
+const CHART_EVENTS: readonly (keyof ChartEvents)[] = ['hover', 'view', 'visibility', 'series'];
 
 export class MetricChartElement extends Base {
   static get observedAttributes(): string[] {
@@ -91,7 +99,7 @@ export class MetricChartElement extends Base {
   }
 
   /** Changes the given options only, like chart.update; a bad value throws (RangeError) and nothing changes. */
-  set options(patch: Partial<ChartOptions>) {
+  set options(patch: ChartOptionsInput) {
     const next = mergeOptions(this.#options, patch);
     this.#chart?.update(patch);
     this.#options = next;
@@ -105,13 +113,19 @@ export class MetricChartElement extends Base {
       const style = document.createElement('style');
       style.textContent = styles;
       this.#container = document.createElement('div');
+      this.#container.className = 'container';
       root.append(style, this.#container);
     }
     // lifecycle callbacks have no caller to throw to: a failure (no WebGL, series set before
     // connection that only the chart can check) becomes an `error` event
     this.#guard(() => {
-      this.#chart = createChart(this.#container!, this.#options);
-      this.#chart.setSeries(this.#series);
+      const chart = (this.#chart = createChart(this.#container!, this.#options));
+      // the chart's events as DOM events on the element (CustomEvent, detail = the chart's
+      // payload), so listeners added before connection, or before a re-creation, hear them
+      for (const type of CHART_EVENTS) {
+        chart.on(type, (detail) => this.dispatchEvent(new CustomEvent(type, { detail })));
+      }
+      chart.setSeries(this.#series);
     });
   }
 
@@ -136,8 +150,8 @@ export class MetricChartElement extends Base {
    * which DOM code calls on any element and which must keep working here. Throws when not
    * connected: there is no chart to extend, and the points would be lost on the next connection.
    */
-  appendPoints(id: string, x: ArrayLike<number>, y: ArrayLike<number>): void {
-    this.#connected('appendPoints').append(id, x, y);
+  appendPoints(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void {
+    this.#connected('appendPoints').append(id, x, y, xs);
   }
 
   /** chart.rendered(); rejects when not connected. */

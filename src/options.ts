@@ -13,6 +13,15 @@ export interface Smoothing {
   mode: SmoothingMode;
 }
 
+/** Smoothing as the caller gives it: without a mode it is 'ema'. */
+export interface SmoothingInput {
+  weight: number;
+  mode?: SmoothingMode;
+}
+
+/** What update(), createChart() and setState() take: any subset of the options. */
+export type ChartOptionsInput = Partial<Omit<ChartOptions, 'smoothing'>> & { smoothing?: SmoothingInput };
+
 export interface ChartOptions {
   xScale: ScaleType;
   yScale: ScaleType;
@@ -43,6 +52,9 @@ export interface ChartOptions {
   ignoreOutliers: boolean;
   /** mouse, wheel, touch and keyboard zoom, pan and hover */
   interactive: boolean;
+  /** axis titles (the app's words: 'step', the metric's name); null draws none */
+  xLabel: string | null;
+  yLabel: string | null;
 }
 
 export type SmoothingBackend = 'auto' | 'gpu' | 'cpu';
@@ -59,6 +71,8 @@ export const defaultOptions: ChartOptions = {
   xColumn: 'x',
   ignoreOutliers: false,
   interactive: true,
+  xLabel: null,
+  yLabel: null,
 };
 
 const scales: readonly string[] = ['linear', 'log'];
@@ -67,8 +81,10 @@ const modes: readonly string[] = ['ema', 'time-weighted'];
 const backends: readonly string[] = ['auto', 'gpu', 'cpu'];
 
 /** The options after applying `patch` to `current`, or a RangeError naming the option. */
-export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>): ChartOptions {
-  if (typeof patch !== 'object' || patch === null) throw new RangeError('options must be an object');
+export function mergeOptions(current: ChartOptions, patch: ChartOptionsInput): ChartOptions {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw new RangeError(`options must be an object of option names and values, got ${show(patch)}`);
+  }
   const next = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
@@ -102,6 +118,11 @@ export function mergeOptions(current: ChartOptions, patch: Partial<ChartOptions>
       case 'xColumn':
         if (typeof value !== 'string' || value === '') throw new RangeError(`xColumn must be a column name, got ${show(value)}`);
         next.xColumn = value;
+        break;
+      case 'xLabel':
+      case 'yLabel':
+        if (value !== null && typeof value !== 'string') throw new RangeError(`${key} must be a string or null, got ${show(value)}`);
+        next[key] = value;
         break;
       default:
         throw new RangeError(`unknown option ${show(key)}`);

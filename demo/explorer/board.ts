@@ -8,9 +8,18 @@ import {
   chartGrid, colorPalette, createChart, createLegend, dashPalette, groupBy, linkCharts,
   type Chart, type Legend, type SeriesInput,
 } from '../../src/index';
-import { compileFilter } from './filter';
+import { compileFilter, type Predicate } from './filter';
+import { renderKeys } from './keys';
+import { chartHeight } from './layout';
 import { labelOf, type Dataset, type SeriesData } from './model';
-import { chartView, type ExplorerState } from './state';
+import { axisLabels, chartView, type ExplorerState } from './state';
+
+export interface BoardHooks {
+  /** the charts were rebuilt or got points: the status line follows */
+  drawn(): void;
+  /** a replay ended (it ran out of points, or a rebuild stopped it) */
+  replayEnded(): void;
+}
 
 export class Board {
   charts: Chart[] = [];
@@ -21,45 +30,79 @@ export class Board {
   private colors = colorPalette();
   private dashes = dashPalette();
   private replayTimer = 0;
+  /** the filter the charts show: the state's, or the last one that compiled against the data */
+  private goodFilter = '';
+  /** each chart's metric and its element (heights follow the window) */
+  private cells: { metric: string; el: HTMLElement }[] = [];
 
   constructor(
     private grid: HTMLElement,
     private legendHost: HTMLElement,
+    private keyHost: HTMLElement,
     private data: Dataset,
     private state: () => ExplorerState,
     private changed: (patch: Partial<ExplorerState>) => void,
+    private hooks: BoardHooks,
   ) {
     data.on((c) => {
       if (c.kind === 'extended') this.extend(c.key, c.from);
       else this.rebuild();
     });
+    new ResizeObserver(() => this.layout()).observe(grid);
   }
 
-  /** The series the state selects; throws the filter's error. */
+  /**
+   * The filter to apply: the state's when it compiles against the fields the runs have, else the
+   * last good one (a bookmark or a typo never blanks the page; the filter box says what is wrong).
+   */
+  private filter(): Predicate {
+    const s = this.state();
+    const known = this.data.series.size ? this.data.fieldNames() : undefined;
+    try {
+      const keep = compileFilter(s.filter, known);
+      this.goodFilter = s.filter;
+      return keep;
+    } catch {
+      try {
+        return compileFilter(this.goodFilter, known);
+      } catch {
+        this.goodFilter = '';
+        return () => true;
+      }
+    }
+  }
+
+  /** The series the state selects. */
   selected(): SeriesData[] {
     const s = this.state();
-    const keep = compileFilter(s.filter);
+    const keep = this.filter();
     return [...this.data.series.values()].filter((d) => s.metrics.includes(d.metric) && keep(d.fields));
+  }
+
+  /** The series in the charts. */
+  shown(): SeriesData[] {
+    return [...this.where.keys()].map((k) => this.data.series.get(k)!).filter(Boolean);
+  }
+
+  /** Series hidden from the legend. */
+  hiddenCount(): number {
+    return this.hidden().length;
   }
 
   rebuild(): void {
     this.stopReplay();
     const s = this.state();
-    let selected: SeriesData[];
-    try {
-      selected = this.selected();
-    } catch {
-      return; // a bad filter is reported by the filter box; the charts stay as they are
-    }
+    const selected = this.selected();
     this.unlink();
     this.legend?.destroy();
     for (const c of this.charts) c.destroy();
     this.grid.replaceChildren();
     this.where.clear();
     const groups = groupBy(selected, (d) => (s.chartBy ? `${d.metric} · ${s.chartBy}: ${d.fields[s.chartBy] ?? '–'}` : d.metric));
-    const cells = chartGrid(this.grid, [...groups.keys()], { minWidth: 420, height: groups.size > 1 ? 300 : 460 });
+    const cells = chartGrid(this.grid, [...groups.keys()], { minWidth: Math.min(420, this.grid.clientWidth - 4), height: this.height(groups.size) });
+    this.cells = [...groups.values()].map((list, i) => ({ metric: list[0].metric, el: cells[i].chart }));
     this.charts = [...groups.values()].map((list, i) => {
-      const chart = createChart(cells[i].chart, chartView(s));
+      const chart = createChart(cells[i].chart, { ...chartView(s), ...axisLabels(s, list[0].metric) });
       chart.setSeries(list.map((d) => this.input(d)));
       for (const d of list) this.where.set(d.key, chart);
       chart.setState({ hidden: s.hidden.filter((h) => list.some((d) => d.key === h)) });
@@ -70,13 +113,34 @@ export class Board {
       return chart;
     });
     this.unlink = linkCharts(this.charts);
-    this.legend = createLegend(this.legendHost, this.charts);
+    // titles name each chart's metric in the legend when several charts share it
+    const legendOptions = { search: true, titles: this.cells.map((c) => c.metric) };
+    this.legend = createLegend(this.legendHost, this.charts, legendOptions);
+    this.keys();
+    this.hooks.drawn();
   }
 
   /** Options only (smoothing, axes): no regrouping, no data sent again. */
   applyView(): void {
-    const v = chartView(this.state());
-    for (const c of this.charts) c.update(v);
+    const s = this.state();
+    const v = chartView(s);
+    this.charts.forEach((c, i) => c.update({ ...v, ...axisLabels(s, this.cells[i]?.metric ?? '') }));
+  }
+
+  /** Chart heights from the space the grid has: one chart fills it, subplots share it. */
+  private height(n: number): number {
+    return chartHeight(Math.max(1, n), this.grid.clientWidth - 4, this.grid.clientHeight - 4);
+  }
+
+  private layout(): void {
+    const h = `${this.height(this.cells.length)}px`;
+    for (const c of this.cells) if (c.el.style.height !== h) c.el.style.height = h;
+  }
+
+  /** The colour and stroke keys of what is shown, with the palettes' own colours and dashes. */
+  private keys(): void {
+    const s = this.state();
+    renderKeys(this.keyHost, this.shown(), s.colorBy, s.strokeBy, (v) => this.colors.get(v), (v) => this.dashes.get(v));
   }
 
   points(): number {
@@ -101,14 +165,17 @@ export class Board {
     this.replayTimer = window.setInterval(() => {
       const next = Math.min(d.step.length, upto + Math.max(1, Math.round((rate * tickMs) / 1000)));
       if (next <= upto) return this.stopReplay();
+      this.hooks.drawn();
       chart.append(key, d.step.subarray(upto, next), d.value.subarray(upto, next), columns(d, upto, next));
       upto = next;
     }, tickMs);
   }
 
   stopReplay(): void {
+    if (!this.replayTimer) return;
     clearInterval(this.replayTimer);
     this.replayTimer = 0;
+    this.hooks.replayEnded();
   }
 
   get replaying(): boolean {
@@ -120,6 +187,8 @@ export class Board {
     const d = this.data.series.get(key);
     if (!chart || !d) return;
     chart.append(key, d.step.subarray(from), d.value.subarray(from), columns(d, from, d.step.length));
+    this.keys();
+    this.hooks.drawn();
   }
 
   private hidden(): string[] {

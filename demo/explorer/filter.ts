@@ -2,14 +2,16 @@
  * The run filter: a small expression language over run fields, in the spirit of Aim's query box.
  *
  *   record ~ "Muon" and subset == "train"
- *   not (record ~ "^track_2") or step_count >= 1000
+ *   not (record ~ "^track_2") or steps >= 1000
  *
  * Grammar: or := and ("or" and)* ; and := unary ("and" unary)* ;
  *          unary := "not" unary | "(" or ")" | field op value ;
  *          op := == != ~ !~ < <= > >=   (~ is a regular-expression match) ;
  *          value := "string" | 'string' | number.
  * A field that a run does not have is "" (so `x != "a"` holds for it). Comparisons with a number
- * compare numerically when the field reads as a number.
+ * compare numerically when the field reads as a number. Given the fields the runs have, a field
+ * none of them has is an error that lists them: a typo would otherwise match nothing (or
+ * everything) and leave a blank page with no reason given.
  */
 
 export type Fields = Readonly<Record<string, string>>;
@@ -79,8 +81,11 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-/** Compile a filter; an empty one keeps every run. Throws FilterError with the position. */
-export function compileFilter(src: string): Predicate {
+/**
+ * Compile a filter; an empty one keeps every run. Throws FilterError with the position. `known`:
+ * the field names some run has (omitted: any name is accepted).
+ */
+export function compileFilter(src: string, known?: readonly string[]): Predicate {
   if (src.trim() === '') return () => true;
   const tokens = tokenize(src);
   let k = 0;
@@ -120,6 +125,7 @@ export function compileFilter(src: string): Predicate {
       return p;
     }
     if (t.t !== 'ident') throw new FilterError('expected a field name, "not" or "("', t.at);
+    if (known && !known.includes(t.v)) throw new FilterError(`no run has a field '${t.v}'; fields: ${known.join(', ')}`, t.at);
     k++;
     const op = peek();
     if (op.t !== 'op') throw new FilterError(`expected an operator (== != ~ !~ < <= > >=) after "${t.v}"`, op.at);

@@ -4,24 +4,38 @@
  * in a worker with progress), a live folder when started with --logdir, and a replay of a run as
  * if it were training. The whole view lives in the URL.
  */
-import { createIncrementalParser, loadFiles } from '../../src/loaders/client';
+import { loadFiles } from '../../src/loaders/client';
 import { Board } from './board';
 import { compileFilter } from './filter';
-import { Dataset } from './model';
-import { readState, writeState, type ExplorerState } from './state';
+import { panelToggles } from './layout';
+import { connectLive, logdirInfo, type LiveConnection } from './live';
+import { Messages } from './messages';
+import { Dataset, type Source } from './model';
+import { statusText } from './status';
+import { readState, writeState, xNames, type ExplorerState } from './state';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let state: ExplorerState = readState(location.hash);
 const data = new Dataset();
-const board = new Board($('grid'), $('legend'), data, () => state, (patch) => set(patch, false));
+const messages = new Messages($('loadErrors'), $('messages'));
+let live: LiveConnection | null = null;
+const board = new Board($('grid'), $('legend'), $('groupKey'), data, () => state, (patch) => set(patch, false), {
+  drawn: () => status(),
+  replayEnded: () => {
+    $('replay').textContent = 'start';
+    $('replayStatus').textContent = '';
+  },
+});
+panelToggles($('toggleSide') as HTMLButtonElement, $('toggleLegend') as HTMLButtonElement);
 
 /** Change the state: the URL follows; `redraw` regroups or re-applies as the change needs. */
 function set(patch: Partial<ExplorerState>, redraw = true): void {
   const before = state;
   state = { ...state, ...patch };
   history.replaceState(null, '', writeState(state));
-  if (!redraw) return;
+  if (!redraw) return status(); // a chart's own change (zoom, legend click): the counts follow
+
   const regroup = ['metrics', 'chartBy', 'colorBy', 'strokeBy', 'filter'].some((k) => k in patch) && !sameGroups(before, state);
   if (regroup) board.rebuild();
   else board.applyView();
@@ -44,7 +58,7 @@ function options(select: HTMLSelectElement, values: string[], current: string | 
 }
 
 function controls(): void {
-  const fields = data.fieldNames().filter((f) => f !== 'run' && f !== 'metric');
+  const fields = data.groupFields().filter((f) => f !== 'run' && f !== 'metric');
   const metricsBox = $('metrics');
   const have = new Set([...metricsBox.querySelectorAll('input')].map((i) => i.value));
   for (const m of data.metrics()) {
@@ -60,15 +74,16 @@ function controls(): void {
   options($('colorBy'), fields, state.colorBy);
   options($('strokeBy'), fields, state.strokeBy);
   if (document.activeElement !== $('filter')) $<HTMLInputElement>('filter').value = state.filter;
+  checkFilter();
+  live?.metricsShown(state.metrics);
   $<HTMLInputElement>('weight').value = String(state.smoothing.weight);
   $('weightOut').textContent = state.smoothing.weight.toFixed(2);
   $<HTMLSelectElement>('mode').value = state.smoothing.mode;
   $<HTMLInputElement>('showRaw').checked = state.showRaw;
   // x axes the data has: step always, the others where some series carries them
-  const names: Record<string, string> = { step: 'step', time: 'relative time', wall: 'absolute time', epoch: 'epoch' };
-  const xOptions = ['step', ...data.xColumns()];
+  const xOptions = ['step', ...data.xColumns()] as ExplorerState['x'][];
   const xSel = $<HTMLSelectElement>('x');
-  if ([...xSel.options].map((o) => o.value).join() !== xOptions.join()) xSel.replaceChildren(...xOptions.map((v) => new Option(names[v], v)));
+  if ([...xSel.options].map((o) => o.value).join() !== xOptions.join()) xSel.replaceChildren(...xOptions.map((v) => new Option(xNames[v], v)));
   xSel.value = state.x;
   $<HTMLSelectElement>('yScale').value = state.yScale;
   $<HTMLInputElement>('outliers').checked = state.ignoreOutliers;
@@ -83,16 +98,22 @@ const pick = (id: string) => {
 $('chartBy').onchange = () => set({ chartBy: pick('chartBy') });
 $('colorBy').onchange = () => set({ colorBy: pick('colorBy') });
 $('strokeBy').onchange = () => set({ strokeBy: pick('strokeBy') });
-$('filter').oninput = () => {
+/**
+ * Check the filter box against the fields the runs have: the error when it is wrong (the charts
+ * keep the last good filter), and the state takes it when it is right. Run again when data
+ * arrives, so an error about a field that now exists does not stay.
+ */
+function checkFilter(): void {
   const src = $<HTMLInputElement>('filter').value;
   try {
-    compileFilter(src);
+    compileFilter(src, data.series.size ? data.fieldNames() : undefined);
     $('filterError').textContent = '';
-    set({ filter: src });
+    if (src !== state.filter) set({ filter: src });
   } catch (e) {
-    $('filterError').textContent = (e as Error).message; // the charts keep the last good filter
+    $('filterError').textContent = (e as Error).message;
   }
-};
+}
+$('filter').oninput = checkFilter;
 $('weight').oninput = () => set({ smoothing: { ...state.smoothing, weight: +$<HTMLInputElement>('weight').value } });
 $('mode').onchange = () => set({ smoothing: { ...state.smoothing, mode: $<HTMLSelectElement>('mode').value as 'ema' | 'time-weighted' } });
 $('showRaw').onchange = () => set({ showRaw: $<HTMLInputElement>('showRaw').checked });
@@ -102,35 +123,35 @@ $('outliers').onchange = () => set({ ignoreOutliers: $<HTMLInputElement>('outlie
 $('reset').onclick = () => set({ xDomain: null });
 $('rate').oninput = () => ($('rateOut').textContent = $<HTMLInputElement>('rate').value);
 $('replay').onclick = () => {
-  if (board.replaying) {
-    board.rebuild();
-    $('replay').textContent = 'start';
-    $('liveStatus').textContent = '';
-    return;
-  }
+  if (board.replaying) return board.rebuild(); // stopping it says so (replayEnded)
   const key = $<HTMLSelectElement>('replayRun').value;
   board.replay(key, +$<HTMLInputElement>('rate').value);
+  if (!board.replaying) return;
   $('replay').textContent = 'stop';
-  $('liveStatus').textContent = `replaying ${key.split('\u0000')[0].slice(0, 8)}…`;
+  $('replayStatus').textContent = `replaying ${key.split('\u0000')[0].slice(0, 8)}…`;
 };
 
-function status(extra = ''): void {
-  $('status').textContent = `${data.series.size.toLocaleString()} series · ${data.points.toLocaleString()} points · ${board.charts.length} chart(s)${extra}`;
+let firstView = '';
+function status(): void {
+  $('status').textContent = statusText(board, data.series.size) + firstView;
 }
 
 // --- loading -------------------------------------------------------------------------------
 
-async function load(files: File[]): Promise<void> {
+async function load(files: File[], source: Source = 'file'): Promise<void> {
   const bar = $<HTMLProgressElement>('progress');
   bar.hidden = false;
-  const { series, errors } = await loadFiles(files, (done, total) => {
+  const { series, errors, warnings = [] } = await loadFiles(files, (done, total) => {
     bar.max = total;
     bar.value = done;
   });
   bar.hidden = true;
-  // a bad file is reported by name; everything already loaded stays
-  $('loadErrors').textContent = errors.map((e) => `${e.file}: ${e.message}`).join('\n');
-  data.add(series);
+  // a bad file is reported by name; everything already loaded stays. The messages are about
+  // this load: the last one's go.
+  messages.clearAll(`${source}:`);
+  errors.forEach((e, i) => messages.set(`${source}:error:${i}`, 'error', `${e.file}: ${e.message}`));
+  warnings.forEach((w, i) => messages.set(`${source}:warning:${i}`, 'warning', `${w.file}: ${w.message}`));
+  data.add(series, source);
   controls();
   status();
 }
@@ -158,58 +179,32 @@ async function loadDefault(): Promise<void> {
   // a server may already have decoded it (Content-Encoding: gzip); the gzip magic says if not
   const gz = bytes[0] === 0x1f && bytes[1] === 0x8b;
   const blob = gz ? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).blob() : new Blob([bytes]);
-  await load([new File([blob], 'modded-nanogpt-loss.csv')]);
-}
-
-/** `npm run demo -- --logdir DIR`: stream the folder's files as they grow. */
-async function connectLive(): Promise<void> {
-  const res = await fetch('/api/logdir').catch(() => null);
-  if (!res?.ok) return;
-  const info = (await res.json()) as { dir: string };
-  const parsers = new Map<string, ReturnType<typeof createIncrementalParser>>();
-  /** series keys that came from each file, dropped when the file is sent again from the start */
-  const fromFile = new Map<string, Set<string>>();
-  const source = new EventSource('/api/live');
-  // every (re)connection starts with the files' whole content again
-  source.addEventListener('start', () => {
-    parsers.clear();
-    data.remove([...fromFile.values()].flatMap((s) => [...s]));
-    fromFile.clear();
-  });
-  source.onmessage = (e) => {
-    const m = JSON.parse(e.data) as { file: string; kind: 'csv' | 'jsonl' | 'tfevents'; reset?: boolean; text?: string; base64?: string };
-    if (m.reset || !parsers.has(m.file)) {
-      parsers.set(m.file, createIncrementalParser(m.file, m.kind));
-      data.remove(fromFile.get(m.file) ?? []);
-      fromFile.set(m.file, new Set());
-    }
-    const chunk = m.text ?? Uint8Array.from(atob(m.base64 ?? ''), (c) => c.charCodeAt(0));
-    try {
-      const fresh = parsers.get(m.file)!.push(chunk);
-      for (const f of fresh) fromFile.get(m.file)!.add(f.key);
-      if (fresh.length) data.add(fresh);
-      $('liveStatus').textContent = `watching ${info.dir}`;
-    } catch (err) {
-      $('loadErrors').textContent = (err as Error).message;
-    }
-    status();
-  };
+  await load([new File([blob], 'modded-nanogpt-loss.csv')], 'demo');
 }
 
 // --- start ---------------------------------------------------------------------------------
 
 const t0 = performance.now();
-const ready = loadDefault()
-  .then(async () => {
+/** The shipped logs unless the server has a log folder of its own to show (see logdirInfo). */
+const ready = logdirInfo()
+  .then(async (info) => {
+    if (info.dir) {
+      live = connectLive(info.dir, data, messages, {
+        shownMetrics: () => state.metrics,
+        status: (text) => ($('liveStatus').textContent = text),
+        changed: () => controls(),
+      });
+    }
+    if (!info.demoData) return;
+    await loadDefault();
     const frames = await Promise.all(board.charts.map((c) => c.rendered()));
-    status(` · first view in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    firstView = ` · first view in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
+    status();
     return frames;
   })
-  .catch((e) => {
-    $('loadErrors').textContent = String(e);
-  });
-connectLive();
+  .catch((e) => messages.set('demo:error', 'error', String(e)));
 controls();
+status();
 
 /** For the console and the tests. */
-Object.assign(window, { explorer: { data, board, ready, state: () => state, t0 } });
+Object.assign(window, { explorer: { data, board, ready, messages, state: () => state, t0 } });

@@ -8,32 +8,63 @@ import type { LoadedSeries } from '../../src/loaders/rows';
 
 /**
  * One series: a run's metric in one context (e.g. train loss of run X), with the run's string
- * fields for filtering and grouping, and its columns: exactly what the loaders hand out.
+ * fields for filtering and grouping, and its columns: exactly what the loaders hand out, plus the
+ * explorer's own fields (`source`, and the derived `steps` and `points`).
  */
 export type SeriesData = LoadedSeries;
+
+/** Where series come from: the shipped logs, files picked or dropped, or the live folder. */
+export type Source = 'demo' | 'file' | 'live';
+
+/**
+ * Fields the explorer computes (not read from files): numbers, for filters (`steps >= 1000`), not
+ * for grouping (every run would be a group of its own).
+ */
+export const DERIVED_FIELDS = ['steps', 'points'] as const;
 
 export type Change =
   | { kind: 'added'; series: SeriesData[] }
   | { kind: 'extended'; key: string; from: number }
-  | { kind: 'removed'; keys: string[] };
+  | { kind: 'removed'; keys: string[] }
+  /** series whose points were replaced (a file's contribution dropped): draw them again */
+  | { kind: 'replaced'; keys: string[] };
+
+/** Points [from, to) of a series that one origin (a live file) gave, in arrival order. */
+interface Segment {
+  origin: string;
+  from: number;
+  to: number;
+}
 
 export class Dataset {
   readonly series = new Map<string, SeriesData>();
   private listeners = new Set<(c: Change) => void>();
+  /**
+   * Which points of a series each file gave, for series fed by origins (live files): a file that
+   * is truncated or rewritten takes back its own points, not those other files gave the run.
+   */
+  private segments = new Map<string, Segment[]>();
 
   on(fn: (c: Change) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  /** Add series; a key already present is extended by the new points (a live tail). */
-  add(list: readonly SeriesData[]): void {
+  /**
+   * Add series; a key already present is extended by the new points (a live tail). `source` goes
+   * into the key, so a live run never merges into a shipped one of the same name; `origin` (a
+   * live file's path) records which points that file gave.
+   */
+  add(list: readonly SeriesData[], source: Source, origin?: string): void {
     const added: SeriesData[] = [];
     for (const s of list) {
-      const old = this.series.get(s.key);
+      const key = `${s.key}\u0000source=${source}`;
+      const old = this.series.get(key);
       if (!old) {
-        const entry = { ...s, fields: { ...s.fields, run: s.run, metric: s.metric } };
-        this.series.set(s.key, entry);
+        const entry: SeriesData = { ...s, key, fields: { ...s.fields, run: s.run, metric: s.metric, source } };
+        derive(entry);
+        this.series.set(key, entry);
+        if (origin !== undefined) this.segments.set(key, [{ origin, from: 0, to: s.step.length }]);
         added.push(entry);
         continue;
       }
@@ -43,7 +74,15 @@ export class Dataset {
       old.time = old.time && s.time ? cat64(old.time, s.time) : null;
       old.wall = old.wall && s.wall ? cat64(old.wall, s.wall) : null;
       old.epoch = old.epoch && s.epoch ? cat64(old.epoch, s.epoch) : null;
-      this.emit({ kind: 'extended', key: s.key, from });
+      derive(old);
+      if (origin !== undefined) {
+        const segs = this.segments.get(key) ?? [];
+        const last = segs[segs.length - 1];
+        if (last?.origin === origin && last.to === from) last.to = old.step.length;
+        else segs.push({ origin, from, to: old.step.length });
+        this.segments.set(key, segs);
+      }
+      this.emit({ kind: 'extended', key, from });
     }
     if (added.length) this.emit({ kind: 'added', series: added });
   }
@@ -51,7 +90,53 @@ export class Dataset {
   /** Drop series (a live folder reconnecting sends its files again from the start). */
   remove(keys: Iterable<string>): void {
     const gone = [...keys].filter((k) => this.series.delete(k));
+    for (const k of gone) this.segments.delete(k);
     if (gone.length) this.emit({ kind: 'removed', keys: gone });
+  }
+
+  /**
+   * Take back every point `origin` gave (its file was truncated or rewritten): a series left with
+   * none goes, one that other files also fed keeps their points.
+   */
+  removeOrigin(origin: string): void {
+    const gone: string[] = [];
+    const replaced: string[] = [];
+    for (const [key, segs] of this.segments) {
+      if (!segs.some((g) => g.origin === origin)) continue;
+      const keep = segs.filter((g) => g.origin !== origin);
+      const s = this.series.get(key)!;
+      if (!keep.length) {
+        this.series.delete(key);
+        this.segments.delete(key);
+        gone.push(key);
+        continue;
+      }
+      const pick = <T extends Float64Array | Float32Array>(a: T): T => {
+        const out = new (a.constructor as new (n: number) => T)(keep.reduce((n, g) => n + g.to - g.from, 0));
+        let at = 0;
+        for (const g of keep) {
+          out.set(a.subarray(g.from, g.to), at);
+          at += g.to - g.from;
+        }
+        return out;
+      };
+      s.step = pick(s.step);
+      s.value = pick(s.value);
+      s.time = s.time && pick(s.time);
+      s.wall = s.wall && pick(s.wall);
+      s.epoch = s.epoch && pick(s.epoch);
+      let at = 0;
+      this.segments.set(key, keep.map((g) => ({ origin: g.origin, from: at, to: (at += g.to - g.from) })));
+      derive(s);
+      replaced.push(key);
+    }
+    if (gone.length) this.emit({ kind: 'removed', keys: gone });
+    if (replaced.length) this.emit({ kind: 'replaced', keys: replaced });
+  }
+
+  /** The origins (live files) that gave points. */
+  origins(): string[] {
+    return [...new Set([...this.segments.values()].flatMap((segs) => segs.map((g) => g.origin)))];
   }
 
   /** The x columns some series have besides the step. */
@@ -64,11 +149,16 @@ export class Dataset {
     return [...new Set([...this.series.values()].map((s) => s.metric))].sort();
   }
 
-  /** Field names usable for grouping and filtering (string fields of any series). */
+  /** Field names usable for filtering (string fields of any series, and the derived ones). */
   fieldNames(): string[] {
     const names = new Set<string>();
     for (const s of this.series.values()) for (const k of Object.keys(s.fields)) names.add(k);
     return [...names].sort();
+  }
+
+  /** Field names to group by: the fields read from files and the source, not the derived numbers. */
+  groupFields(): string[] {
+    return this.fieldNames().filter((f) => !(DERIVED_FIELDS as readonly string[]).includes(f));
   }
 
   get points(): number {
@@ -80,6 +170,14 @@ export class Dataset {
   private emit(c: Change): void {
     for (const fn of this.listeners) fn(c);
   }
+}
+
+/** `steps`: the highest step the series reached (how far the run trained); `points`: its length. */
+function derive(s: SeriesData): void {
+  let max = -Infinity;
+  for (let i = 0; i < s.step.length; i++) if (s.step[i] > max) max = s.step[i];
+  s.fields.steps = s.step.length ? String(max) : '0';
+  s.fields.points = String(s.step.length);
 }
 
 function cat64(a: Float64Array, b: Float64Array): Float64Array {
@@ -96,9 +194,11 @@ function cat32(a: Float32Array, b: Float32Array): Float32Array {
   return out;
 }
 
-/** A short label for a run: the record's last path part and the run id's first characters. */
+/** A short label for a run: the record's last path part, the run id's first characters, its subset. */
 export function labelOf(s: SeriesData): string {
   const record = s.fields.record ? s.fields.record.split('/').pop() + ' ' : '';
   const subset = s.fields.subset ? ` ${s.fields.subset}` : '';
-  return `${record}${s.run.length > 12 ? s.run.slice(0, 8) : s.run}${subset}`;
+  // a live run of the same name as a shipped one must read differently in the legend
+  const live = s.fields.source === 'live' ? ' (live)' : '';
+  return `${record}${s.run.length > 12 ? s.run.slice(0, 8) : s.run}${subset}${live}`;
 }

@@ -3,6 +3,7 @@
  * picked, grouped, filtered, smoothed, and each axis.
  */
 import type { ViewState } from '../../src/index';
+import { defaultOptions } from '../../src/options';
 
 export interface ExplorerState {
   metrics: string[];
@@ -31,7 +32,9 @@ export const defaultState: ExplorerState = {
   colorBy: 'subset',
   strokeBy: null,
   filter: '',
-  smoothing: { weight: 0.6, mode: 'ema' },
+  // time-weighted: eval logged every 125 steps beside train every step would lag far behind its
+  // data under index-based ema (final eval 3.65 against a raw 3.30)
+  smoothing: { weight: 0.6, mode: 'time-weighted' },
   showRaw: true,
   x: 'step',
   yScale: 'linear',
@@ -68,4 +71,16 @@ export function chartView(s: ExplorerState): Partial<ViewState> {
     showRaw: s.showRaw,
     ignoreOutliers: s.ignoreOutliers,
   };
+}
+
+/** What each x choice is called, in the menu and on the axis. */
+export const xNames: Record<ExplorerState['x'], string> = { step: 'step', time: 'relative time', wall: 'absolute time', epoch: 'epoch' };
+
+/**
+ * Axis titles of a chart of `metric`. Charts reject unknown options, so they are passed only once
+ * the engine has them (xLabel / yLabel are being added to it).
+ */
+export function axisLabels(s: ExplorerState, metric: string): Partial<ViewState> {
+  if (!('xLabel' in defaultOptions)) return {};
+  return { xLabel: xNames[s.x], yLabel: metric } as Partial<ViewState>;
 }

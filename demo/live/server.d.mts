@@ -1,8 +1,15 @@
 import type { InlineConfig, LogLevel, Plugin, ViteDevServer } from 'vite';
+import type { LiveApiOptions } from './api.mjs';
 
 export interface DemoServerOptions {
-  /** folder of csv / jsonl / tfevents logs to stream; null or absent: the live endpoints answer 404 */
+  /** folder of csv / jsonl / tfevents logs to stream; null or absent: /api/logdir says dir: null, /api/live is 404 */
   logdir?: string | null;
+  /** with a logdir, also load the shipped demo logs (GET /api/logdir `demoData`); default false */
+  demoData?: boolean;
+  /** follow symbolic links that lead outside logdir; default false (skipped, reported once) */
+  followLinks?: boolean;
+  /** open /api/live streams at most, default 64; one more is answered 503 */
+  maxClients?: number;
   /** default 5173; 0 picks a free port; a busy port moves on to the next free one */
   port?: number;
   /** default '127.0.0.1' */
@@ -32,6 +39,6 @@ export interface DemoServer {
 export function startDemoServer(options?: DemoServerOptions): Promise<DemoServer>;
 export function liveLogdirPlugin(
   logdir: string | null,
-  options?: { fsWatch?: boolean },
+  options?: Omit<LiveApiOptions, 'logdir'>,
 ): Plugin & { closeAll(): void };
 export function canOpenBrowser(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): boolean;

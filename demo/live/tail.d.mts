@@ -29,10 +29,17 @@ export function completeUnits<T extends Uint8Array>(
   buf: T,
 ): { units: T; consumed: number; need: number };
 
-export function listLogFiles(dir: string): Promise<LogFile[]>;
+export interface ListOptions {
+  /** follow symbolic links whose target is outside the folder too (default false: skipped) */
+  followLinks?: boolean;
+  /** called for each skipped link (to a log file or a folder): its path under the folder, its target */
+  onSkip?: (path: string, target: string) => void;
+}
+
+export function listLogFiles(dir: string, options?: ListOptions): Promise<LogFile[]>;
 
 export class Tailer {
-  constructor(dir: string, options?: { maxChunk?: number });
+  constructor(dir: string, options?: { maxChunk?: number } & ListOptions);
   readonly dir: string;
   readonly maxChunk: number;
   offsets(): Record<string, number>;

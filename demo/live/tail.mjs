@@ -11,16 +11,27 @@
 // The tailer only FRAMES records by their length; it does not verify the CRCs (the browser's
 // tfevents parser does, and skips or reports a corrupt record). A corrupt length therefore makes
 // the rest of that file wait: it is never sent as garbage.
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { constants } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 
 /** @typedef {'csv' | 'jsonl' | 'tfevents'} LogKind */
 
 /** Folders never descended into (besides hidden ones, whose name starts with '.'). */
 const SKIP_DIRS = new Set(['node_modules', '__pycache__']);
 const MAX_DEPTH = 16;
-/** Bytes of a file's start remembered to notice a rewrite that did not shrink the file. */
+/**
+ * A rewrite that did not shrink the file (truncated and regrown between two polls, or rewritten
+ * in place) keeps its inode and may keep its first bytes (a CSV header, the first steps of a
+ * restarted run). Each file's first HEAD_BYTES and the TAIL_BYTES just before the offset read so
+ * far are remembered and compared on every change: the bytes right before the offset hold the
+ * last lines sent (the latest steps and values), which a new run writing over the file does not
+ * reproduce. Reading the whole prefix again on every append would cost the file's size per poll.
+ */
 const HEAD_BYTES = 256;
+const TAIL_BYTES = 1024;
+// a regular file is opened without following a link put in its place since it was listed
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
 /**
  * The kind of a log file by its name, or null for files that are not logs.
@@ -78,17 +89,31 @@ export function completeUnits(kind, buf) {
 
 /**
  * Every log file under `dir` (recursively, skipping hidden folders and node_modules), sorted by
- * path. Symbolic links are followed (a folder reached twice is listed once). A missing `dir` has
- * no files.
+ * path. A missing `dir` has no files.
+ *
+ * Symbolic links: one whose target (fully resolved) is inside `dir` is followed, file or folder
+ * (a folder reached twice is listed once, so links cannot loop). One that leads outside `dir` is
+ * skipped and reported to `onSkip` unless `followLinks` is set: a link in a log folder must not
+ * stream /etc/passwd to a page. Dangling links are skipped silently.
  * @param {string} dir
+ * @param {{ followLinks?: boolean, onSkip?: (path: string, target: string) => void }} [options]
+ *   onSkip gets the link's path relative to dir ('/'-separated) and its resolved target
  * @returns {Promise<Array<{ path: string, abs: string, kind: LogKind, size: number, ino: number, mtimeMs: number }>>}
  */
-export async function listLogFiles(dir) {
+export async function listLogFiles(dir, options = {}) {
+  const { followLinks = false, onSkip } = options;
   /** @type {Array<{ path: string, abs: string, kind: LogKind, size: number, ino: number, mtimeMs: number }>} */
   const out = [];
+  let root;
+  try {
+    root = await realpath(dir);
+  } catch {
+    return [];
+  }
+  const inside = (/** @type {string} */ p) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
   const seenDirs = new Set();
-  /** @param {string} abs @param {number} depth */
-  async function walk(abs, depth) {
+  /** @param {string} abs path to read (links resolved) @param {string} shown path under dir @param {number} depth */
+  async function walk(abs, shown, depth) {
     let st;
     try {
       st = await stat(abs);
@@ -104,22 +129,32 @@ export async function listLogFiles(dir) {
     } catch {
       return; // vanished, or not readable
     }
+    // by name: which of two paths to one folder is listed must not depend on readdir's order
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
-      const p = join(abs, e.name);
+      let p = join(abs, e.name);
+      const rel = join(shown, e.name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       if (e.isSymbolicLink()) {
+        let target;
         try {
-          const t = await stat(p);
+          target = await realpath(p);
+          const t = await stat(target);
           isDir = t.isDirectory();
           isFile = t.isFile();
         } catch {
           continue; // dangling link
         }
+        if (!followLinks && !inside(target)) {
+          if ((isDir || (isFile && kindOf(e.name))) && onSkip) onSkip(toPosix(rel), target);
+          continue;
+        }
+        p = target;
       }
       if (isDir) {
-        if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name)) await walk(p, depth + 1);
+        if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name)) await walk(p, rel, depth + 1);
         continue;
       }
       if (!isFile) continue;
@@ -131,10 +166,10 @@ export async function listLogFiles(dir) {
       } catch {
         continue; // removed between readdir and stat
       }
-      out.push({ path: toPosix(relative(dir, p)), abs: p, kind, size: fst.size, ino: fst.ino, mtimeMs: fst.mtimeMs });
+      out.push({ path: toPosix(rel), abs: p, kind, size: fst.size, ino: fst.ino, mtimeMs: fst.mtimeMs });
     }
   }
-  await walk(dir, 0);
+  await walk(root, '', 0);
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }
@@ -165,20 +200,23 @@ async function readAt(fh, position, length) {
  * the complete units written since the previous scan.
  *
  * A chunk's `offset` is where its `data` starts in the file. A file that shrank, was replaced by
- * another (new inode) or whose first bytes changed is read again from 0 and its first chunk carries
- * `reset: true` (with empty `data` when nothing complete is there yet), so the reader drops what it
- * had for that file.
+ * another (new inode), or whose first bytes or bytes just before the offset changed (truncated
+ * and written again between two scans, even to the same length and with the same first lines) is
+ * read again from 0 and its first chunk carries `reset: true` (with empty `data` when nothing
+ * complete is there yet), so the reader drops what it had for that file.
  */
 export class Tailer {
   /**
    * @param {string} dir
-   * @param {{ maxChunk?: number }} [options] maxChunk: bytes read per chunk (default 4 MiB; one
-   *   record longer than that is still sent whole)
+   * @param {{ maxChunk?: number, followLinks?: boolean, onSkip?: (path: string, target: string) => void }} [options]
+   *   maxChunk: bytes read per chunk (default 4 MiB; one record longer than that is still sent
+   *   whole); followLinks, onSkip: as listLogFiles
    */
   constructor(dir, options = {}) {
     this.dir = dir;
     this.maxChunk = Math.max(1, options.maxChunk ?? 4 * 1024 * 1024);
-    /** @type {Map<string, { kind: LogKind, offset: number, size: number, mtimeMs: number, ino: number, head: Buffer }>} */
+    this.listOptions = { followLinks: Boolean(options.followLinks), onSkip: options.onSkip };
+    /** @type {Map<string, { kind: LogKind, offset: number, size: number, mtimeMs: number, ino: number, head: Buffer, tail: Buffer }>} */
     this.files = new Map();
   }
 
@@ -193,32 +231,38 @@ export class Tailer {
    * @returns {AsyncGenerator<{ file: string, kind: LogKind, offset: number, reset: boolean, data: Buffer }>}
    */
   async *scan() {
-    for (const f of await listLogFiles(this.dir)) {
+    for (const f of await listLogFiles(this.dir, this.listOptions)) {
       let st = this.files.get(f.path);
       if (st && st.ino === f.ino && st.size === f.size && st.mtimeMs === f.mtimeMs) continue;
       let reset = false;
+      /** @param {NonNullable<typeof st>} s */
+      const restart = (s) => {
+        s.offset = 0;
+        s.head = Buffer.alloc(0);
+        s.tail = Buffer.alloc(0);
+      };
       if (!st) {
-        st = { kind: f.kind, offset: 0, size: -1, mtimeMs: -1, ino: f.ino, head: Buffer.alloc(0) };
+        st = { kind: f.kind, offset: 0, size: -1, mtimeMs: -1, ino: f.ino, head: Buffer.alloc(0), tail: Buffer.alloc(0) };
         this.files.set(f.path, st);
       } else if (st.ino !== f.ino || f.size < st.offset) {
         reset = st.offset > 0;
-        st.offset = 0;
-        st.head = Buffer.alloc(0);
+        restart(st);
         st.ino = f.ino;
       }
       let fh;
       try {
-        fh = await open(f.abs, 'r');
+        fh = await open(f.abs, OPEN_FLAGS);
       } catch {
         continue; // removed since listing; its state stays and a file reappearing resets
       }
       try {
-        if (!reset && st.offset > 0 && st.head.length > 0) {
+        if (!reset && st.offset > 0) {
+          // same inode, not shorter: still the bytes that were sent? (see HEAD_BYTES)
           const head = await readAt(fh, 0, st.head.length);
-          if (!head.equals(st.head)) {
-            reset = true; // rewritten in place without shrinking
-            st.offset = 0;
-            st.head = Buffer.alloc(0);
+          const tail = await readAt(fh, st.offset - st.tail.length, st.tail.length);
+          if (!head.equals(st.head) || !tail.equals(st.tail)) {
+            reset = true;
+            restart(st);
           }
         }
         let pos = st.offset;
@@ -236,6 +280,11 @@ export class Tailer {
           if (st.head.length < HEAD_BYTES && pos < HEAD_BYTES) {
             st.head = Buffer.concat([st.head, data.subarray(0, HEAD_BYTES - pos)]);
           }
+          // the TAIL_BYTES ending at the new offset (copied: `data` is handed to the caller)
+          st.tail =
+            data.length >= TAIL_BYTES
+              ? Buffer.from(data.subarray(data.length - TAIL_BYTES))
+              : Buffer.concat([st.tail, data]).subarray(-TAIL_BYTES);
           st.offset = pos + r.consumed;
           const chunk = { file: f.path, kind: st.kind, offset: pos, reset, data };
           reset = false;

@@ -11,6 +11,8 @@ export interface AxisSpec {
   scale: ScaleType;
   format: AxisFormat;
   domain: readonly [number, number];
+  /** the axis title (x: under the tick labels; y: rotated, left of them); none when null or absent */
+  title?: string | null;
 }
 
 export interface AxesLayout {
@@ -78,10 +80,13 @@ export function computeLayout(
   lineHeight: number,
 ): AxesLayout {
   const top = Math.ceil(lineHeight / 2) + PAD; // the top y label is centred on the plot's top edge
-  const bottom = TICK + PAD + Math.ceil(lineHeight) + PAD;
+  // a title takes one more line below the x labels / left of the y labels
+  const xTitle = x.title ? Math.ceil(lineHeight) + PAD : 0;
+  const yTitle = y.title ? Math.ceil(lineHeight) + PAD : 0;
+  const bottom = TICK + PAD + Math.ceil(lineHeight) + PAD + xTitle;
   const plotHeight = Math.max(0, Math.floor(height - top - bottom));
   const yTicks = axisTicks(y.scale, y.format, y.domain, tickCount(plotHeight, Y_SPACING));
-  const left = Math.ceil(PAD + widest(yTicks.labels, measure) + PAD + TICK);
+  const left = Math.ceil(yTitle + PAD + widest(yTicks.labels, measure) + PAD + TICK);
 
   const guess = Math.max(0, width - left - PAD);
   let xTicks = axisTicks(x.scale, x.format, x.domain, tickCount(guess, X_SPACING));
@@ -104,15 +109,25 @@ export function tickPositions(spec: AxisSpec, values: readonly number[], length:
 
 /**
  * Where to draw labels along one axis, in tick order: each centre is clamped so the label does
- * not start before `min`, then labels are kept greedily while each clears the last kept one by
+ * not start before `min` nor end after `max` (the chart's edge: a label there is moved in, never
+ * cut), then labels are kept greedily while each clears the last kept one by
  * `gap` px. Returns the centre per label, NaN for the ones dropped (or not projectable).
  */
-export function placeLabels(centres: readonly number[], sizes: readonly number[], min: number, gap: number): number[] {
+export function placeLabels(
+  centres: readonly number[],
+  sizes: readonly number[],
+  min: number,
+  gap: number,
+  priority?: readonly boolean[],
+  max = Infinity,
+): number[] {
+  const clamp = (i: number) => Math.min(Math.max(centres[i], min + sizes[i] / 2), max - sizes[i] / 2);
+  if (priority && priority.some(Boolean)) return placeByPriority(centres, sizes, clamp, gap, priority);
   const out: number[] = [];
   let last = NaN;
   let lastSize = 0;
   for (let i = 0; i < centres.length; i++) {
-    const c = Math.max(centres[i], min + sizes[i] / 2);
+    const c = clamp(i);
     const clear = Number.isNaN(last) || Math.abs(c - last) >= (sizes[i] + lastSize) / 2 + gap;
     if (Number.isFinite(c) && clear) {
       out.push(c);
@@ -123,6 +138,35 @@ export function placeLabels(centres: readonly number[], sizes: readonly number[]
     }
   }
   return out;
+}
+
+/**
+ * placeLabels with some labels first (the powers of ten of a log axis): those are kept greedily
+ * among themselves, then each other label is kept where it clears every label kept so far, so
+ * thinning drops the in-between labels (2, 5, 20) and never 1 or 10 for them.
+ */
+function placeByPriority(centres: readonly number[], sizes: readonly number[], clamp: (i: number) => number, gap: number, priority: readonly boolean[]): number[] {
+  const out = centres.map(() => NaN);
+  const kept: number[] = [];
+  const fits = (i: number, c: number) =>
+    kept.every((j) => Math.abs(c - out[j]) >= (sizes[i] + sizes[j]) / 2 + gap);
+  for (const first of [true, false]) {
+    for (let i = 0; i < centres.length; i++) {
+      if (Boolean(priority[i]) !== first) continue;
+      const c = clamp(i);
+      if (Number.isFinite(c) && fits(i, c)) {
+        out[i] = c;
+        kept.push(i);
+      }
+    }
+  }
+  return out;
+}
+
+/** Ticks of a log axis that are powers of ten. */
+export function powersOfTen(spec: AxisSpec, values: readonly number[]): boolean[] | undefined {
+  if (spec.scale !== 'log') return undefined;
+  return values.map((v) => v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
 }
 
 /** A 1px line at the half pixel inside [lo, hi]: centred on a pixel row/column, so it is crisp. */
@@ -211,6 +255,8 @@ export function drawAxes(ctx: CanvasRenderingContext2D, layout: AxesLayout, x: A
     xLabels.map((l) => ctx.measureText(l).width),
     0,
     LABEL_GAP,
+    powersOfTen(x, layout.xTicks.values),
+    ctx.canvas.width / ctx.getTransform().a, // the chart's CSS width
   );
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
@@ -225,11 +271,28 @@ export function drawAxes(ctx: CanvasRenderingContext2D, layout: AxesLayout, x: A
     yLabels.map(() => line),
     -Infinity,
     2,
+    powersOfTen(y, layout.yTicks.values),
   );
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   yCentres.forEach((c, i) => {
     if (Number.isFinite(c)) ctx.fillText(yLabels[i], ax - TICK - PAD, c);
   });
+
+  // titles: x centred under its tick labels, y rotated and centred left of its labels
+  if (x.title) {
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText(x.title, left + width / 2, ay + TICK + PAD + Math.ceil(line) + PAD, Math.max(width, 1));
+  }
+  if (y.title) {
+    ctx.save();
+    ctx.translate(PAD + Math.ceil(line) / 2, top + height / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(y.title, 0, 0, Math.max(height, 1));
+    ctx.restore();
+  }
   ctx.restore();
 }

@@ -80,7 +80,7 @@ export function axisTicks(
 
   const values =
     scale === 'log'
-      ? logTicks(lo, hi, n)
+      ? withPowers(logTicks(lo, hi, n), lo, hi, n)
       : format === 'duration'
         ? durationTicks(lo, hi, n)
         : format === 'date'
@@ -117,6 +117,23 @@ function logTicks(lo: number, hi: number, n: number): number[] {
   if (oneTwoFive.length >= 2) return oneTwoFive;
   // Less than a decade but more digits than wanted (say [6, 9.5] with 2 ticks): linear ticks.
   return scaleLinear().domain([lo, hi]).ticks(n);
+}
+
+/**
+ * The log ticks with every power of ten in [lo, hi] among them: they are what a reader finds
+ * their way by on a log axis (d3 may skip one within a decade or stride over many). Only while
+ * the powers are not far more than wanted: over dozens of decades d3's stride stays.
+ */
+function withPowers(values: number[], lo: number, hi: number, n: number): number[] {
+  const e0 = Math.ceil(Math.log10(lo) - 1e-9), e1 = Math.floor(Math.log10(hi) + 1e-9);
+  if (e1 < e0 || e1 - e0 + 1 > 2 * n) return values;
+  const out = values.slice();
+  for (let e = e0; e <= e1; e++) {
+    const p = Number(`1e${e}`); // exact decimal, unlike 10 ** -3
+    if (p < lo || p > hi) continue;
+    if (!out.some((v) => Math.abs(v - p) <= p * 1e-9)) out.push(p);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**

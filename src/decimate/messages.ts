@@ -50,6 +50,9 @@ export interface HoverReply {
   x: Float64Array;
   y: Float64Array;
   smoothed: Float64Array;
+  /** x of each series' first and last drawable point: where the run starts and ends */
+  first: Float64Array;
+  last: Float64Array;
   /** values of the series' other x columns at that index (NaN where a series lacks one) */
   columns: { name: string; values: Float64Array }[];
 }

@@ -351,6 +351,8 @@ function padDomain(lo: number, hi: number, scale: ScaleType, frac: number): [num
     const d = Math.max(Math.abs(lo) * 1e-3, 0.5);
     return [lo - d, hi + d];
   }
-  const pad = (hi - lo) * frac;
-  return [lo - pad, hi + pad];
+  // halves: hi - lo of finite ends (-1e308..1e308) overflows to Infinity, and Infinity * 0 is
+  // NaN; the padded ends stay finite
+  const pad = frac > 0 ? (hi / 2 - lo / 2) * 2 * frac : 0;
+  return [Math.max(lo - pad, -Number.MAX_VALUE), Math.min(hi + pad, Number.MAX_VALUE)];
 }

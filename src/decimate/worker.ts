@@ -57,6 +57,7 @@ function hover(msg: Extract<ToWorker, { type: 'hover' }>): HoverReply {
     type: 'hover', chart: msg.chart, seq: msg.seq,
     slots: new Int32Array(k), index: new Float64Array(k), x: new Float64Array(k), y: new Float64Array(k),
     smoothed: new Float64Array(k).fill(NaN),
+    first: new Float64Array(k), last: new Float64Array(k),
     columns: names.map((name) => ({ name, values: new Float64Array(k).fill(NaN) })),
   };
   found.forEach(({ s, i }, j) => {
@@ -64,6 +65,8 @@ function hover(msg: Extract<ToWorker, { type: 'hover' }>): HoverReply {
     r.index[j] = i;
     r.x[j] = s.col.x[i];
     r.y[j] = s.y[i];
+    r.first[j] = s.col.x[edgeDrawable(s, 0, 1)];
+    r.last[j] = s.col.x[edgeDrawable(s, s.n - 1, -1)];
     if (params) r.smoothed[j] = smoothedCurve(s, params).y[i];
     for (const c of r.columns) {
       const col = s.extra.get(c.name);
@@ -71,6 +74,12 @@ function hover(msg: Extract<ToWorker, { type: 'hover' }>): HoverReply {
     }
   });
   return r;
+}
+
+/** The first index from `i` in direction `step` with a finite y (the series has one: hover found it). */
+function edgeDrawable(s: Series, i: number, step: 1 | -1): number {
+  while (i >= 0 && i < s.n && !Number.isFinite(s.y[i])) i += step;
+  return Math.min(s.n - 1, Math.max(0, i));
 }
 
 /** Index of the point nearest to x (in axis units) with a finite y; -1 when none nearby. */
@@ -253,6 +262,6 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       for (const c of reply.gpu.upload?.chunks ?? []) transfer.push(c.data.buffer);
     }
   } else if (reply.type === 'smoothed' && reply.values) transfer.push(reply.values.buffer);
-  else if (reply.type === 'hover') transfer.push(reply.index.buffer, reply.x.buffer, reply.y.buffer, reply.smoothed.buffer);
+  else if (reply.type === 'hover') transfer.push(reply.index.buffer, reply.x.buffer, reply.y.buffer, reply.smoothed.buffer, reply.first.buffer, reply.last.buffer);
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
 };

@@ -3,7 +3,7 @@
  * binary search on the sorted x, not by a scan on the main thread), with its raw and smoothed
  * value and its other x columns, sorted nearest first.
  */
-import { toScaled, type ScaleType } from '../coords';
+import { axisMap, project, toScaled, type ScaleType } from '../coords';
 
 export interface HoverPoint {
   id: string;
@@ -20,7 +20,20 @@ export interface HoverPoint {
   columns: Record<string, number>;
   /** vertical distance in CSS px from the cursor to the drawn value (0 without a cursor y) */
   distance: number;
+  /** horizontal distance in CSS px from the hovered x to this point's x */
+  distancePx: number;
+  /**
+   * the run is there at the hovered x: within IN_RANGE_PX of its extent (first..last point).
+   * False where it ended before, or starts after, the hovered x; such runs come last.
+   */
+  inRange: boolean;
+  /** x of the run's first and last drawn point (what "starts at" / "ended at" name) */
+  firstX: number;
+  lastX: number;
 }
+
+/** A run counts as present at the cursor up to this many CSS px beyond its first or last point. */
+export const IN_RANGE_PX = 8;
 
 export interface HoverInfo {
   /** the data x hovered */
@@ -43,16 +56,27 @@ export interface HoverInput {
   yDomain: readonly [number, number];
   /** plot height, CSS px */
   height: number;
+  /** the x axis, for horizontal pixel distances (omitted: every run counts as in range) */
+  xScale?: ScaleType;
+  xDomain?: readonly [number, number];
+  /** plot width, CSS px */
+  width?: number;
 }
 
 /** Sort and label the worker's nearest points. */
 export function hoverPoints(
-  reply: { slots: Int32Array; index: Float64Array; x: Float64Array; y: Float64Array; smoothed: ArrayLike<number>; columns: { name: string; values: Float64Array }[] },
+  reply: {
+    slots: Int32Array; index: Float64Array; x: Float64Array; y: Float64Array; smoothed: ArrayLike<number>;
+    first?: ArrayLike<number>; last?: ArrayLike<number>; columns: { name: string; values: Float64Array }[];
+  },
   runs: (slot: number) => RunInfo | undefined,
   smoothing: boolean,
   at: HoverInput,
 ): HoverInfo {
   const t0 = toScaled(at.yDomain[0], at.yScale), t1 = toScaled(at.yDomain[1], at.yScale);
+  const xmap = at.xScale && at.xDomain && at.width ? axisMap(at.xScale, at.xDomain, [0, at.width]) : null;
+  const px = (v: number) => (xmap ? project(xmap, v) : NaN);
+  const cursor = px(at.x);
   const points: HoverPoint[] = [];
   for (let j = 0; j < reply.slots.length; j++) {
     const run = runs(reply.slots[j]);
@@ -74,8 +98,22 @@ export function hoverPoints(
       smoothed: smoothing ? (Number.isFinite(s) ? s : null) : null,
       columns,
       distance: at.yFrac === null || !Number.isFinite(frac) ? 0 : Math.abs(frac - at.yFrac) * at.height,
+      ...presence(reply.x[j], reply.first?.[j] ?? reply.x[j], reply.last?.[j] ?? reply.x[j], cursor, px),
     });
   }
-  points.sort((a, b) => a.distance - b.distance || a.label.localeCompare(b.label));
+  // runs present at the cursor first, nearest to its height first; then the absent ones
+  points.sort((a, b) => Number(b.inRange) - Number(a.inRange) || a.distance - b.distance || a.label.localeCompare(b.label));
   return { x: at.x, points };
+}
+
+/**
+ * Where a run is relative to the cursor, in CSS px: its nearest point's distance, and whether the
+ * cursor lies within its extent (give or take IN_RANGE_PX). Inside the extent a run is drawn there,
+ * even between sparse points (eval every 125 steps); outside it the run ended or had not started.
+ */
+function presence(x: number, first: number, last: number, cursor: number, px: (v: number) => number) {
+  const d = Math.abs(px(x) - cursor);
+  const lo = Math.min(px(first), px(last)), hi = Math.max(px(first), px(last));
+  const inRange = !Number.isFinite(cursor) || (cursor >= lo - IN_RANGE_PX && cursor <= hi + IN_RANGE_PX) || d <= IN_RANGE_PX;
+  return { distancePx: Number.isFinite(d) ? d : 0, inRange, firstX: first, lastX: last };
 }

@@ -13,8 +13,22 @@ export interface Legend {
   destroy(): void;
 }
 
-export function createLegend(container: HTMLElement, charts: Chart | Chart[], options: { search?: boolean } = {}): Legend {
+export interface LegendOptions {
+  /** the filter box (default true) */
+  search?: boolean;
+  /**
+   * titles[i] names charts[i] (its metric). With more than one chart, each row is one run on one
+   * chart and shows that chart's title beside the run's label.
+   */
+  titles?: string[];
+}
+
+export function createLegend(container: HTMLElement, charts: Chart | Chart[], options: LegendOptions = {}): Legend {
   const list = Array.isArray(charts) ? charts : [charts];
+  if (options.titles !== undefined && !(Array.isArray(options.titles) && options.titles.every((t) => typeof t === 'string'))) {
+    throw new TypeError('createLegend titles must be an array of strings (titles[i] names charts[i])');
+  }
+  const titles = options.titles ?? [];
   const root = document.createElement('div');
   root.className = 'metricgl-legend';
   root.style.cssText = 'font:12px system-ui,sans-serif;color:#222;display:flex;flex-direction:column;gap:4px;min-height:0;';
@@ -25,45 +39,120 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
   search.style.cssText = 'font:inherit;padding:2px 6px;';
   const rows = document.createElement('div');
   rows.style.cssText = 'overflow:auto;min-height:0;display:flex;flex-direction:column;';
+  // how many runs are listed, and whole-list actions on the rows the search matches
+  const bar = document.createElement('div');
+  bar.style.cssText = 'display:flex;align-items:center;gap:6px;color:#666;';
+  const count = document.createElement('span');
+  count.className = 'metricgl-legend-count';
+  count.style.cssText = 'flex:1;';
+  const action = (text: string) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.style.cssText = 'font:inherit;padding:0 6px;cursor:pointer;';
+    return b;
+  };
+  const hideAll = action('hide all'), showAll = action('show all');
+  hideAll.className = 'metricgl-legend-hide-all';
+  showAll.className = 'metricgl-legend-show-all';
+  bar.append(count, hideAll, showAll);
   if (options.search !== false) root.append(search);
-  root.append(rows);
+  root.append(bar, rows);
   container.append(root);
 
+  /** One entry per run, or per (chart, run) with titles over several charts. */
+  interface Entry {
+    key: string;
+    id: string;
+    label: string;
+    color: string;
+    /** the charts this entry acts on */
+    charts: Chart[];
+    title: string | null;
+  }
+  const perChart = list.length > 1 && titles.length > 0;
+  const entries = (): Entry[] => {
+    if (perChart) {
+      return list.flatMap((c, k) =>
+        c.series().map((r) => ({ key: `${k}\u0000${r.id}`, id: r.id, label: r.label, color: r.color, charts: [c], title: titles[k] ?? `chart ${k + 1}` })),
+      );
+    }
+    const seen = new Map<string, Entry>();
+    for (const c of list) {
+      for (const r of c.series()) {
+        const e = seen.get(r.id);
+        if (e) e.charts.push(c);
+        else seen.set(r.id, { key: r.id, id: r.id, label: r.label, color: r.color, charts: [c], title: null });
+      }
+    }
+    return [...seen.values()];
+  };
+  let matched: Entry[] = [];
+  const byKey = new Map<string, Entry>();
+
   const render = () => {
-    const seen = new Map<string, { label: string; color: string }>();
-    for (const c of list) for (const r of c.series()) if (!seen.has(r.id)) seen.set(r.id, r);
+    const all = entries();
     const q = search.value.trim().toLowerCase();
+    matched = all.filter((e) => !q || e.label.toLowerCase().includes(q) || e.id.toLowerCase().includes(q) || (e.title?.toLowerCase().includes(q) ?? false));
+    byKey.clear();
+    const runs = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
+    const total = perChart ? new Set(all.map((e) => e.id)).size : all.length;
+    const shown = perChart ? new Set(matched.map((e) => e.id)).size : matched.length;
+    count.textContent = q ? `${shown} of ${runs(total)}` : runs(total);
     const els: HTMLElement[] = [];
-    for (const [id, r] of seen) {
-      if (q && !r.label.toLowerCase().includes(q) && !id.toLowerCase().includes(q)) continue;
-      const visible = list.some((c) => c.isVisible(id));
+    for (const e of matched) {
+      byKey.set(e.key, e);
+      const visible = e.charts.some((c) => c.isVisible(e.id));
       const row = document.createElement('button');
       row.type = 'button';
-      row.dataset.id = id;
+      row.dataset.id = e.id;
+      row.dataset.key = e.key;
       row.setAttribute('aria-pressed', String(visible));
-      row.title = visible ? `hide ${r.label}` : `show ${r.label}`;
+      row.title = `${visible ? 'hide' : 'show'} ${e.label}${e.title ? ` (${e.title})` : ''}`;
       row.style.cssText =
         'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;text-align:left;' +
         `color:inherit;opacity:${visible ? 1 : 0.4};text-decoration:${visible ? 'none' : 'line-through'}`;
       const sw = document.createElement('span');
-      sw.style.cssText = `flex:none;width:14px;height:3px;border-radius:1px;background:${r.color}`;
+      sw.style.cssText = `flex:none;width:14px;height:3px;border-radius:1px;background:${e.color}`;
       const label = document.createElement('span');
-      label.textContent = r.label;
+      label.className = 'metricgl-legend-label';
+      label.textContent = e.label;
       row.append(sw, label);
+      if (e.title) {
+        const t = document.createElement('span');
+        t.className = 'metricgl-legend-chart';
+        t.style.cssText = 'color:#888;margin-left:auto;padding-left:8px;white-space:nowrap';
+        t.textContent = e.title;
+        row.append(t);
+      }
       els.push(row);
     }
     rows.replaceChildren(...els);
   };
 
-  const onClick = (e: MouseEvent) => {
-    const id = (e.target as HTMLElement).closest<HTMLElement>('[data-id]')?.dataset.id;
-    if (!id) return;
-    const visible = !list.some((c) => c.isVisible(id));
-    for (const c of list) if (c.series().some((r) => r.id === id)) c.setVisible(id, visible);
+  const entryOf = (e: Event) => {
+    const key = (e.target as HTMLElement).closest<HTMLElement>('[data-key]')?.dataset.key;
+    return key === undefined ? undefined : byKey.get(key);
   };
-  const onOver = (e: MouseEvent) => {
-    const id = (e.target as HTMLElement).closest<HTMLElement>('[data-id]')?.dataset.id ?? null;
-    for (const c of list) if (id === null || c.isVisible(id)) c.highlight(id && c.series().some((r) => r.id === id) ? id : null);
+  const setAll = (visible: boolean) => {
+    for (const e of matched) for (const c of e.charts) if (c.series().some((r) => r.id === e.id)) c.setVisible(e.id, visible);
+    render();
+  };
+  hideAll.addEventListener('click', () => setAll(false));
+  showAll.addEventListener('click', () => setAll(true));
+
+  const onClick = (ev: MouseEvent) => {
+    const e = entryOf(ev);
+    if (!e) return;
+    const visible = !e.charts.some((c) => c.isVisible(e.id));
+    for (const c of e.charts) if (c.series().some((r) => r.id === e.id)) c.setVisible(e.id, visible);
+  };
+  const onOver = (ev: MouseEvent) => {
+    const e = entryOf(ev);
+    for (const c of list) {
+      const here = e && e.charts.includes(c) && c.series().some((r) => r.id === e.id) && c.isVisible(e.id);
+      c.highlight(here ? e.id : null);
+    }
   };
   const onOut = () => {
     for (const c of list) c.highlight(null);
@@ -76,7 +165,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
   render();
   return {
     element: root,
-    visibleRows: () => [...rows.children].map((r) => (r as HTMLElement).dataset.id!),
+    visibleRows: () => [...new Set([...rows.children].map((r) => (r as HTMLElement).dataset.id!))],
     destroy() {
       off.forEach((f) => f());
       root.remove();

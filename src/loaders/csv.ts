@@ -8,23 +8,34 @@
  *   export `run-NAME-tag-TAG.csv` → run NAME, metric TAG); without a `metric` column the
  *   metric is `value`.
  * - `push` takes any piece of the text: a partial last line waits for the rest (live tails).
- *   `end` reads a last line without a line break; if that line has too few fields or ends
- *   inside a quoted field (a file caught mid-write) it is dropped with a warning instead of
- *   failing the file.
+ * - A bad row (a wrong number of fields, text where a number belongs, a step that is empty, NaN
+ *   or infinite) is a warning naming the file, line and column, and is skipped: the rows before
+ *   and after it are read, the same pushed live in pieces as read whole. Only a bad header (no
+ *   step or value column, a column twice), no header, or an empty file stop the file (a
+ *   LoadError; after one every push throws it again).
+ * - The last line at `end`: a line without a line break is not read, with a warning. A file
+ *   caught mid-write ends mid-line, and a number cut there still parses (`1.308` cut to `1`):
+ *   the only sign that the line is whole is its line break, so a last line without one is never
+ *   trusted (every CSV writer ends rows with a line break; the warning says so).
+ * - A quote that opens a field and does not close within `QUOTED_LINES` line breaks (or before
+ *   the end of the file) is a stray quote, not a multi-line field: the line it opens on is
+ *   skipped with a warning naming it, and reading goes on at the next line.
  * - Numbers: decimals and exponents, and nan / inf / -inf / Infinity literals as non-finite
- *   values. An empty value, time, wall or epoch cell is NaN (pandas writes NaN that way); an
- *   empty step, or any other text, is an error naming the file, line and column.
+ *   values. An empty value, time, wall or epoch cell is NaN (pandas writes NaN that way). A
+ *   finite value beyond float32 range is stored as ±Infinity and counted in a warning.
+ * - A column may have any name (`constructor`, `__proto__` are ordinary string fields).
  */
+import { F32_MAX, FileNotes, beyondFloat32, setField } from './notes';
 import { numberOk, parseNumber } from './numbers';
 import { LoadError, MetricTable, SeriesBuilder, normaliseName, own, roleOf, wallToMs, type NumericRole } from './rows';
 
 export interface TextParser {
-  /** Parse a piece of the text; throws a LoadError (file, line, what) on bad input. */
+  /** Parse a piece of the text; a bad line is a warning, a bad file throws a LoadError (file, what). */
   push(chunk: string): void;
   /** The text is complete. */
   end(): void;
   readonly table: MetricTable;
-  /** Problems that did not stop the file (an incomplete last line). */
+  /** Problems that did not stop the file (skipped lines, an incomplete last line), each `file: line N: ...` */
   readonly warnings: string[];
 }
 
@@ -48,6 +59,38 @@ const EPOCH = 6;
 const ROLE: Record<NumericRole, number> = { step: STEP, value: VALUE, time_ms: TIME_MS, time_s: TIME_S, wall: WALL, epoch: EPOCH };
 const ROLE_NAME = ['', 'step', 'value', 'time', 'time', 'wall time', 'epoch'];
 
+/** Line breaks a quoted field may span before its opening quote is taken for a stray one. */
+export const QUOTED_LINES = 100;
+
+/** A row that cannot be read: skipped with a warning (thrown out of the cell being read). */
+class BadRow {
+  constructor(
+    readonly line: number,
+    readonly detail: string,
+  ) {}
+}
+
+/** quoted(): the record is not complete yet (wait for more text) / it has a stray quote. */
+const INCOMPLETE = -1;
+const STRAY_QUOTE = -2;
+
+/** True when the one record in `s` (no line break after it) ends inside a quoted field. */
+function endsInQuote(s: string, delim: string): boolean {
+  let inQuote = false;
+  let fieldStart = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (inQuote) {
+      if (c === '"') {
+        if (s[i + 1] === '"') i++;
+        else inQuote = false;
+      }
+    } else if (c === '"' && fieldStart) inQuote = true;
+    fieldStart = !inQuote && (c === delim || c === '\n');
+  }
+  return inQuote;
+}
+
 /** Run and metric implied by a file name: `run-NAME-tag-TAG.csv` (TensorBoard export) or the stem. */
 export function namesFromFile(fileName: string): { run: string; metric: string | null } {
   const base = fileName.replace(/^.*[\\/]/, '');
@@ -59,20 +102,20 @@ export function namesFromFile(fileName: string): { run: string; metric: string |
 
 class CsvParser implements TextParser {
   readonly table: MetricTable;
-  readonly warnings: string[] = [];
+  readonly warnings: string[];
   private readonly delim: string;
   private rest = '';
   /** lines consumed before `rest` */
   private line = 0;
   private failed: LoadError | null = null;
   private bomChecked = false;
-  /** the last failure was a row with too few fields */
-  private short = false;
+  private readonly notes: FileNotes;
 
   // after the header
   private names: string[] | null = null;
   private roles: number[] = [];
   private ncol = 0;
+  private valueCol = -1;
   private runCol = -1;
   private metricCol = -1;
   private readonly fileRun: string;
@@ -94,6 +137,8 @@ class CsvParser implements TextParser {
     opts: CsvOptions,
   ) {
     this.table = opts.table ?? new MetricTable();
+    this.notes = new FileNotes(file);
+    this.warnings = this.notes.list;
     this.delim = opts.delimiter ?? ',';
     if (this.delim.length !== 1 || this.delim === '"' || this.delim === '\n') throw new Error(`bad delimiter ${JSON.stringify(this.delim)}`);
     const names = namesFromFile(file);
@@ -101,10 +146,24 @@ class CsvParser implements TextParser {
     this.fileMetric = names.metric ?? 'value';
   }
 
-  private fail(detail: string, short = false): never {
-    this.short = short;
+  /** The file cannot be read (its header). */
+  private fail(detail: string): never {
     this.failed = new LoadError(this.file, detail);
     throw this.failed;
+  }
+
+  /** The row being read cannot be: it is skipped (see skip). */
+  private bad(detail: string): never {
+    throw new BadRow(this.line, detail);
+  }
+
+  /** A row threw: a BadRow is a warning and the row is left out; anything else goes on up. */
+  private skip(e: unknown): void {
+    if (!(e instanceof BadRow)) throw e;
+    this.notes.skipped(e.line, e.detail);
+    // what the skipped row's cells set must not reach the next point
+    this.time = this.wall = this.epoch = NaN;
+    this.changed = true;
   }
 
   push(chunk: string): void {
@@ -119,24 +178,32 @@ class CsvParser implements TextParser {
 
   end(): void {
     if (this.failed) throw this.failed;
-    const s = this.rest;
+    let s = this.rest;
     this.rest = '';
-    if (s.trim().length > 0) {
-      const hadHeader = this.names !== null;
-      const last = this.line + 1;
-      try {
-        if (this.scan(s + '\n') < s.length + 1) {
-          if (!hadHeader) this.fail(`line ${last}: the header ends inside a quoted field`);
-          this.warnings.push(`${this.file}: line ${last}: the last line ends inside a quoted field (the file may be incomplete); it was ignored`);
-        }
-      } catch (e) {
-        // a last data row without a line break and with too few fields is a line cut off mid-write
-        if (!(e instanceof LoadError) || !hadHeader || !this.short) throw e;
-        this.failed = null;
-        this.warnings.push(`${e.message} (the last line, without a line break: the file may be incomplete; it was ignored)`);
+    while (s.trim().length > 0) {
+      if (this.names === null) {
+        // a header alone, without a line break, is still a header (a file with no rows yet)
+        if (this.scan(s + '\n') < s.length + 1) this.fail(`line ${this.line + 1}: the header ends inside a quoted field`);
+        break;
       }
+      if (!endsInQuote(s, this.delim)) {
+        this.notes.skipped(
+          this.line + 1,
+          'the last line has no line break, so it may have been cut off mid-write (a file still being written); end the file with a line break to have it read',
+        );
+        break;
+      }
+      // a quoted field still open at the end of the file: a stray quote. The lines after the
+      // one it opens on are read again without it (all end with a line break but the last).
+      this.line++;
+      this.notes.skipped(this.line, 'a quoted field opens on this line and is never closed');
+      const nl = s.indexOf('\n');
+      if (nl < 0) break;
+      s = s.slice(nl + 1);
+      s = s.slice(this.scan(s));
     }
     if (this.names === null) this.fail(this.line === 0 ? 'the file is empty' : 'no header row');
+    this.notes.end();
   }
 
   /** Parse the complete records of s; returns where the unparsed rest starts. */
@@ -161,15 +228,24 @@ class CsvParser implements TextParser {
           }
         } else {
           this.line++;
-          plain = this.row(s, pos, end);
+          try {
+            plain = this.row(s, pos, end);
+          } catch (e) {
+            this.skip(e);
+          }
           if (!plain) this.line--;
         }
       } else this.line++;
       if (plain) pos = nl + 1;
       else {
         const next = this.quoted(s, pos);
-        if (next < 0) break;
-        pos = next;
+        if (next === INCOMPLETE) break;
+        if (next === STRAY_QUOTE) {
+          this.line++;
+          if (this.names === null) this.fail(`line ${this.line}: the header has a quoted field that does not close within ${QUOTED_LINES} lines`);
+          this.notes.skipped(this.line, `a quoted field opens on this line and does not close within ${QUOTED_LINES} lines`);
+          pos = nl + 1;
+        } else pos = next;
       }
     }
     return pos;
@@ -185,20 +261,23 @@ class CsvParser implements TextParser {
       const e = s.indexOf(delim, p);
       if (e < 0 || e >= b) {
         if (c === 0 && s.slice(a, b).trim() === '') return true; // whitespace-only line
-        this.fail(`line ${this.line}: ${c + 1} fields, the header has ${this.ncol}`, true);
+        this.bad(`${c + 1} fields, the header has ${this.ncol}`);
       }
       this.cell(c, s, p, e);
       p = e + 1;
     }
     if (s.charCodeAt(p) === 34) return false;
     const e = s.indexOf(delim, p);
-    if (e >= 0 && e < b) this.fail(`line ${this.line}: more fields than the header's ${this.ncol}`);
+    if (e >= 0 && e < b) this.bad(`more fields than the header's ${this.ncol}`);
     this.cell(last, s, p, b);
     this.point();
     return true;
   }
 
-  /** A record with quotes starting at `pos` (a fresh line); returns the index after it, or -1 if incomplete. */
+  /**
+   * A record with quotes starting at `pos` (a fresh line); returns the index after it,
+   * INCOMPLETE, or STRAY_QUOTE when a quoted field spans more than QUOTED_LINES line breaks.
+   */
   private quoted(s: string, pos: number): number {
     const len = s.length;
     const delimCode = this.delim.charCodeAt(0);
@@ -213,9 +292,11 @@ class CsvParser implements TextParser {
         let from = i;
         for (;;) {
           const q = s.indexOf('"', i);
-          if (q < 0) return -1; // the closing quote has not arrived yet
-          if (q + 1 >= len) return -1; // a doubled quote may follow
-          for (let k = s.indexOf('\n', i); k >= 0 && k < q; k = s.indexOf('\n', k + 1)) lines++;
+          const to = q < 0 ? len : q;
+          for (let k = s.indexOf('\n', i); k >= 0 && k < to; k = s.indexOf('\n', k + 1)) lines++;
+          if (lines > QUOTED_LINES) return STRAY_QUOTE;
+          if (q < 0) return INCOMPLETE; // the closing quote has not arrived yet
+          if (q + 1 >= len) return INCOMPLETE; // a doubled quote may follow
           if (s.charCodeAt(q + 1) === 34) {
             field += s.slice(from, q + 1);
             i = q + 2;
@@ -234,7 +315,7 @@ class CsvParser implements TextParser {
         if (c === delimCode || c === 10) break;
         j++;
       }
-      if (j >= len) return -1;
+      if (j >= len) return INCOMPLETE;
       let to = j;
       if (s.charCodeAt(j) === 10 && to > i && s.charCodeAt(to - 1) === 13) to--;
       field += s.slice(i, to);
@@ -253,15 +334,18 @@ class CsvParser implements TextParser {
   /** A record as an array of field texts (the quoted path). */
   private record(fields: string[], line: number): void {
     if (this.names === null) return this.header(fields);
-    if (fields.length !== this.ncol) {
-      if (fields.length === 1 && fields[0].trim() === '') return;
-      this.fail(`line ${line}: ${fields.length} fields, the header has ${this.ncol}`, fields.length < this.ncol);
-    }
+    if (fields.length === 1 && fields[0].trim() === '') return;
     const at = this.line;
-    this.line = line; // errors name the record's first line
-    for (let c = 0; c < this.ncol; c++) this.cell(c, fields[c], 0, fields[c].length);
-    this.line = at;
-    this.point();
+    this.line = line; // warnings name the record's first line
+    try {
+      if (fields.length !== this.ncol) this.bad(`${fields.length} fields, the header has ${this.ncol}`);
+      for (let c = 0; c < this.ncol; c++) this.cell(c, fields[c], 0, fields[c].length);
+      this.point();
+    } catch (e) {
+      this.skip(e);
+    } finally {
+      this.line = at;
+    }
   }
 
   private header(cols: string[]): void {
@@ -285,6 +369,7 @@ class CsvParser implements TextParser {
     this.names = names;
     this.roles = roles;
     this.ncol = names.length;
+    this.valueCol = roles.indexOf(VALUE);
     this.runCol = names.findIndex((n, i) => roles[i] === STRING && normaliseName(n) === 'run');
     this.metricCol = names.findIndex((n, i) => roles[i] === STRING && normaliseName(n) === 'metric');
     this.vals = names.map(() => '');
@@ -303,7 +388,7 @@ class CsvParser implements TextParser {
     }
     let v: number;
     if (a === b) {
-      if (role === STEP) this.fail(`line ${this.line}: the step is empty`);
+      if (role === STEP) this.bad('the step is empty');
       v = NaN;
     } else {
       v = parseNumber(s, a, b);
@@ -312,8 +397,10 @@ class CsvParser implements TextParser {
         const date = role === WALL && /^\s*\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : NaN;
         if (date === date) v = date;
         else if (text.trim() === '' && role !== STEP) v = NaN;
-        else this.fail(`line ${this.line}: ${this.names![c]} ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text)} is not a number`);
+        else this.bad(`${this.names![c]} ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text)} is not a number`);
       } else if (role === WALL) v = wallToMs(v);
+      // a point needs a place on the x axis (JSON Lines says the same)
+      if (role === STEP && !(v - v === 0)) this.bad(`${this.names![c]} ${JSON.stringify(s.slice(a, b).trim())} is not a finite number`);
     }
     switch (role) {
       case STEP:
@@ -337,6 +424,8 @@ class CsvParser implements TextParser {
   }
 
   private point(): void {
+    const v = this.value;
+    if ((v > F32_MAX || v < -F32_MAX) && beyondFloat32(v)) this.notes.beyondFloat32(this.names![this.valueCol], `line ${this.line}`, v);
     if (this.changed) {
       this.changed = false;
       this.builder = this.lookup();
@@ -354,7 +443,7 @@ class CsvParser implements TextParser {
     for (let c = 0; c < this.ncol; c++) {
       if (this.roles[c] !== STRING) continue;
       const name = c === this.runCol ? 'run' : c === this.metricCol ? 'metric' : names[c];
-      fields[name] = own(this.vals[c]);
+      setField(fields, name, own(this.vals[c]));
     }
     if (this.runCol < 0) fields.run = this.fileRun;
     if (this.metricCol < 0) fields.metric = this.fileMetric;

@@ -8,16 +8,22 @@
  *   `{"step": 1, "loss": 2.5, "lr": 0.001}` gives points of `loss` and `lr` (string keys are
  *   still fields). `null` values are NaN; nested objects and arrays are ignored.
  * - Without `run` the run is the file's name; without `metric` (long format) it is `value`.
- * - Python's json writes bare NaN, Infinity and -Infinity: they are read as such. Strings
- *   "nan", "inf", "-inf" are accepted where a number is expected.
- * - A partial last line waits for the rest; `end` drops a last line without a line break that
- *   is not valid JSON (a file caught mid-write) with a warning. Any other bad line is an error
- *   naming the file and line.
+ * - Python's json writes bare NaN, Infinity and -Infinity: they are read as such, in the long
+ *   and the wide format (a wide `"loss": NaN` is a NaN point of loss). Strings "nan", "inf",
+ *   "-inf" are accepted where a known number (step, value, time...) is expected.
+ * - A partial last line waits for the rest; `end` reads a last line without a line break if it
+ *   is valid JSON (a JSON object cut anywhere is not) and drops it with a warning otherwise.
+ * - A bad line (not JSON, not an object, no step, a step that is not a finite number, text where
+ *   a number belongs) is a warning naming the file and line, and is skipped: the lines before
+ *   and after it are read, the same pushed live in pieces as read whole.
+ * - A finite value beyond float32 range is stored as ±Infinity and counted in a warning.
+ * - Keys may be anything (`constructor`, `__proto__` are ordinary fields).
  */
 import type { TextParser } from './csv';
 import { namesFromFile } from './csv';
+import { F32_MAX, FileNotes, beyondFloat32, setField } from './notes';
 import { parseText } from './numbers';
-import { LoadError, MetricTable, SeriesBuilder, own, roleOf, wallToMs, type NumericRole } from './rows';
+import { MetricTable, SeriesBuilder, own, roleOf, wallToMs, type NumericRole } from './rows';
 
 export interface JsonlOptions {
   table?: MetricTable;
@@ -27,44 +33,62 @@ export interface JsonlOptions {
 
 const BARE = /"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g;
 
+/**
+ * A bare NaN / Infinity / -Infinity outside strings is turned into this string (with the literal
+ * after it), so JSON.parse accepts the line; `bareNumber` reads it back. The private-use
+ * characters around it cannot come from a log's own text by chance.
+ */
+const MARK = '\uE000metricgl:';
+const MARK_END = '\uE001';
+
+/** The number a marked bare literal stands for, or undefined for any other value. */
+function bareNumber(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !v.startsWith(MARK) || !v.endsWith(MARK_END)) return undefined;
+  const t = v.slice(MARK.length, -MARK_END.length);
+  return t === 'NaN' ? NaN : t === 'Infinity' ? Infinity : t === '-Infinity' ? -Infinity : undefined;
+}
+
 function parseLine(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     if (!/NaN|Infinity/.test(text)) throw e;
-    // bare NaN / Infinity outside strings → strings, read as numbers below
-    return JSON.parse(text.replace(BARE, (m) => (m.charCodeAt(0) === 34 ? m : `"${m}"`)));
+    // bare NaN / Infinity outside strings → marked strings, read as numbers below
+    return JSON.parse(text.replace(BARE, (m) => (m.charCodeAt(0) === 34 ? m : `"${MARK}${m}${MARK_END}"`)));
   }
+}
+
+/** A line that cannot be read: skipped with a warning. */
+class BadLine {
+  constructor(readonly detail: string) {}
 }
 
 class JsonlParser implements TextParser {
   readonly table: MetricTable;
-  readonly warnings: string[] = [];
+  readonly warnings: string[];
+  private readonly notes: FileNotes;
   private rest = '';
   private line = 0;
-  private failed: LoadError | null = null;
   private readonly fileRun: string;
   private readonly fileMetric: string;
   private readonly roles = new Map<string, NumericRole | null>();
   private readonly cache = new Map<string, SeriesBuilder>();
 
-  constructor(
-    private readonly file: string,
-    opts: JsonlOptions,
-  ) {
+  constructor(file: string, opts: JsonlOptions) {
     this.table = opts.table ?? new MetricTable();
+    this.notes = new FileNotes(file);
+    this.warnings = this.notes.list;
     const names = namesFromFile(file);
     this.fileRun = opts.run ?? names.run;
     this.fileMetric = names.metric ?? 'value';
   }
 
+  /** The line being read cannot be: it is skipped with a warning (see `object`). */
   private fail(detail: string): never {
-    this.failed = new LoadError(this.file, `line ${this.line}: ${detail}`);
-    throw this.failed;
+    throw new BadLine(detail);
   }
 
   push(chunk: string): void {
-    if (this.failed) throw this.failed;
     const s = this.rest.length > 0 ? this.rest + chunk : chunk;
     let pos = 0;
     for (;;) {
@@ -78,19 +102,30 @@ class JsonlParser implements TextParser {
   }
 
   end(): void {
-    if (this.failed) throw this.failed;
     const s = this.rest;
     this.rest = '';
-    if (s.trim().length === 0) return;
-    this.line++;
-    let obj: unknown;
-    try {
-      obj = parseLine(s);
-    } catch {
-      this.warnings.push(`${this.file}: line ${this.line}: the last line is not complete JSON (the file may be incomplete); it was ignored`);
-      return;
+    if (s.trim().length > 0) {
+      this.line++;
+      let obj: unknown;
+      try {
+        obj = parseLine(s);
+      } catch {
+        obj = undefined;
+      }
+      if (obj === undefined) this.notes.skipped(this.line, 'the last line is not complete JSON (the file may still be being written)');
+      else this.read(obj);
     }
-    this.points(obj);
+    this.notes.end();
+  }
+
+  /** The points of one parsed line; a bad line is a warning and adds nothing. */
+  private read(obj: unknown): void {
+    try {
+      this.points(obj);
+    } catch (e) {
+      if (!(e instanceof BadLine)) throw e;
+      this.notes.skipped(this.line, e.detail);
+    }
   }
 
   private role(key: string): NumericRole | null {
@@ -110,15 +145,18 @@ class JsonlParser implements TextParser {
     } catch (e) {
       if (text.trim() === '') return;
       const why = e instanceof Error ? e.message : String(e);
-      this.fail(`not valid JSON (${why.slice(0, 120)})`);
+      this.notes.skipped(this.line, `not valid JSON (${why.slice(0, 120)})`);
+      return;
     }
-    this.points(obj);
+    this.read(obj);
   }
 
   private num(key: string, v: unknown): number {
     if (typeof v === 'number') return v;
     if (v === null) return NaN;
     if (typeof v === 'string') {
+      const bare = bareNumber(v);
+      if (bare !== undefined) return bare;
       const n = parseText(v);
       if (n === n || /nan/i.test(v)) return n;
     }
@@ -164,30 +202,42 @@ class JsonlParser implements TextParser {
           case 'epoch':
             epoch = n;
         }
-      } else if (typeof v === 'string' || typeof v === 'boolean') {
+      } else if ((typeof v === 'string' && bareNumber(v) === undefined) || typeof v === 'boolean') {
         const t = String(v);
-        fields[k] = t;
+        setField(fields, k, t);
         id += k + '\u0001' + t + '\u0001';
-      } else if (typeof v === 'number' || v === null) {
+      } else if (typeof v === 'number' || v === null || typeof v === 'string') {
         (wide ??= []).push(k);
       }
     }
     if (!hasStep) this.fail('no "step"');
-    if (step !== step) this.fail('the step is not a number');
+    // a point needs a place on the x axis (the CSV loader says the same)
+    if (!(step - step === 0)) this.fail(`step ${step} is not a finite number`);
     if (hasValue) {
       // long format: other numbers are fields too
       if (wide) {
         for (const k of wide) {
-          const t = String(o[k]);
-          fields[k] = t;
+          const t = typeof o[k] === 'string' ? String(this.num(k, o[k])) : String(o[k]);
+          setField(fields, k, t);
           id += k + '\u0001' + t + '\u0001';
         }
       }
+      this.check(value, 'value');
       this.series(id, fields, null).push(step, value, time, wall, epoch);
       return;
     }
     if (!wide) this.fail('no "value" (nor any other numeric field)');
-    for (const k of wide) this.series(id, fields, k).push(step, this.num(k, o[k]), time, wall, epoch);
+    // all values first: a bad one skips the whole line, not the metrics after it
+    const values = wide.map((k) => this.num(k, o[k]));
+    for (let i = 0; i < wide.length; i++) {
+      this.check(values[i], wide[i]);
+      this.series(id, fields, wide[i]).push(step, values[i], time, wall, epoch);
+    }
+  }
+
+  /** Counts a value of `column` that float32 cannot hold. */
+  private check(v: number, column: string): void {
+    if ((v > F32_MAX || v < -F32_MAX) && beyondFloat32(v)) this.notes.beyondFloat32(column, `line ${this.line}`, v);
   }
 
   private series(id: string, fields: Record<string, string>, wideMetric: string | null): SeriesBuilder {
@@ -195,7 +245,7 @@ class JsonlParser implements TextParser {
     let b = this.cache.get(cacheKey);
     if (b) return b;
     const f: Record<string, string> = {};
-    for (const k in fields) f[k] = own(fields[k]);
+    for (const k in fields) setField(f, k, own(fields[k]));
     f.run ??= this.fileRun;
     if (wideMetric !== null) f.metric = own(wideMetric);
     else f.metric ??= this.fileMetric;

@@ -3,7 +3,8 @@
  * Files are read in 4 MiB slices (gzip ones through a DecompressionStream), progress is
  * reported in bytes of the files as stored, and each file is parsed into its own table that
  * joins the result only when the whole file was read: a bad file adds an error naming it and
- * nothing else, and the other files load.
+ * nothing else, and the other files load. A bad line is not a bad file: it is a warning naming
+ * the line, and the rest of the file loads (the same as a live tail of it, parse.ts).
  */
 import { isGzip, loaderFor, withoutGz } from './detect';
 import { createFileParser, type FileParser } from './parse';
@@ -27,7 +28,7 @@ export interface LoadResult {
   series: LoadedSeries[];
   /** files that could not be read (their points are left out) */
   errors: FileMessage[];
-  /** files that were read, with something to know (an incomplete last line or record, dropped) */
+  /** files that were read, with something to know: a bad line or record skipped (`line 7: ... (line skipped)`), an incomplete last line dropped, values beyond float32, text not UTF-8 */
   warnings: FileMessage[];
 }
 

@@ -7,6 +7,7 @@ import { loaderFor, type Detected } from './detect';
 import { createJsonlParser } from './jsonl';
 import { MetricTable, type LoadedSeries, type LoaderKind } from './rows';
 import { createTfeventsParser, type ByteParser } from './tfevents';
+import { createUtf8Decoder } from './utf8';
 
 export interface FileParserOptions {
   table?: MetricTable;
@@ -25,7 +26,9 @@ export interface FileParser {
 
 /**
  * A parser for `name` (a path: event files take their run from its folder). Text formats decode
- * bytes as UTF-8 across chunk boundaries.
+ * bytes as UTF-8 across chunk boundaries; bytes that are not UTF-8 are read as U+FFFD with one
+ * warning naming the file. A bad line is a warning and is skipped (see csv.ts, jsonl.ts); only
+ * a problem with the whole file throws (a LoadError).
  */
 export function createFileParser(name: string, detected: Detected, opts: FileParserOptions = {}): FileParser {
   const table = opts.table ?? new MetricTable();
@@ -44,16 +47,18 @@ export function createFileParser(name: string, detected: Detected, opts: FilePar
   }
   const p: TextParser =
     detected.kind === 'csv' ? createCsvParser(name, { table, run: opts.run, delimiter: detected.delimiter }) : createJsonlParser(name, { table, run: opts.run });
-  const decoder = new TextDecoder('utf-8');
+  const decoder = createUtf8Decoder(() =>
+    p.warnings.push(`${name}: the text is not valid UTF-8 (another encoding, such as Latin-1 or UTF-16?); the bytes that are not were read as \uFFFD`),
+  );
   return {
     kind: detected.kind,
     table,
     warnings: p.warnings,
     push(chunk) {
-      p.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      p.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk));
     },
     end() {
-      const tail = decoder.decode();
+      const tail = decoder.end();
       if (tail) p.push(tail);
       p.end();
     },
@@ -75,8 +80,11 @@ export interface IncrementalParser {
 /**
  * For live tails: feed a growing file piece by piece (what was appended since the last read); a
  * half-written last line or record waits for the rest. Without `kind` the format is detected
- * from the name and the first piece. Errors are LoadErrors naming the file; after one, every
- * push throws it again.
+ * from the name and the first piece. A bad line (or event record) is a warning in `warnings`
+ * (`file: line N: ... (line skipped)`) and the lines after it are read, exactly as when the
+ * whole file is loaded. Only a problem with the whole file (an unknown format, a bad CSV header,
+ * broken TFRecord framing) throws, a LoadError naming the file; after one, every push throws it
+ * again.
  */
 export function createIncrementalParser(fileName: string, kind?: LoaderKind, opts: FileParserOptions = {}): IncrementalParser {
   let parser: FileParser | null = null;

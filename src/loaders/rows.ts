@@ -79,7 +79,9 @@ export function normaliseName(name: string): string {
 }
 
 export function roleOf(name: string): NumericRole | null {
-  return ROLES[normaliseName(name)] ?? null;
+  const n = normaliseName(name);
+  // own keys only: a column named `constructor` or `__proto__` is a string field, not Object's
+  return Object.prototype.hasOwnProperty.call(ROLES, n) ? ROLES[n] : null;
 }
 
 /** Epoch seconds or ms → ms (seconds below 1e11, i.e. before 1973 as ms / after 5138 as s). */

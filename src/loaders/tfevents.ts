@@ -2,10 +2,13 @@
  * TensorBoard event files (`events.out.tfevents.*`), read in the browser.
  *
  * The file is a sequence of TFRecords: uint64 length (little-endian), uint32 masked CRC32C of
- * those 8 bytes, the data, uint32 masked CRC32C of the data. Both checksums are verified; a
- * mismatch is an error naming the file and the record's byte offset. An incomplete record at
- * the end waits for more bytes (a file still being written); at `end` it is dropped with a
- * warning.
+ * those 8 bytes, the data, uint32 masked CRC32C of the data. Both checksums are verified. A bad
+ * length checksum (or an implausible length) loses the framing: that is an error naming the
+ * file and the record's byte offset, and the file stops there. A bad data checksum, or data
+ * that is not an Event protobuf, only spoils that record (its length is known): it is skipped
+ * with a warning naming its byte offset, and the records after it are read. An incomplete
+ * record at the end waits for more bytes (a file still being written); at `end` it is dropped
+ * with a warning. A double value beyond float32 range is stored as ±Infinity and counted.
  *
  * Each record is a `tensorflow.Event`: wall_time (1, double seconds), step (2, int64),
  * summary (5) { repeated value (1) { tag (1), simple_value (2, float), tensor (8), metadata (9) } }.
@@ -28,6 +31,7 @@
  * - wall: wall_time in epoch ms; time: wall minus the wall of the run's first point, in ms.
  */
 import { crc32c, maskCrc } from './crc32c';
+import { F32_MAX, FileNotes, beyondFloat32 } from './notes';
 import { LoadError, MetricTable, type SeriesBuilder } from './rows';
 
 export interface ByteParser {
@@ -292,9 +296,21 @@ function pluginOf(r: Reader): { plugin: string | null; notScalar: boolean } {
 
 const MAX_RECORD = 1 << 30;
 
+/** A point read from a record, added once the whole record has decoded. */
+interface Point {
+  s: SeriesBuilder;
+  tag: string;
+  step: number;
+  v: number;
+  wall: number;
+}
+
 class TfeventsParser implements ByteParser {
   readonly table: MetricTable;
-  readonly warnings: string[] = [];
+  readonly warnings: string[];
+  private readonly notes: FileNotes;
+  /** byte offset of the record being read (for warnings about its values) */
+  private at = 0;
   private buf = new Uint8Array(1 << 16);
   private start = 0;
   private stop = 0;
@@ -311,6 +327,8 @@ class TfeventsParser implements ByteParser {
     opts: TfeventsOptions,
   ) {
     this.table = opts.table ?? new MetricTable();
+    this.notes = new FileNotes(file);
+    this.warnings = this.notes.list;
     const where = runOfPath(file);
     this.run = opts.run ?? where.run;
     this.subset = opts.subset ?? (opts.run === undefined ? where.subset : null);
@@ -344,9 +362,10 @@ class TfeventsParser implements ByteParser {
     if (this.failed) throw this.failed;
     const left = this.stop - this.start;
     if (left > 0) {
-      this.warnings.push(`${this.file}: record at byte ${this.offset}: incomplete (${left} bytes at the end of the file; it may still be being written); ignored`);
+      this.notes.add(`record at byte ${this.offset}: incomplete (${left} bytes at the end of the file; it may still be being written); ignored`);
     }
     this.start = this.stop = 0;
+    this.notes.end();
   }
 
   private records(): void {
@@ -361,12 +380,19 @@ class TfeventsParser implements ByteParser {
       const n = hi * 4294967296 + lo;
       if (n > MAX_RECORD) this.fail(at, `implausible record length ${n}`);
       if (this.stop - p < 16 + n) break; // the rest has not been written yet
-      if (dv.getUint32(p + 12 + n, true) !== maskCrc(crc32c(b, p + 12, p + 12 + n))) this.fail(at, 'the data checksum does not match (the file is corrupt)');
-      try {
-        this.event(new Reader(b, dv, p + 12, p + 12 + n));
-      } catch (e) {
-        if (e instanceof ProtoError) this.fail(at, `not an Event protobuf (${e.message})`);
-        throw e;
+      if (dv.getUint32(p + 12 + n, true) !== maskCrc(crc32c(b, p + 12, p + 12 + n))) {
+        this.notes.skippedRecord(at, 'the data checksum does not match (the record is corrupt)');
+      } else {
+        this.at = at;
+        // a record's points go in only when all of it decodes (a bad one adds nothing)
+        const points: Point[] = [];
+        try {
+          this.event(new Reader(b, dv, p + 12, p + 12 + n), points);
+          for (const pt of points) this.add(pt);
+        } catch (e) {
+          if (!(e instanceof ProtoError)) throw e;
+          this.notes.skippedRecord(at, `not an Event protobuf (${e.message})`);
+        }
       }
       p += 16 + n;
     }
@@ -375,7 +401,7 @@ class TfeventsParser implements ByteParser {
     if (this.start === this.stop) this.start = this.stop = 0;
   }
 
-  private event(r: Reader): void {
+  private event(r: Reader, points: Point[]): void {
     let wall = NaN;
     let step = 0;
     let summaries: number[] | null = null;
@@ -399,7 +425,7 @@ class TfeventsParser implements ByteParser {
         const t = sr.varint();
         if (t >>> 3 === 1 && (t & 7) === 2) {
           const n = sr.len();
-          this.value(new Reader(r.b, r.dv, sr.pos, sr.pos + n), step, wallMs);
+          this.value(new Reader(r.b, r.dv, sr.pos, sr.pos + n), step, wallMs, points);
           sr.pos += n;
         } else sr.skip(t & 7);
       }
@@ -407,7 +433,7 @@ class TfeventsParser implements ByteParser {
   }
 
   /** A Summary.Value: a point if it is a scalar. */
-  private value(r: Reader, step: number, wall: number): void {
+  private value(r: Reader, step: number, wall: number, points: Point[]): void {
     let tag = '';
     let v: number | undefined;
     let tensor: [number, number] | null = null;
@@ -442,8 +468,14 @@ class TfeventsParser implements ByteParser {
       s.timeFromWall = true;
       this.byTag.set(tag, s);
     }
-    const time = wall === wall ? wall - this.table.origin(this.run, wall) : NaN;
-    s.push(step, v, time, wall, NaN);
+    points.push({ s, tag, step, v, wall });
+  }
+
+  /** A point of a record that decoded whole. */
+  private add(p: Point): void {
+    if ((p.v > F32_MAX || p.v < -F32_MAX) && beyondFloat32(p.v)) this.notes.beyondFloat32(p.tag, `record at byte ${this.at}`, p.v);
+    const time = p.wall === p.wall ? p.wall - this.table.origin(this.run, p.wall) : NaN;
+    p.s.push(p.step, p.v, time, p.wall, NaN);
   }
 }
 

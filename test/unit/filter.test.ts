@@ -42,4 +42,13 @@ describe('compileFilter', () => {
     expect(err('record ~ "("')).toMatch(/^bad regular expression/);
     expect(err('subset == "train')).toMatch(/^unterminated string/);
   });
+  it('compileFilter(src, fields) names a field no run has and lists the fields there are', () => {
+    const fields = ['metric', 'record', 'run', 'steps', 'subset'];
+    expect(() => compileFilter('step >= 5000', fields)).toThrow(FilterError);
+    expect(() => compileFilter('step >= 5000', fields)).toThrow("no run has a field 'step'; fields: metric, record, run, steps, subset (at character 1)");
+    expect(() => compileFilter('subset == "train" and lr > 1', fields)).toThrow(/^no run has a field 'lr'.*\(at character 23\)$/);
+    // fields that exist: as without the list
+    expect(runs.filter(compileFilter('not (record ~ "^track_2") or steps >= 10000', fields))).toHaveLength(3);
+    expect(runs.filter(compileFilter('steps >= 5000', fields))).toHaveLength(1);
+  });
 });

@@ -2,7 +2,8 @@
 // /api/live SSE stream read with plain http requests; and the CLI as a child process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { get, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -145,6 +146,7 @@ describe('demo server: /api/logdir and /api/live', () => {
         { path: 'run_a/metrics.csv', size: 14, kind: 'csv' },
         { path: 'train.jsonl', size: 35, kind: 'jsonl' },
       ],
+      demoData: false, // --logdir alone: the explorer opens on the folder, without the demo logs
     });
   });
 
@@ -258,16 +260,16 @@ describe('demo server: /api/logdir and /api/live', () => {
 });
 
 describe('demo server without --logdir', () => {
-  it('answers 404 JSON on the live endpoints and still serves the demo (imported from demo/serve.mjs)', async () => {
+  it('GET /api/logdir is 200 { dir: null, files: [], demoData: true }, /api/live 404; the demo is served (imported from demo/serve.mjs)', async () => {
     expect(serveModule.startDemoServer).toBe(startDemoServer); // importing the CLI module runs no CLI
     const dir = mkdtempSync(join(tmpdir(), 'metricgl-live-none-'));
     const server = await serveModule.startDemoServer({ port: 0, logLevel: 'silent', vite: quietVite(dir) });
     try {
-      for (const p of ['api/logdir', 'api/live']) {
-        const { status, body } = await getJson(`${server.url}/${p}`);
-        expect(status).toBe(404);
-        expect(body.error).toMatch(/--logdir/);
-      }
+      const info = await getJson(`${server.url}/api/logdir`);
+      expect(info).toEqual({ status: 200, body: { dir: null, files: [], demoData: true } });
+      const live = await getJson(`${server.url}/api/live`);
+      expect(live.status).toBe(404);
+      expect(live.body.error).toMatch(/--logdir/);
       const html = await new Promise<number>((resolve, reject) =>
         get(server.url, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject),
       );
@@ -277,6 +279,81 @@ describe('demo server without --logdir', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('survives a malformed request line (GET http://[::1) that Vite alone dies of', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metricgl-live-bad-'));
+    const server = await startDemoServer({ port: 0, logLevel: 'silent', vite: quietVite(dir) });
+    try {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const sock = connect(server.port, '127.0.0.1');
+        let got = '';
+        sock.on('data', (d) => (got += d));
+        sock.on('close', () => resolve(got));
+        sock.on('error', reject);
+        sock.end('GET http://[::1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await getJson(`${server.url}/api/logdir`)).status).toBe(200);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+describe('/api/live: rewrites between two polls', () => {
+  let dir = '';
+  let server: DemoServer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'metricgl-live-rw-'));
+    // polling only: the rewrite below is synchronous, so no poll can run in the middle of it
+    server = await startDemoServer({ logdir: dir, port: 0, logLevel: 'silent', fsWatch: false, vite: quietVite(join(dir, '.c')) });
+  }, 30_000);
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const lines = (from: number, to: number, v: (i: number) => number) =>
+    Array.from({ length: to - from }, (_, k) => `${from + k},${v(from + k).toFixed(6)}\n`).join('');
+
+  it('truncated and written again within one poll, same first lines, not shorter: reset and the new content', async () => {
+    const f = join(dir, 'run.csv');
+    // more than the first 256 bytes stay identical: a check of the file's head alone misses this
+    const same = `step,loss\n${lines(0, 30, (i) => 5 - i / 100)}`;
+    expect(same.length).toBeGreaterThan(300);
+    const before = same + lines(30, 40, (i) => 5 - i / 100);
+    writeFileSync(f, before);
+    const sse = await openSse(`${server.url}/api/live`);
+    try {
+      await sse.waitFor((e) => e.event === 'synced');
+      const got = sse.events.filter(isChunk('run.csv')).map((e) => chunk(e).text).join('');
+      expect(got).toBe(before);
+      const after = same + lines(30, 41, (i) => 9 + i / 100); // a restarted run's other values, longer
+      writeFileSync(f, after);
+      const r = await sse.waitFor(isChunk('run.csv', (c) => c.reset === true), 1500);
+      expect(chunk(r).offset).toBe(0);
+      const i = sse.events.indexOf(r);
+      await sse.waitFor(() => sse.events.slice(i).filter(isChunk('run.csv')).map((e) => chunk(e).text).join('') === after, 1500);
+      expect(sse.events.slice(i).filter(isChunk('run.csv')).map((e) => chunk(e).text).join('')).toBe(after);
+
+      // the same length exactly, different last line
+      const same2 = after.slice(0, -9) + '9.999999\n';
+      expect(same2.length).toBe(after.length);
+      const n = sse.events.length;
+      writeFileSync(f, same2);
+      const r2 = await sse.waitFor((e) => sse.events.indexOf(e) >= n && isChunk('run.csv', (c) => c.reset === true)(e), 1500);
+      expect(chunk(r2).text).toBe(same2);
+
+      // plain truncation: a reset with nothing in it
+      const m = sse.events.length;
+      truncateSync(f, 0);
+      const r3 = await sse.waitFor((e) => sse.events.indexOf(e) >= m && isChunk('run.csv', (c) => c.reset === true)(e), 1500);
+      expect(chunk(r3)).toEqual({ file: 'run.csv', kind: 'csv', offset: 0, reset: true, text: '' });
+    } finally {
+      sse.close();
+    }
+  }, 20_000);
 });
 
 describe('demo/serve.mjs CLI', () => {
@@ -298,7 +375,8 @@ describe('demo/serve.mjs CLI', () => {
     delete env.CI; // the no-display rule alone must keep --open from failing
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
-    const child = spawn(process.execPath, [serve, '--open', '--logdir', basename(dir), '--open', '--port', '0'], {
+    // --dev: this pins the development server (Vite); demo-cli.test.ts runs the default, the build
+    const child = spawn(process.execPath, [serve, '--dev', '--open', '--logdir', basename(dir), '--open', '--port', '0'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -324,7 +402,7 @@ describe('demo/serve.mjs CLI', () => {
       if (process.platform === 'linux') expect(out).toContain('not opening a browser: no display');
       const { status, body } = await getJson(`${url}api/logdir`);
       expect(status).toBe(200);
-      expect(body).toEqual({ dir, files: [{ path: 'a.csv', size: 14, kind: 'csv' }] });
+      expect(body).toEqual({ dir, files: [{ path: 'a.csv', size: 14, kind: 'csv' }], demoData: false });
       child.kill(signal);
       expect(await exited).toBe(code);
       expect(out).not.toMatch(/xdg-open|spawn|ENOENT/); // no failed attempt to open a browser

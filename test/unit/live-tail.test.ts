@@ -287,16 +287,135 @@ describe('Tailer on a temporary folder', () => {
     for (const x of tf) expect(completeUnits('tfevents', x.data).consumed).toBe(x.data.length);
   });
 
-  it('follows a symlinked run folder once (no cycles)', async () => {
+  it('with followLinks, follows a symlinked run folder outside the folder once (no cycles)', async () => {
     const real = mkdtempSync(join(tmpdir(), 'metricgl-tail-real-'));
     try {
       writeFileSync(join(real, 'l.jsonl'), '{}\n');
       symlinkSync(real, join(dir, 'linked'));
       symlinkSync(dir, join(real, 'loop')); // a cycle back to the top
-      const files = await listLogFiles(dir);
+      const files = await listLogFiles(dir, { followLinks: true });
       expect(files.map((f) => f.path)).toEqual(['linked/l.jsonl']);
     } finally {
       rmSync(real, { recursive: true, force: true });
     }
+  });
+
+  it('links that lead outside the folder (to a file, to a folder) are skipped and reported; links inside are followed', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'metricgl-tail-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.csv'), 'user,password\nroot,hunter2\n');
+      mkdirSync(join(outside, 'runs'));
+      writeFileSync(join(outside, 'runs', 'r.jsonl'), '{"secret":1}\n');
+      symlinkSync(join(outside, 'secret.csv'), join(dir, 'p.csv')); // ln -s /etc/passwd DIR/p.csv
+      symlinkSync(join(outside, 'runs'), join(dir, 'ext'));
+      mkdirSync(join(dir, 'sub'));
+      symlinkSync('../../' + join(outside, 'secret.csv').split('/').slice(-2).join('/'), join(dir, 'sub', 'rel.csv')); // relative, still outside
+      writeFileSync(join(dir, 'sub', 'real.csv'), 'step,loss\n1,2\n');
+      symlinkSync(join(dir, 'sub', 'real.csv'), join(dir, 'alias.csv')); // inside: followed
+      symlinkSync('sub', join(dir, 'same')); // a folder inside: followed (listed once, under one path)
+      symlinkSync(join(outside, 'nothing.csv'), join(dir, 'dangling.csv'));
+
+      const skipped: Array<[string, string]> = [];
+      const files = await listLogFiles(dir, { onSkip: (p, t) => skipped.push([p, t]) });
+      expect(files.map((f) => f.path)).toEqual(['alias.csv', 'same/real.csv']);
+      expect(skipped.sort()).toEqual([
+        ['ext', join(outside, 'runs')],
+        ['p.csv', join(outside, 'secret.csv')],
+        ['same/rel.csv', join(outside, 'secret.csv')], // sub/ is listed as same/: the first name in order
+      ]);
+      // the tailer reads nothing from outside
+      const t = new Tailer(dir);
+      const c = await collect(t);
+      expect(text(c)).not.toContain('hunter2');
+      expect(text(c)).not.toContain('secret');
+      expect(c.map((x) => x.file)).toEqual(['alias.csv', 'same/real.csv']);
+      // --follow-links: all of them
+      const all = await listLogFiles(dir, { followLinks: true });
+      expect(all.map((f) => f.path)).toEqual(['alias.csv', 'ext/r.jsonl', 'p.csv', 'same/real.csv', 'same/rel.csv']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a logdir that is itself a symlink is read (its links are judged against its real path)', async () => {
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    try {
+      writeFileSync(join(dir, 'a.csv'), 'x\n');
+      symlinkSync(join(dir, 'a.csv'), join(dir, 'b.csv'));
+      expect((await listLogFiles(link)).map((f) => f.path)).toEqual(['a.csv', 'b.csv']);
+    } finally {
+      rmSync(link);
+    }
+  });
+});
+
+describe('Tailer: a rewrite between two scans that keeps the first bytes', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metricgl-tail-rw-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const rows = (from: number, to: number, v: (i: number) => number) =>
+    Array.from({ length: to - from }, (_, k) => `${from + k},${v(from + k).toFixed(6)}\n`).join('');
+
+  it('same first 300+ bytes, different later lines, longer: reset and everything again', async () => {
+    const f = join(dir, 'm.csv');
+    const same = `step,loss\n${rows(0, 30, (i) => 1 / (i + 1))}`;
+    expect(same.length).toBeGreaterThan(256);
+    writeFileSync(f, same + rows(30, 40, (i) => 1 / (i + 1)));
+    const t = new Tailer(dir);
+    await collect(t);
+    const after = same + rows(30, 45, (i) => 7 + i);
+    writeFileSync(f, after);
+    const c = await collect(t);
+    expect(c[0]).toMatchObject({ offset: 0, reset: true });
+    expect(text(c)).toBe(after);
+  });
+
+  it('same length exactly, only the last line differs: reset', async () => {
+    const f = join(dir, 'm.jsonl');
+    const body = Array.from({ length: 200 }, (_, i) => JSON.stringify({ step: i, loss: 1 })).join('\n') + '\n';
+    writeFileSync(f, body);
+    const t = new Tailer(dir);
+    await collect(t);
+    const changed = body.slice(0, -3) + '2}\n';
+    expect(changed.length).toBe(body.length);
+    writeFileSync(f, changed);
+    const c = await collect(t);
+    expect(c.map((x) => [x.offset, x.reset])).toEqual([[0, true]]);
+    expect(text(c)).toBe(changed);
+  });
+
+  it('a rewrite with the same bytes up to the offset and more after is an append, not a reset', async () => {
+    const f = join(dir, 'm.csv');
+    const first = `step,loss\n${rows(0, 100, (i) => i)}`;
+    writeFileSync(f, first);
+    const t = new Tailer(dir);
+    await collect(t);
+    writeFileSync(f, first + rows(100, 102, (i) => i)); // rewritten whole, what was sent is still true
+    const c = await collect(t);
+    expect(c.map((x) => [x.offset, x.reset, x.data.toString()])).toEqual([[first.length, false, rows(100, 102, (i) => i)]]);
+  });
+
+  it('appends across many chunks keep the check right (the bytes before the offset span chunks)', async () => {
+    const f = join(dir, 'big.csv');
+    const a = `step,v\n${rows(0, 2000, (i) => i)}`;
+    writeFileSync(f, a);
+    const t = new Tailer(dir, { maxChunk: 700 });
+    await collect(t);
+    appendFileSync(f, rows(2000, 2001, (i) => i));
+    expect((await collect(t)).map((x) => x.reset)).toEqual([false]);
+    // now change one line just before the offset, same length
+    const whole = a + rows(2000, 2001, (i) => i);
+    const k = whole.lastIndexOf('1999,');
+    const edited = whole.slice(0, k) + '1999,9' + whole.slice(k + 6);
+    expect(edited.length).toBe(whole.length);
+    writeFileSync(f, edited + rows(2001, 2002, (i) => i));
+    const c = await collect(t);
+    expect(c[0]).toMatchObject({ offset: 0, reset: true });
+    expect(text(c)).toBe(edited + rows(2001, 2002, (i) => i));
   });
 });

@@ -36,7 +36,7 @@ const TRICKY =
   'b,plain,loss,4,,600\r\n' +
   '"b","plain","loss","5","0.1","700"\r\n' +
   'b,plain,acc,5,0.12345678901234567,700\r\n' +
-  'b,plain,acc,6,  7.5 ,800';
+  'b,plain,acc,6,  7.5 ,800\r\n';
 
 describe('CSV', () => {
   test('quotes, CRLF, blank lines, BOM, nan/inf literals, empty cells', () => {
@@ -99,12 +99,21 @@ describe('CSV', () => {
     // at the end, a cut-off last line is dropped with a warning, not a failed file
     expect(p.push('r,4')).toEqual([]);
     expect(p.end()).toEqual([]);
-    expect(p.warnings[0]).toMatch(/^live\.csv: line 5: .*incomplete/);
+    expect(p.warnings).toEqual([
+      'live.csv: line 5: the last line has no line break, so it may have been cut off mid-write (a file still being written); end the file with a line break to have it read (line skipped)',
+    ]);
   });
 
-  test('a last line without a line break is read', () => {
-    const t = parseCsv('x.csv', 'run,step,value\nr,1,2').columns();
-    expect(Array.from(t[0].value)).toEqual([2]);
+  test('a last line without a line break is not read (a number cut mid-write, 1.308 as 1, is never loaded)', () => {
+    const p = createCsvParser('x.csv');
+    p.push('run,step,value\nr,1,2\nr,2,1');
+    p.end();
+    expect(plain(p.table.columns()).map((s) => [s.step, s.value])).toEqual([[[1], [2]]]);
+    expect(p.warnings).toEqual([
+      'x.csv: line 3: the last line has no line break, so it may have been cut off mid-write (a file still being written); end the file with a line break to have it read (line skipped)',
+    ]);
+    // a header alone without a line break is still a header
+    expect(parseCsv('h.csv', 'run,step,value').columns()).toEqual([]);
   });
 
   test('header: step and value are required; the error names the file', () => {
@@ -114,19 +123,25 @@ describe('CSV', () => {
     expect(errorOf(() => parseCsv('empty.csv', '')).message).toBe('empty.csv: the file is empty');
   });
 
-  test('a bad number: file, line and column', () => {
+  test('a bad row: a warning naming file, line and column; the row is skipped, the others read', () => {
+    const warningsOf = (name: string, text: string) => {
+      const p = createCsvParser(name);
+      p.push(text);
+      p.end();
+      return { warnings: p.warnings, steps: p.table.columns().flatMap((s) => Array.from(s.step)) };
+    };
     const text = 'run,step,value\n' + 'r,1,0.5\n'.repeat(15) + 'r,17,abc\nr,18,1\n';
-    expect(errorOf(() => parseCsv('loss.csv', text)).message).toBe('loss.csv: line 17: value "abc" is not a number');
-    expect(errorOf(() => parseCsv('s.csv', 'run,step,value\nr,,1\n')).message).toBe('s.csv: line 2: the step is empty');
-    expect(errorOf(() => parseCsv('s.csv', 'run,step,value\nr,0x10,1\n')).message).toBe('s.csv: line 2: step "0x10" is not a number');
-    expect(errorOf(() => parseCsv('f.csv', 'run,step,value\nr,1\n')).message).toBe('f.csv: line 2: 2 fields, the header has 3');
-    expect(errorOf(() => parseCsv('f.csv', 'run,step,value\nr,1,2,3\n')).message).toBe('f.csv: line 2: more fields than the header\'s 3');
+    expect(warningsOf('loss.csv', text)).toEqual({ warnings: ['loss.csv: line 17: value "abc" is not a number (line skipped)'], steps: [...Array(15).fill(1), 18] });
+    expect(warningsOf('s.csv', 'run,step,value\nr,,1\nr,3,1\n')).toEqual({ warnings: ['s.csv: line 2: the step is empty (line skipped)'], steps: [3] });
+    expect(warningsOf('s.csv', 'run,step,value\nr,0x10,1\n').warnings).toEqual(['s.csv: line 2: step "0x10" is not a number (line skipped)']);
+    expect(warningsOf('f.csv', 'run,step,value\nr,1\nr,2,2\n')).toEqual({ warnings: ['f.csv: line 2: 2 fields, the header has 3 (line skipped)'], steps: [2] });
+    expect(warningsOf('f.csv', 'run,step,value\nr,1,2,3\nr,2,2\n')).toEqual({ warnings: ["f.csv: line 2: more fields than the header's 3 (line skipped)"], steps: [2] });
     // a quoted record spanning lines: its first line is named
-    expect(errorOf(() => parseCsv('q.csv', 'run,step,value\n"a\nb",1,x\n')).message).toBe('q.csv: line 2: value "x" is not a number');
-    // after an error the parser keeps failing
+    expect(warningsOf('q.csv', 'run,step,value\n"a\nb",1,x\nr,4,1\n')).toEqual({ warnings: ['q.csv: line 2: value "x" is not a number (line skipped)'], steps: [4] });
+    // a bad header still stops the file, and after that error the parser keeps failing
     const p = createCsvParser('loss.csv');
-    expect(() => p.push('run,step,value\nr,x,1\n')).toThrow(LoadError);
-    expect(() => p.push('r,1,1\n')).toThrow('loss.csv: line 2');
+    expect(() => p.push('run,step,loss\nr,1,1\n')).toThrow(LoadError);
+    expect(() => p.push('r,1,1\n')).toThrow('loss.csv: header: no "value" column');
   });
 
   test('numbers parse exactly like Number()', () => {
@@ -173,7 +188,7 @@ describe('CSV', () => {
 
   test('loadBlobs: a bad file is reported by name, the good ones load', async () => {
     const good = new Blob(['run,step,value\nr,1,2\nr,2,3\n']);
-    const bad = new Blob(['run,step,value\nr,1,2\nr,2,oops\n']);
+    const bad = new Blob(['run,step\n1,2\n']);
     const progress: number[] = [];
     const res = await loadBlobs(
       [
@@ -186,7 +201,7 @@ describe('CSV', () => {
     expect(res.series.map((s) => s.run)).toEqual(['r']);
     expect(Array.from(res.series[0].value)).toEqual([2, 3]);
     expect(res.errors).toEqual([
-      { file: 'bad.csv', message: 'line 3: value "oops" is not a number' },
+      { file: 'bad.csv', message: 'header: no "value" column (the header is: run,step)' },
       { file: 'notes.xyz', message: 'not a CSV, JSON Lines or TensorBoard event file' },
     ]);
     expect(progress[progress.length - 1]).toBe(good.size + bad.size + 3);

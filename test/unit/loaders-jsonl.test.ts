@@ -2,9 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { createJsonlParser, parseJsonl } from '../../src/loaders/jsonl';
 import { loadBlobs } from '../../src/loaders/load';
 import { createIncrementalParser } from '../../src/loaders/parse';
-import { LoadError } from '../../src/loaders/rows';
 import { mulberry32, randInt } from './prng';
-import { errorOf, plain } from './loader-helpers';
+import { plain } from './loader-helpers';
 
 const LONG = [
   '{"run": "a", "metric": "loss", "subset": "train", "step": 1, "value": 2.5, "time_ms": 100}',
@@ -66,19 +65,35 @@ describe('JSON Lines', () => {
     const more = p.push('ue": 2}\n{"step": 3');
     expect(Array.from(more[0].step)).toEqual([2]);
     expect(p.end()).toEqual([]);
-    expect(p.warnings).toEqual(['live.jsonl: line 3: the last line is not complete JSON (the file may be incomplete); it was ignored']);
+    expect(p.warnings).toEqual(['live.jsonl: line 3: the last line is not complete JSON (the file may still be being written) (line skipped)']);
   });
 
-  test('bad lines: the error names the file and line', () => {
-    const text = '{"step": 1, "value": 1}\n{"step": 2, "value": 1}\n{"step": 3, value: 1}\n';
-    expect(errorOf(() => parseJsonl('log.jsonl', text)).message).toMatch(/^log\.jsonl: line 3: not valid JSON \(/);
-    expect(errorOf(() => parseJsonl('log.jsonl', '[1, 2]\n')).message).toBe('log.jsonl: line 1: not a JSON object');
-    expect(errorOf(() => parseJsonl('log.jsonl', '{"value": 1}\n')).message).toBe('log.jsonl: line 1: no "step"');
-    expect(errorOf(() => parseJsonl('log.jsonl', '{"step": 1, "value": "abc"}\n')).message).toBe('log.jsonl: line 1: value "abc" is not a number');
-    expect(errorOf(() => parseJsonl('log.jsonl', '{"step": 1, "note": "x"}\n')).message).toBe('log.jsonl: line 1: no "value" (nor any other numeric field)');
+  test('bad lines: a warning naming the file and line; the line is skipped, the others read', () => {
+    const warningsOf = (text: string) => {
+      const p = createJsonlParser('log.jsonl');
+      p.push(text);
+      p.end();
+      return p.warnings;
+    };
+    const text = '{"step": 1, "value": 1}\n{"step": 2, "value": 1}\n{"step": 3, value: 1}\n{"step": 4, "value": 1}\n';
     const p = createJsonlParser('log.jsonl');
-    expect(() => p.push('nope\n')).toThrow(LoadError);
-    expect(() => p.push('{"step": 1, "value": 1}\n')).toThrow('log.jsonl: line 1');
+    p.push(text);
+    p.end();
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toMatch(/^log\.jsonl: line 3: not valid JSON \(.*\) \(line skipped\)$/);
+    expect(Array.from(p.table.columns()[0].step)).toEqual([1, 2, 4]);
+    expect(warningsOf('[1, 2]\n')).toEqual(['log.jsonl: line 1: not a JSON object (line skipped)']);
+    expect(warningsOf('{"value": 1}\n')).toEqual(['log.jsonl: line 1: no "step" (line skipped)']);
+    expect(warningsOf('{"step": 1, "value": "abc"}\n')).toEqual(['log.jsonl: line 1: value "abc" is not a number (line skipped)']);
+    expect(warningsOf('{"step": 1, "note": "x"}\n')).toEqual(['log.jsonl: line 1: no "value" (nor any other numeric field) (line skipped)']);
+    // a wide line with one bad number adds none of its metrics
+    const q = createJsonlParser('w.jsonl');
+    q.push('{"step": 1, "loss": 2, "acc": 0.1, "time_ms": "x"}\n{"step": 2, "loss": 3, "acc": 0.5}\n');
+    expect(q.warnings).toEqual(['w.jsonl: line 1: time_ms "x" is not a number (line skipped)']);
+    expect(q.table.columns().map((s) => [s.metric, Array.from(s.step)])).toEqual([
+      ['loss', [2]],
+      ['acc', [2]],
+    ]);
   });
 
   test('loadBlobs: a bad JSON Lines file next to a good one', async () => {
@@ -86,10 +101,13 @@ describe('JSON Lines', () => {
       { blob: new Blob(['{"run":"r","step":1,"value":1}\n']), name: 'ok.ndjson' },
       { blob: new Blob(['{"run":"r","step":1,"value":1}\n{oops}\n']), name: 'bad.jsonl' },
     ]);
+    // a bad line is not a bad file: both load, the line is a warning
     expect(res.series).toHaveLength(1);
-    expect(res.errors).toHaveLength(1);
-    expect(res.errors[0].file).toBe('bad.jsonl');
-    expect(res.errors[0].message).toMatch(/^line 2: not valid JSON/);
+    expect(Array.from(res.series[0].step)).toEqual([1, 1]);
+    expect(res.errors).toEqual([]);
+    expect(res.warnings).toHaveLength(1);
+    expect(res.warnings[0].file).toBe('bad.jsonl');
+    expect(res.warnings[0].message).toMatch(/^line 2: not valid JSON \(.*\) \(line skipped\)$/);
   });
 
   test('speed: 200k lines', () => {

@@ -34,6 +34,8 @@ describe('defaultOptions', () => {
       xColumn: 'x',
       ignoreOutliers: false,
       interactive: true,
+      xLabel: null,
+      yLabel: null,
     });
   });
 });
@@ -57,6 +59,8 @@ describe('mergeOptions', () => {
       xColumn: 'time',
       ignoreOutliers: true,
       interactive: false,
+      xLabel: 'step',
+      yLabel: 'loss',
     });
     expect(next).toEqual({
       xScale: 'linear',
@@ -70,6 +74,8 @@ describe('mergeOptions', () => {
       xColumn: 'time',
       ignoreOutliers: true,
       interactive: false,
+      xLabel: 'step',
+      yLabel: 'loss',
     });
     expect(mergeOptions(next, { yDomain: null, yScale: 'linear' })).toEqual({ ...next, yDomain: null, yScale: 'linear' });
   });
@@ -160,5 +166,25 @@ describe('mergeOptions', () => {
   it('mergeOptions(current, non-object) is a RangeError', () => {
     expect(() => mergeAny(defaultOptions, null)).toThrow(RangeError);
     expect(() => mergeAny(defaultOptions, 'log')).toThrow(RangeError);
+  });
+});
+
+describe('axis titles and input shapes (issue 10)', () => {
+  it('xLabel / yLabel take a string or null, and anything else is a RangeError naming the option', () => {
+    expect(mergeOptions(defaultOptions, { xLabel: 'step', yLabel: 'val/loss' })).toMatchObject({ xLabel: 'step', yLabel: 'val/loss' });
+    expect(mergeOptions({ ...defaultOptions, yLabel: 'loss' }, { yLabel: null }).yLabel).toBeNull();
+    expect(() => mergeAny(defaultOptions, { xLabel: 3 })).toThrow(/xLabel must be a string or null, got 3/);
+    expect(() => mergeAny(defaultOptions, { yLabel: ['loss'] })).toThrow(RangeError);
+  });
+
+  it('an array, a number or null as the options object is a RangeError that says what it got', () => {
+    expect(() => mergeAny(defaultOptions, [])).toThrow(/options must be an object .*got \[\]/);
+    expect(() => mergeAny(defaultOptions, 42)).toThrow(/got 42/);
+    expect(() => mergeAny(defaultOptions, null)).toThrow(/got null/);
+  });
+
+  it('smoothing without a mode is ema, also when the current mode is time-weighted (typed: mode is optional)', () => {
+    const tw = mergeOptions(defaultOptions, { smoothing: { weight: 0.5, mode: 'time-weighted' } });
+    expect(mergeOptions(tw, { smoothing: { weight: 0.7 } }).smoothing).toEqual({ weight: 0.7, mode: 'ema' });
   });
 });

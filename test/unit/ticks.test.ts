@@ -262,3 +262,16 @@ describe('axisTicks degenerate domains', () => {
     expect(axisTicks('linear', 'date', [0, 1e16], 5)).toEqual({ values: [], labels: [] });
   });
 });
+
+describe('axisTicks log: powers of ten in view are always ticks (issue 10)', () => {
+  it('every power of ten inside the domain is a tick, whatever d3 picked', () => {
+    for (const [domain, n] of [[[0.5, 3], 2], [[0.05, 20], 3], [[0.3, 150], 4], [[2e-3, 7], 3]] as const) {
+      const t = axisTicks('log', 'number', domain, n);
+      expectWellFormed(t);
+      for (let e = -3; e <= 3; e++) {
+        const p = Number(`1e${e}`);
+        if (p >= domain[0] && p <= domain[1]) expect(t.values, `${p} in [${domain}]`).toContain(p);
+      }
+    }
+  });
+});

@@ -1,0 +1,2 @@
+export function canOpenBrowser(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): boolean;
+export function openBrowser(url: string): boolean;
