@@ -17,7 +17,7 @@ await build({
   logLevel: 'warn',
   build: {
     lib: {
-      entry: { pyramid: 'src/decimate/pyramid.ts', view: 'src/decimate/view.ts', store: 'src/data/store.ts', outbuf: 'src/decimate/outbuf.ts' },
+      entry: { pyramid: 'src/store/pyramid.ts', view: 'src/decimate/view.ts', store: 'src/store/store.ts', outbuf: 'src/decimate/outbuf.ts' },
       formats: ['es'],
       fileName: (_, name) => `${name}.mjs`,
     },

@@ -9,8 +9,8 @@ import { defaultTheme, drawAxes, drawGrid, layoutAxes, type AxesLayout, type Axi
 import type { Rect } from './coords';
 import { ColumnBatch } from './data/batch';
 import { checkColumn, checkColumns, checkId, checkLengths, checkStyle, unknownSeries, type SeriesInput } from './data/validate';
-import { connect, type WorkerClient } from './decimate/client';
-import type { FromWorker, ToWorker } from './decimate/messages';
+import { connect, type WorkerClient } from './worker/client';
+import type { FromWorker, ToWorker } from './protocol/messages';
 import { parseColor, type RGBA } from './draw/color';
 import { tableau10 as palette } from './group/palette';
 import { LineRenderer } from './draw/lines';

@@ -14,7 +14,9 @@
  * shaders only do device px -> clip, an exact scale by powers of two plus an offset.
  */
 
-export type ScaleType = 'linear' | 'log';
+import type { ScaleType } from './protocol/messages';
+
+export type { ScaleType };
 
 /** data -> scaled. Values a log axis cannot show (<= 0, NaN) map to NaN. */
 export function toScaled(v: number, scale: ScaleType): number {

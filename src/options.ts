@@ -5,7 +5,9 @@
 import type { ScaleType } from './coords';
 import type { AxisFormat } from './axes/format';
 
-export type SmoothingMode = 'ema' | 'time-weighted';
+import type { SmoothingMode } from './protocol/messages';
+
+export type { SmoothingMode };
 
 export interface Smoothing {
   /** in [0, 1); 0 is no smoothing */

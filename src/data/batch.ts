@@ -5,7 +5,7 @@
  * same array between them, so there an array seen again is compared with its copy first
  * (O(length), only then) and copied anew when it changed.
  */
-import type { XPayload, YPayload } from '../decimate/messages';
+import type { XPayload, YPayload } from '../protocol/messages';
 import { copy32, copy64 } from './validate';
 
 export class ColumnBatch {

@@ -13,11 +13,11 @@
  * as a zero-height span.
  */
 import type { AxisMap, ScaleType } from '../coords';
-import type { Pyramid } from './pyramid';
-import { lowerBound } from '../data/store';
+import type { Pyramid } from '../store/pyramid';
+import { lowerBound } from '../store/store';
 import { drawable } from './m4';
 import type { F32Out } from './outbuf';
-import { emptyExtent } from './pyramid';
+import { emptyExtent } from '../store/pyramid';
 
 /**
  * What decimation reads of a curve: sorted x, y in the same order, and a pyramid over y. A

@@ -3,49 +3,15 @@
  * into column spans (dense) or segments (sparse). Pure: the worker only moves data in and out.
  */
 import { axisMap, type ScaleType } from '../coords';
-import type { Series } from '../data/store';
-import { lowerBound, lowerBoundAbove } from '../data/store';
+import type { Series } from '../store/store';
+import { lowerBound, lowerBoundAbove } from '../store/store';
 import { columnBounds, columnSpans, crossing, scaled, type ColumnView, type Curve } from './columns';
 import { F32Out } from './outbuf';
-import { emptyExtent } from './pyramid';
+import { emptyExtent } from '../store/pyramid';
 import { sparseSegments } from './segments';
-import type { SmoothingMode } from '../options';
+import type { ViewRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 
-export interface ViewRequest {
-  xScale: ScaleType;
-  yScale: ScaleType;
-  /** null fits the data */
-  xDomain: readonly [number, number] | null;
-  yDomain: readonly [number, number] | null;
-  /** plot size in device pixels */
-  width: number;
-  height: number;
-  /** slots not to draw (and not to fit) */
-  hidden: readonly number[];
-  /**
-   * Smooth in this worker (the `cpu` backend) and draw the smoothed curves too, with slot
-   * `slot + slots`. Absent or weight 0: no smoothed layer.
-   */
-  smoothing?: { weight: number; mode: SmoothingMode } | null;
-  /** with smoothing: draw the raw curves as well (default true) */
-  showRaw?: boolean;
-  /** number of slots of the chart: the smoothed layer's slots follow the raw ones */
-  slots?: number;
-  /** where the smoothed layer is computed: here ('cpu', default) or on the GPU ('gpu') */
-  smoothBackend?: 'cpu' | 'gpu';
-  /** send the points to the GPU even without a smoothed layer (a read-back at weight 0) */
-  gpuData?: boolean;
-  /** the x column in use ('x', default, or a name the series were given in `xs`) */
-  xColumn?: string;
-  /** fit y to the 5th..95th percentile of the drawn column extents */
-  ignoreOutliers?: boolean;
-  /**
-   * every drawn series is an opaque, solid line one device pixel wide: spans that later spans
-   * paint over entirely are left out (see cull.ts)
-   */
-  cull?: boolean;
-}
 
 /** A run of at least this many empty columns crossed by one segment is drawn as that segment. */
 const BRIDGE_MIN = 4;

@@ -4,8 +4,8 @@
  * the raw one. A pure append continues from the stored state (O(k)); a merge of out-of-order
  * points, or new parameters, starts over (O(N)).
  */
-import type { Series } from '../data/store';
-import { Pyramid } from '../decimate/pyramid';
+import type { Series } from '../store/store';
+import { Pyramid } from '../store/pyramid';
 import type { Curve } from '../decimate/columns';
 import { paramsKey } from './params';
 import { initialState, smoothInto, type SmoothParams, type SmoothState } from './reference';

@@ -4,7 +4,8 @@
  * gets room to grow, so a live append writes only its new points; a series that outgrows its
  * room, or a change of the series set, lays everything out anew.
  */
-import type { Series } from '../data/store';
+import type { GpuUpload } from '../protocol/messages';
+import type { Series } from '../store/store';
 import { ROW, SKIP } from './constants';
 
 export interface Placement {
@@ -22,11 +23,6 @@ export interface GpuLayout {
   version: number;
 }
 
-export interface GpuUpload {
-  rows: number;
-  full: boolean;
-  chunks: { offset: number; data: Float32Array }[];
-}
 
 function capacityFor(n: number): number {
   return Math.ceil((n + Math.max(1024, n >> 3)) / 16) * 16;

@@ -13,7 +13,7 @@
  *                                          time-weighted: a = w^d, b = 1
  * which is what the GPU scans in parallel. The streaming form below is that recurrence.
  */
-import type { SmoothingMode } from '../options';
+import type { SmoothingMode } from '../protocol/messages';
 
 /** Running state of one series, so appends continue where the series ended. */
 export interface SmoothState {

@@ -1,10 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { axisMap, project, unproject, type ScaleType } from '../../src/coords';
-import { createSeries, ingestX, type Series } from '../../src/data/store';
+import { createSeries, ingestX, type Series } from '../../src/store/store';
 import { columnBounds, columnSpans, crossing, type ColumnView } from '../../src/decimate/columns';
 import { drawable, m4 } from '../../src/decimate/m4';
 import { F32Out } from '../../src/decimate/outbuf';
-import { decimateView, type ViewRequest } from '../../src/decimate/view';
+import { decimateView } from '../../src/decimate/view';
+import type { ViewRequest } from '../../src/protocol/messages';
 import { mulberry32, randInt } from './prng';
 
 const TOL = 1e-3;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { BLOCK, Pyramid, emptyExtent, scan, type Extent } from '../../src/decimate/pyramid';
+import { BLOCK, Pyramid, emptyExtent, scan, type Extent } from '../../src/store/pyramid';
 import { mulberry32, randInt } from './prng';
 
 /** Values of every kind the pyramid must handle: negatives, positives, zero, NaN, ±Infinity, tiny positives. */

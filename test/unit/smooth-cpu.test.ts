@@ -1,6 +1,6 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
-import { appendToSeries, createSeries, ingestX, type Series } from '../../src/data/store';
-import { emptyExtent, scan } from '../../src/decimate/pyramid';
+import { appendToSeries, createSeries, ingestX, type Series } from '../../src/store/store';
+import { emptyExtent, scan } from '../../src/store/pyramid';
 import type { Curve } from '../../src/decimate/columns';
 import { paramsKey, smoothedCurve, xRange } from '../../src/smooth/cpu';
 import { smooth, smoothInto, type SmoothParams } from '../../src/smooth/reference';

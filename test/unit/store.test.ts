@@ -9,9 +9,9 @@ import {
   storeBytes,
   SharedBatch,
   type Series,
-} from '../../src/data/store';
-import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from '../../src/data/sort';
-import { Pyramid, emptyExtent } from '../../src/decimate/pyramid';
+} from '../../src/store/store';
+import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from '../../src/store/sort';
+import { Pyramid, emptyExtent } from '../../src/store/pyramid';
 import { mulberry32, randInt } from './prng';
 
 function make(id: string, slot: number, x: ArrayLike<number>, y: ArrayLike<number>): Series {

@@ -2,17 +2,17 @@
  * The decimation worker: thin. It owns the columnar stores of every chart on the page and
  * answers view requests; the work itself lives in the pure modules it calls.
  */
-import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, storeBytes, type IncomingX, type Series } from '../data/store';
-import type { FromWorker, GpuFrame, HoverReply, ToWorker, XPayload, YPayload } from './messages';
-import { lowerBound } from '../data/store';
-import { scaled } from './columns';
-import { onColumn } from '../data/xcolumn';
+import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, storeBytes, type IncomingX, type Series } from '../store/store';
+import type { FromWorker, GpuFrame, HoverReply, ToWorker, XPayload, YPayload } from '../protocol/messages';
+import { lowerBound } from '../store/store';
+import { scaled } from '../decimate/columns';
+import { onColumn } from '../store/xcolumn';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { MAX_POINTS } from '../smooth/constants';
-import { F32Out } from './outbuf';
-import { cullSpans } from './cull';
-import { recordVertices, spanVertices } from './vertices';
-import { decimateView, type GpuViewOut } from './view';
+import { F32Out } from '../decimate/outbuf';
+import { cullSpans } from '../decimate/cull';
+import { recordVertices, spanVertices } from '../decimate/vertices';
+import { decimateView, type GpuViewOut } from '../decimate/view';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 
 const charts = new Map<number, Map<string, Series>>();

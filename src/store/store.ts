@@ -4,7 +4,7 @@
  * with a min/max pyramid over y. Appends are merged in place (or copied on write when the x
  * column is shared) and extend the pyramid in O(k + log N).
  */
-import { BLOCK, Pyramid } from '../decimate/pyramid';
+import { BLOCK, Pyramid } from './pyramid';
 import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from './sort';
 
 /** A sorted float64 x column; `refs` counts the series that read it. */

@@ -3,7 +3,7 @@
  * per chart would cost a thread and an isolate each when Aim-style grouping makes dozens); it is
  * started with the first chart and ended with the last.
  */
-import type { FromWorker, ToWorker } from './messages';
+import type { FromWorker, ToWorker } from '../protocol/messages';
 
 type Frame = Extract<FromWorker, { type: 'frame' }>;
 type Smoothed = Extract<FromWorker, { type: 'smoothed' }>;

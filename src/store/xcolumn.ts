@@ -6,7 +6,7 @@
  * A column that is not sorted in that order (a log that restarted its clock) gets a sorted copy
  * of its own, built once and rebuilt when the series changes.
  */
-import { Pyramid } from '../decimate/pyramid';
+import { Pyramid } from './pyramid';
 import { gather, isSorted, sortPermutation } from './sort';
 import { XColumn, type Series } from './store';
 

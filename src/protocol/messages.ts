@@ -3,9 +3,54 @@
  * never JSON. Every message names the chart it belongs to, since all charts of a page share one
  * worker.
  */
-import type { SmoothingMode } from '../options';
-import type { GpuUpload } from '../smooth/layout';
-import type { ViewRequest } from './view';
+// This module imports nothing: both sides of the worker boundary, and every layer, depend on it.
+
+export type ScaleType = 'linear' | 'log';
+
+/** The smoothing formulas (docs/semantics.md, Smoothing). */
+export type SmoothingMode = 'ema' | 'time-weighted';
+
+/** New points for the GPU smoothing texture. */
+export interface GpuUpload {
+  rows: number;
+  full: boolean;
+  chunks: { offset: number; data: Float32Array }[];
+}
+
+export interface ViewRequest {
+  xScale: ScaleType;
+  yScale: ScaleType;
+  /** null fits the data */
+  xDomain: readonly [number, number] | null;
+  yDomain: readonly [number, number] | null;
+  /** plot size in device pixels */
+  width: number;
+  height: number;
+  /** slots not to draw (and not to fit) */
+  hidden: readonly number[];
+  /**
+   * Smooth in this worker (the `cpu` backend) and draw the smoothed curves too, with slot
+   * `slot + slots`. Absent or weight 0: no smoothed layer.
+   */
+  smoothing?: { weight: number; mode: SmoothingMode } | null;
+  /** with smoothing: draw the raw curves as well (default true) */
+  showRaw?: boolean;
+  /** number of slots of the chart: the smoothed layer's slots follow the raw ones */
+  slots?: number;
+  /** where the smoothed layer is computed: here ('cpu', default) or on the GPU ('gpu') */
+  smoothBackend?: 'cpu' | 'gpu';
+  /** send the points to the GPU even without a smoothed layer (a read-back at weight 0) */
+  gpuData?: boolean;
+  /** the x column in use ('x', default, or a name the series were given in `xs`) */
+  xColumn?: string;
+  /** fit y to the 5th..95th percentile of the drawn column extents */
+  ignoreOutliers?: boolean;
+  /**
+   * every drawn series is an opaque, solid line one device pixel wide: spans that later spans
+   * paint over entirely are left out (see cull.ts)
+   */
+  cull?: boolean;
+}
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */
 export interface XPayload {
