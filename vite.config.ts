@@ -1,13 +1,19 @@
 import { defineConfig } from 'vite';
 import { liveLogdirPlugin } from './demo/live/server.mjs';
 
-// Library build: dist/metricgl.js (ES module) plus the decimation worker as its own file,
+// Library build: two entries, dist/metricgl.js (the chart) and dist/loaders.js (the log loaders,
+// `metricgl/loaders`: apps and servers that parse logs without drawing them load no GPU code),
+// each ES modules. Their workers (decimation, parsing) are files of their own under assets/,
 // found at run time relative to the module's URL (new URL(..., import.meta.url)).
 export default defineConfig(({ command }) => ({
   // relative asset URLs: the bundle finds its worker next to itself wherever dist/ is served
   base: './',
   build: {
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'metricgl.js' },
+    lib: {
+      entry: { metricgl: 'src/index.ts', loaders: 'src/loaders/index.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
     target: 'es2022',
     sourcemap: true,
     emptyOutDir: true,

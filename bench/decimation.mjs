@@ -1,6 +1,7 @@
-// Pure-CPU micro-benchmarks of decimation in Node (no browser): the min/max pyramid build and a
-// view query (decimateView over a 1000-px view), in points per second, against what the machine
-// can stream: a plain typed-array sum over the same data. Usage: npm run bench:decimation
+// Pure-CPU micro-benchmarks of decimation in Node (no browser): the min/max pyramid build and
+// view queries (decimateView over a 1000-px view: one run zoomed, and 100 runs with and without
+// the ignoreOutliers fit), in points per second, against what the machine can stream: a plain
+// typed-array sum over the same data. Usage: npm run bench:decimation
 //   SIZES=1000000,10000000   pyramid build sizes (the view queries use the largest)
 // The modules are TypeScript; Vite (already a devDependency) bundles them to bench/.tmp/ first.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -124,6 +125,11 @@ for (const [label, frac] of [['full view', 1], ['10% zoom', 0.1], ['1% zoom', 0.
   const i0 = Math.ceil(x0), i1 = Math.floor(x1) + 1;
   row(`scan of every point in view, ${W} px, ${label} (no pyramid)`, inView, time(() => scanView(x, y, i0, i1, x0, x1, cols)));
 }
+// the outlier-ignoring y fit adds a percentile over every drawn column extent of every run
+const runs = Array.from({ length: 100 }, (_, k) => createSeries(`run${k}`, k, ingestX(x.subarray(0, n / 100)), y.slice(k * (n / 100), (k + 1) * (n / 100))));
+const fitReq = (ignoreOutliers) => ({ ...req(null), ignoreOutliers });
+row(`decimateView, ${W} px, 100 runs, full view`, n, time(() => decimateView(runs, fitReq(false), spans, segments)));
+row(`decimateView, ${W} px, 100 runs, full view, ignoreOutliers`, n, time(() => decimateView(runs, fitReq(true), spans, segments)));
 if (sink === 42) console.error(''); // keep sink alive
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };

@@ -1,5 +1,6 @@
 /**
- * Coordinate spaces, documented once.
+ * Coordinate spaces, documented once (docs/semantics.md, Coordinate spaces and Precision), and the
+ * one projection between them that every stage uses: data -> scaled -> pixels.
  *
  *   data      float64 x and y as the caller passed them (steps to 1e9, epoch ms near 1.7e12).
  *   scaled    t = v on a linear axis, t = log10(v) on a log axis (v <= 0 has no scaled value).
@@ -68,7 +69,12 @@ export function axisMap(
 
 /** data -> pixels through an AxisMap (NaN where the scale cannot show the value). */
 export function project(map: AxisMap, v: number): number {
-  return (toScaled(v, map.scale) - map.t0) * map.k + map.r0;
+  return projectScaled(map, toScaled(v, map.scale));
+}
+
+/** scaled -> pixels: the second half of `project`, for values already scaled (extents, crossings). */
+export function projectScaled(map: AxisMap, t: number): number {
+  return (t - map.t0) * map.k + map.r0;
 }
 
 /** pixels -> data through an AxisMap. */

@@ -7,9 +7,9 @@
  * Nothing is registered on import (package.json says "sideEffects": false, and bundlers drop this
  * module when it is unused): the app calls defineMetricChart().
  */
-import { createChart, type Chart, type FrameInfo, type SeriesInput } from './chart';
+import { createChart } from './chart/chart';
+import type { Chart, ChartEvents, FrameInfo, SeriesInput } from './chart/types';
 import { defaultOptions, mergeOptions, type ChartOptions, type ChartOptionsInput } from './options';
-import type { ChartEvents } from './chart';
 
 // Evaluating `class extends HTMLElement` in node (SSR, unit tests) would throw at import, so the
 // class extends a stand-in there; it is never registered there, so the stand-in is never built.

@@ -1,12 +1,12 @@
-export { createChart } from './chart';
-export type { Chart, ChartEvents, FrameInfo, SeriesInput, ViewState, ViewStateInput } from './chart';
+export { createChart } from './chart/chart';
+export type { Chart, ChartEvents, FrameInfo, SeriesInput, ViewState, ViewStateInput } from './chart/types';
 export type { HoverInfo, HoverPoint, RunInfo } from './interact/hover';
-export { createLegend, type Legend, type LegendOptions } from './interact/legend';
-export { linkCharts } from './interact/link';
+export { createLegend, type Legend, type LegendOptions } from './addons/legend';
+export { linkCharts } from './addons/link';
 export type { ChartOptions, ChartOptionsInput, Smoothing, SmoothingInput, SmoothingMode } from './options';
 export type { ScaleType, Rect } from './coords';
 export type { AxisFormat } from './axes/format';
 export { defineMetricChart, MetricChartElement } from './element';
 export { gpuDiagnostics } from './gpu/context';
-export { colorPalette, dashPalette, dashPatterns, groupBy, Palette, tableau10 } from './group/palette';
-export { chartGrid, type GridCell, type GridOptions } from './group/grid';
+export { colorPalette, dashPalette, dashPatterns, groupBy, Palette, tableau10 } from './addons/palette';
+export { chartGrid, type GridCell, type GridOptions } from './addons/grid';

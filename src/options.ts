@@ -5,15 +5,12 @@
 import type { ScaleType } from './coords';
 import type { AxisFormat } from './axes/format';
 
-import type { SmoothingMode } from './protocol/messages';
+import type { SmoothingMode, SmoothingSpec, ViewAxes } from './protocol/messages';
 
 export type { SmoothingMode };
 
-export interface Smoothing {
-  /** in [0, 1); 0 is no smoothing */
-  weight: number;
-  mode: SmoothingMode;
-}
+/** weight in [0, 1) (0 is no smoothing) and the formula: the worker protocol's own spec. */
+export type Smoothing = SmoothingSpec;
 
 /** Smoothing as the caller gives it: without a mode it is 'ema'. */
 export interface SmoothingInput {
@@ -24,12 +21,8 @@ export interface SmoothingInput {
 /** What update(), createChart() and setState() take: any subset of the options. */
 export type ChartOptionsInput = Partial<Omit<ChartOptions, 'smoothing'>> & { smoothing?: SmoothingInput };
 
-export interface ChartOptions {
-  xScale: ScaleType;
-  yScale: ScaleType;
-  /** [min, max] in data units, or null to fit the data */
-  xDomain: readonly [number, number] | null;
-  yDomain: readonly [number, number] | null;
+/** The scales and domains are the view's (ViewAxes): xDomain / yDomain are [min, max] in data units, or null to fit the data. */
+export interface ChartOptions extends ViewAxes {
   /** tick labels of the x axis: plain numbers (steps), durations (ms of training time) or dates (epoch ms) */
   xFormat: AxisFormat;
   smoothing: Smoothing;

@@ -23,6 +23,40 @@ export interface SeriesInput extends SeriesStyleInput {
   xs?: Record<string, ArrayLike<number>>;
 }
 
+/**
+ * Check a whole setSeries list before anything changes: an array of objects with non-empty,
+ * distinct ids, x and y of equal length, extra x columns of that length too, and a valid style.
+ * Returns each series' extra x column names (sorted), in order: what append checks against.
+ */
+export function checkSeriesList(series: unknown, parseColor: (c: string) => unknown): string[][] {
+  if (!Array.isArray(series)) throw new TypeError('setSeries takes an array of series');
+  const seen = new Set<string>();
+  return series.map((s: SeriesInput, i) => {
+    const id = checkId(s, i);
+    if (seen.has(id)) throw new TypeError(`${who(id)}: duplicate id`);
+    seen.add(id);
+    const n = checkPoints(id, s.x, s.y);
+    const columns = checkColumns(id, s.xs, n);
+    checkStyle(id, s, parseColor);
+    return columns;
+  });
+}
+
+/** Check an append to a series that was given the extra x columns `columns` (sorted). */
+export function checkAppend(id: string, x: unknown, y: unknown, xs: unknown, columns: readonly string[]): void {
+  const names = checkColumns(id, xs, checkPoints(id, x, y));
+  if (names.join() !== columns.join()) {
+    throw new TypeError(`${who(id)}: append needs the x columns it was given (${columns.join(', ') || 'none'}), got ${names.join(', ') || 'none'}`);
+  }
+}
+
+/** x and y are numeric columns of one length; returns it. */
+function checkPoints(id: string, x: unknown, y: unknown): number {
+  const n = checkColumn(id, 'y', y);
+  checkLengths(id, checkColumn(id, 'x', x), n);
+  return n;
+}
+
 /** Check extra x columns against y's length; returns their names. */
 export function checkColumns(id: string, xs: unknown, n: number): string[] {
   if (xs === undefined) return [];

@@ -1,5 +1,6 @@
 /**
- * Dense regime: one vertical span per pixel column per series, from the pyramid.
+ * Dense regime: one vertical span per pixel column per series, from the pyramid
+ * (docs/semantics.md, Decimation).
  *
  * The pixels a one-pixel polyline colours in column c are the run between the column's min and
  * max (M4), joined to the neighbouring columns by the segments that cross the column's edges.
@@ -12,23 +13,12 @@
  * (or a value <= 0 on a log axis) breaks the line, and a lone point between breaks is still drawn
  * as a zero-height span.
  */
-import type { AxisMap, ScaleType } from '../coords';
-import type { Pyramid } from '../store/pyramid';
-import { lowerBound } from '../store/store';
+import { project, projectScaled, toScaled, type AxisMap, type ScaleType } from '../coords';
+import { emptyExtent } from '../store/pyramid';
+import { lowerBound, lowerBoundAbove } from '../store/search';
+import type { Curve } from '../store/store';
 import { drawable } from './m4';
 import type { F32Out } from './outbuf';
-import { emptyExtent } from '../store/pyramid';
-
-/**
- * What decimation reads of a curve: sorted x, y in the same order, and a pyramid over y. A
- * stored series is one; its smoothed version (same x, smoothed y) is another.
- */
-export interface Curve {
-  readonly col: { readonly x: Float64Array };
-  readonly y: Float32Array;
-  readonly n: number;
-  readonly pyramid: Pyramid;
-}
 
 export interface ColumnView {
   /** data-space x at each column edge, W + 1 values */
@@ -54,15 +44,24 @@ export function columnBounds(x: Float64Array, n: number, edges: Float64Array, bo
   let lo = lowerBound(x, 0, n, edges[0]);
   bounds[0] = lo;
   for (let c = 1; c < W; c++) bounds[c] = lo = lowerBound(x, lo, n, edges[c]);
-  // upper bound of the last edge: first x > edges[W]
-  let hi = n;
-  const e = edges[W];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] <= e) lo = mid + 1;
-    else hi = mid;
-  }
-  bounds[W] = lo;
+  bounds[W] = lowerBoundAbove(x, n, edges[W], lo);
+}
+
+/** [first point in view, one past the last], matching columnBounds' bounds[0] and bounds[W]. */
+export function viewEnds(s: Curve, edges: Float64Array): [number, number] {
+  const x = s.col.x;
+  const b0 = lowerBound(x, 0, s.n, edges[0]);
+  const b1 = lowerBoundAbove(x, s.n, edges[edges.length - 1]);
+  return [b0, Math.max(b0, b1)];
+}
+
+/** Column bounds of one series at a time, reused from view to view: grown, never shrunk. */
+let bounds = new Int32Array(0);
+
+/** A bounds array for a W-column view (the same one each call: fill it, use it, let it go). */
+export function boundsScratch(W: number): Int32Array {
+  if (bounds.length < W + 1) bounds = new Int32Array(W + 1);
+  return bounds;
 }
 
 /**
@@ -75,8 +74,8 @@ export function crossing(s: Curve, i: number, px: number, view: ColumnView): num
   const ya = y[i - 1], yb = y[i];
   if (!drawable(ya, view.yScale) || !drawable(yb, view.yScale)) return NaN;
   if (view.xScale === 'log' && !(x[i - 1] > 0)) return NaN;
-  const xa = px_(view.xmap, x[i - 1]), xb = px_(view.xmap, x[i]);
-  const ta = scaled(ya, view.yScale), tb = scaled(yb, view.yScale);
+  const xa = project(view.xmap, x[i - 1]), xb = project(view.xmap, x[i]);
+  const ta = toScaled(ya, view.yScale), tb = toScaled(yb, view.yScale);
   if (!(xb > xa)) return tb;
   return ta + ((tb - ta) * (px - xa)) / (xb - xa);
 }
@@ -103,8 +102,8 @@ export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot
       s.pyramid.query(s.y, i0, i1, ext);
       const mn = log ? ext.minPos : ext.min;
       if (mn <= ext.max) {
-        lo = scaled(mn, view.yScale);
-        hi = scaled(ext.max, view.yScale);
+        lo = toScaled(mn, view.yScale);
+        hi = toScaled(ext.max, view.yScale);
       }
     }
     if (left < lo) lo = left;
@@ -114,8 +113,8 @@ export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot
     left = right;
     if (!(lo <= hi)) continue;
     // scaled -> device px; y grows down, so the max is the top
-    let top = (hi - ymap.t0) * ymap.k + ymap.r0;
-    let bottom = (lo - ymap.t0) * ymap.k + ymap.r0;
+    let top = projectScaled(ymap, hi);
+    let bottom = projectScaled(ymap, lo);
     if (top > bottom) { const t = top; top = bottom; bottom = t; }
     if (!view.noClamp) {
       if (bottom < -1 || top > height + 1) continue;
@@ -131,12 +130,4 @@ export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot
   const emitted = (k - out.length) / 4;
   out.length = k;
   return emitted;
-}
-
-export function scaled(v: number, scale: ScaleType): number {
-  return scale === 'log' ? Math.log10(v) : v;
-}
-
-function px_(map: AxisMap, v: number): number {
-  return (scaled(v, map.scale) - map.t0) * map.k + map.r0;
 }

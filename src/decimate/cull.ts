@@ -1,5 +1,5 @@
 /**
- * Hidden-span culling for many overlapping runs. When every drawn series is an opaque, solid,
+ * Hidden-span culling for many overlapping runs (docs/semantics.md, Decimation: Culling). When every drawn series is an opaque, solid,
  * one-device-pixel line, each column span is drawn as one vertical GL line and later spans paint
  * over earlier ones. A span whose pixels are all painted by later spans changes no pixel of the
  * picture, so it need not be sent or drawn: with hundreds of runs in one chart most spans are such.

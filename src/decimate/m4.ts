@@ -1,8 +1,9 @@
 /**
  * M4 buckets, the brute-force way: one pass over the points of a view, first/min/max/last per
  * pixel column. This is the definition the fast path (columns.ts: binary search + pyramid) is
- * tested against, and it is what the semantics promise: for a one-pixel polyline, the pixels of a
- * column are the run from its min to its max plus the joins to its neighbours' first and last.
+ * tested against, and it is what docs/semantics.md (Decimation) promises: for a one-pixel
+ * polyline, the pixels of a column are the run from its min to its max plus the joins to its
+ * neighbours' first and last.
  *
  * Column c holds the points with edges[c] <= x < edges[c + 1]; the last column also holds
  * x == edges[W], so a view fitted to the data keeps its last point.

@@ -1,11 +1,12 @@
 /**
- * Sparse regime: when a series has no more points in view than the plot has pixel columns, its
+ * Sparse regime (docs/semantics.md, Decimation): when a series has no more points in view than the plot has pixel columns, its
  * real segments are drawn (with the series' width), not column spans. Emits
  * [ax, ay, bx, by, slot] per segment in device px; a lone drawable point between breaks becomes a
  * zero-length segment, which the segment shader draws as a square dot.
  */
-import type { ColumnView, Curve } from './columns';
-import { scaled } from './columns';
+import { project } from '../coords';
+import type { Curve } from '../store/store';
+import type { ColumnView } from './columns';
 import { drawable } from './m4';
 import type { F32Out } from './outbuf';
 
@@ -20,8 +21,8 @@ export function sparseSegments(s: Curve, b0: number, b1: number, view: ColumnVie
   const first = Math.max(b0 - 1, 0);
   const last = Math.min(b1, s.n - 1);
   const ok = (i: number) => i >= 0 && i < s.n && drawable(y[i], yScale) && (xScale === 'linear' || x[i] > 0);
-  const pxOf = (i: number) => (scaled(x[i], xScale) - xmap.t0) * xmap.k + xmap.r0;
-  const pyOf = (i: number) => (scaled(y[i], yScale) - ymap.t0) * ymap.k + ymap.r0;
+  const pxOf = (i: number) => project(xmap, x[i]);
+  const pyOf = (i: number) => project(ymap, y[i]);
   const data = out.reserve(5 * (last - first + 2));
   let k = out.length;
   for (let i = first; i <= last; i++) {

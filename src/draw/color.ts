@@ -32,3 +32,17 @@ function fromHex(h: string): RGBA {
   const v = (i: number) => parseInt(h.slice(i, i + 2), 16) / 255;
   return [v(0), v(2), v(4), h.length === 8 ? v(6) : 1];
 }
+
+/** The colour as CSS `rgba(...)`: what legends and tooltips show for a run. */
+export function cssColor(c: RGBA): string {
+  return `rgba(${Math.round(c[0] * 255)}, ${Math.round(c[1] * 255)}, ${Math.round(c[2] * 255)}, ${c[3]})`;
+}
+
+/**
+ * Tableau 10: distinct, colour-blind-aware, the categorical default of many plotting tools. A
+ * run without a colour gets the one of its position; the palettes of the add-ons start from it.
+ */
+export const tableau10 = [
+  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f',
+  '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
+] as const;

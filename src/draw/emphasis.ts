@@ -19,3 +19,6 @@ export function rawStyle(c: RGBA, smoothing: boolean, dim: number): readonly [nu
 export function smoothedStyle(c: RGBA, dim: number): readonly [number, number, number, number] {
   return [c[0], c[1], c[2], c[3] * dim];
 }
+
+/** Opacity of the other runs while one is highlighted. */
+export const DIM_ALPHA = 0.2;

@@ -4,30 +4,22 @@
  * src/decimate/vertices.ts). Two draw calls whatever the number of runs; per-series colour and
  * width come from the style texture.
  */
-import type { DrawCommand, Regl } from 'regl';
+import type { DrawCommand, Elements, Regl } from 'regl';
 import { DynamicBuffer } from '../gpu/buffers';
 import { cached, type SharedGL } from '../gpu/context';
+import { plotScope, type PlotProps, type PlotScope } from '../gpu/plot-scope';
 import { quadElements, segmentLineElements, spanLineElements } from '../gpu/quads';
 import { shaders } from '../gpu/shaders';
 import { StyleTexture } from '../gpu/styles';
-import type { Elements } from 'regl';
 
+/** What each draw sets inside the plot scope (gpu/plot-scope.ts: viewport, blending, styles). */
 interface DrawProps {
   buffer: DynamicBuffer;
   elements: Elements | null;
   quads: number;
   /** column spans as lines (1 primitive each) instead of quads */
   lineMode: boolean;
-  styles: StyleTexture;
-  width: number;
-  height: number;
-  canvasHeight: number;
 }
-
-const premultipliedOver = {
-  enable: true,
-  func: { srcRGB: 'one', srcAlpha: 'one', dstRGB: 'one minus src alpha', dstAlpha: 'one minus src alpha' },
-} as const;
 
 function commands(regl: Regl) {
   const common = {
@@ -36,14 +28,7 @@ function commands(regl: Regl) {
     count: (_: unknown, p: DrawProps) => (p.lineMode ? 2 : 6) * p.quads,
     uniforms: {
       lineMode: (_: unknown, p: DrawProps) => (p.lineMode ? 1 : 0),
-      plotSize: (_: unknown, p: DrawProps) => [p.width, p.height],
-      styles: (_: unknown, p: DrawProps) => p.styles.texture,
-      stylesSize: (_: unknown, p: DrawProps) => p.styles.size,
     },
-    // the plot sits in the top-left corner of the shared canvas (drawImage reads from there)
-    viewport: (_: unknown, p: DrawProps) => ({ x: 0, y: p.canvasHeight - p.height, width: p.width, height: p.height }),
-    depth: { enable: false },
-    blend: premultipliedOver,
   };
   const spans = regl<{}, {}, DrawProps>({
     ...common,
@@ -78,7 +63,11 @@ export class LineRenderer {
   private spanCount = 0;
   private segCount = 0;
   private cmd: ReturnType<typeof commands>;
-  private props: DrawProps;
+  private scope: PlotScope;
+  private spanProps: DrawProps;
+  private segProps: DrawProps;
+  private plot: PlotProps;
+  private readonly drawFrame = () => this.drawInScope();
 
   /** `warm`: draw once with each pipeline now (see warmUp) */
   constructor(
@@ -86,10 +75,13 @@ export class LineRenderer {
     warm = false,
   ) {
     this.cmd = cached(g, 'lines', () => commands(g.regl));
+    this.scope = plotScope(g);
     this.styles = new StyleTexture(g.regl);
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
-    this.props = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false, styles: this.styles, width: 1, height: 1, canvasHeight: 1 };
+    this.spanProps = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false };
+    this.segProps = { buffer: this.segBuf, elements: null, quads: 0, lineMode: false };
+    this.plot = { width: 1, height: 1, styles: this.styles };
     if (warm) cached(g, 'lines-warm', () => this.warmUp());
   }
 
@@ -123,26 +115,24 @@ export class LineRenderer {
    * each, not two triangles).
    */
   draw(width: number, height: number, thin = false): void {
-    const { regl, canvas } = this.g;
-    const p = this.props;
-    p.width = width;
-    p.height = height;
-    p.canvasHeight = canvas.height;
-    regl.clear({ color: [0, 0, 0, 0] });
-    if (this.spanCount > 0) {
-      p.buffer = this.spanBuf;
-      p.quads = this.spanCount;
-      p.lineMode = thin;
-      p.elements = thin ? spanLineElements(this.g, this.spanCount) : quadElements(this.g, this.spanCount);
-      this.cmd.spans(p);
-    }
-    if (this.segCount > 0) {
-      p.buffer = this.segBuf;
-      p.quads = this.segCount;
-      p.lineMode = thin;
-      p.elements = thin ? segmentLineElements(this.g, this.segCount) : quadElements(this.g, this.segCount);
-      this.cmd.segments(p);
-    }
+    // index buffers grow here, before the plot scope is entered (see SmoothedRenderer.draw)
+    const spans = this.spanProps;
+    spans.quads = this.spanCount;
+    spans.lineMode = thin;
+    if (this.spanCount > 0) spans.elements = thin ? spanLineElements(this.g, this.spanCount) : quadElements(this.g, this.spanCount);
+    const segs = this.segProps;
+    segs.quads = this.segCount;
+    segs.lineMode = thin;
+    if (this.segCount > 0) segs.elements = thin ? segmentLineElements(this.g, this.segCount) : quadElements(this.g, this.segCount);
+    this.plot.width = width;
+    this.plot.height = height;
+    this.g.regl.clear({ color: [0, 0, 0, 0] });
+    this.scope(this.plot, this.drawFrame);
+  }
+
+  private drawInScope(): void {
+    if (this.spanCount > 0) this.cmd.spans(this.spanProps);
+    if (this.segCount > 0) this.cmd.segments(this.segProps);
   }
 
   get primitives(): number {

@@ -8,23 +8,16 @@ import type { Buffer, DrawCommand, Elements, Regl, Texture2D } from 'regl';
 import { quadElements } from '../gpu/quads';
 import { DynamicBuffer } from '../gpu/buffers';
 import { cached, type SharedGL } from '../gpu/context';
+import { plotScope, type PlotProps, type PlotScope } from '../gpu/plot-scope';
 import { shaders } from '../gpu/shaders';
 import type { StyleTexture } from '../gpu/styles';
 
+/** What each draw sets inside the plot scope (gpu/plot-scope.ts: viewport, blending, styles). */
 interface Props {
-  styles: StyleTexture;
-  width: number;
-  height: number;
-  canvasHeight: number;
   quads: number;
   elements: Elements | null;
   [k: string]: unknown;
 }
-
-const blend = {
-  enable: true,
-  func: { srcRGB: 'one', srcAlpha: 'one', dstRGB: 'one minus src alpha', dstAlpha: 'one minus src alpha' },
-} as const;
 
 function commands(regl: Regl) {
   const prop = (k: string) => (_: unknown, p: Props) => p[k];
@@ -32,20 +25,12 @@ function commands(regl: Regl) {
     frag: shaders.lineFrag,
     elements: prop('elements'),
     count: (_: unknown, p: Props) => 6 * p.quads,
-    viewport: (_: unknown, p: Props) => ({ x: 0, y: p.canvasHeight - p.height, width: p.width, height: p.height }),
-    depth: { enable: false },
-    blend,
-  };
-  const styleUniforms = {
-    plotSize: (_: unknown, p: Props) => [p.width, p.height],
-    styles: (_: unknown, p: Props) => p.styles.texture,
-    stylesSize: (_: unknown, p: Props) => p.styles.size,
   };
   const spans = regl({
     ...common,
     vert: shaders.smoothSpansVert,
     attributes: { cell: { buffer: prop('cells') } },
-    uniforms: { ...styleUniforms, spans: prop('spans'), spansSize: prop('spansSize'), rowSlots: prop('rowSlots') },
+    uniforms: { spans: prop('spans'), spansSize: prop('spansSize'), rowSlots: prop('rowSlots') },
   } as never) as DrawCommand;
   const segments = regl({
     ...common,
@@ -54,7 +39,7 @@ function commands(regl: Regl) {
       seg: (_: unknown, p: Props) => ({ buffer: p.isegs, stride: 20, offset: 0 }),
       code: (_: unknown, p: Props) => ({ buffer: p.isegs, stride: 20, offset: 16 }),
     },
-    uniforms: { ...styleUniforms, values: prop('values'), valuesSize: prop('valuesSize'), ymap: prop('ymap'), yLog: prop('yLog') },
+    uniforms: { values: prop('values'), valuesSize: prop('valuesSize'), ymap: prop('ymap'), yLog: prop('yLog') },
   } as never) as DrawCommand;
   return { spans, segments };
 }
@@ -76,24 +61,32 @@ export class SmoothedRenderer {
   private cellCount = 0;
   private rowSlots: Texture2D;
   private isegs: DynamicBuffer;
-  private props: Props;
+  private spanProps: Props = { quads: 0, elements: null };
+  private segProps: Props = { quads: 0, elements: null };
+  private scope: PlotScope;
+  private plot: PlotProps;
+  /** what the scope's body draws: spans, segments */
+  private drawSpans = false;
+  private drawSegments = false;
+  private readonly drawFrame = () => this.drawInScope();
 
   constructor(private g: SharedGL, styles: StyleTexture) {
     this.cmd = cached(g, 'smoothed', () => commands(g.regl));
+    this.scope = plotScope(g);
+    this.plot = { width: 1, height: 1, styles };
     this.cells = g.regl.buffer({ type: 'float', usage: 'static', length: 0 });
     this.rowSlots = g.regl.texture({ width: 1, height: 1, format: 'luminance', type: 'float' });
     this.isegs = new DynamicBuffer(g.regl);
-    this.props = { styles, width: 1, height: 1, canvasHeight: 1, quads: 0, elements: null };
   }
 
   /** Draw on top of whatever is in the shared canvas' plot region (no clear). */
   draw(f: SmoothedFrame, width: number, height: number): number {
-    const p = this.props;
-    p.width = width;
-    p.height = height;
-    p.canvasHeight = this.g.canvas.height;
+    // Buffers and textures are filled before the plot scope is entered, never inside it: with the
+    // row-slot texture written inside (after regl bound the scope's style texture) no spans drew.
     let primitives = 0;
+    this.drawSpans = f.spans !== null;
     if (f.spans) {
+      const p = this.spanProps;
       const [cols, rows] = f.spans.size;
       this.ensureCells(cols * rows);
       this.rowSlots({ width: rows, height: 1, format: 'luminance', type: 'float', data: f.rowSlots.subarray(0, rows) });
@@ -103,10 +96,11 @@ export class SmoothedRenderer {
       p.spans = f.spans.tex;
       p.spansSize = f.spans.size;
       p.rowSlots = this.rowSlots;
-      this.cmd.spans(p);
       primitives += cols * rows;
     }
+    this.drawSegments = f.values !== null && f.isegCount > 0;
     if (f.values && f.isegCount > 0) {
+      const p = this.segProps;
       if (f.isegs) this.isegs.upload(f.isegs, 20 * f.isegCount);
       p.quads = f.isegCount;
       p.elements = quadElements(this.g, p.quads);
@@ -115,10 +109,17 @@ export class SmoothedRenderer {
       p.valuesSize = f.values.size;
       p.ymap = f.ymap;
       p.yLog = f.yLog ? 1 : 0;
-      this.cmd.segments(p);
       primitives += f.isegCount;
     }
+    this.plot.width = width;
+    this.plot.height = height;
+    this.scope(this.plot, this.drawFrame);
     return primitives;
+  }
+
+  private drawInScope(): void {
+    if (this.drawSpans) this.cmd.spans(this.spanProps);
+    if (this.drawSegments) this.cmd.segments(this.segProps);
   }
 
   /** A static buffer 0, 1, 2, ... (4 per cell): vertex numbers, which WebGL1 shaders cannot see. */

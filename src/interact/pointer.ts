@@ -131,24 +131,18 @@ export function attachPointer(root: HTMLElement, t: PointerTarget, layer: HoverL
     if (!drag) t.leave();
   };
 
-  root.addEventListener('wheel', onWheel, { passive: false });
-  root.addEventListener('pointerdown', onDown);
-  root.addEventListener('pointermove', onMove);
-  root.addEventListener('pointerup', onUp);
-  root.addEventListener('pointercancel', onUp);
-  root.addEventListener('pointerleave', onLeave);
-  root.addEventListener('dblclick', onDbl);
-  root.addEventListener('keydown', onKey);
-  return () => {
-    root.removeEventListener('wheel', onWheel);
-    root.removeEventListener('pointerdown', onDown);
-    root.removeEventListener('pointermove', onMove);
-    root.removeEventListener('pointerup', onUp);
-    root.removeEventListener('pointercancel', onUp);
-    root.removeEventListener('pointerleave', onLeave);
-    root.removeEventListener('dblclick', onDbl);
-    root.removeEventListener('keydown', onKey);
-  };
+  // one signal for every listener: detaching is one abort, and no listener can be forgotten
+  const controller = new AbortController();
+  const signal = controller.signal;
+  root.addEventListener('wheel', onWheel, { passive: false, signal });
+  root.addEventListener('pointerdown', onDown, { signal });
+  root.addEventListener('pointermove', onMove, { signal });
+  root.addEventListener('pointerup', onUp, { signal });
+  root.addEventListener('pointercancel', onUp, { signal });
+  root.addEventListener('pointerleave', onLeave, { signal });
+  root.addEventListener('dblclick', onDbl, { signal });
+  root.addEventListener('keydown', onKey, { signal });
+  return () => controller.abort();
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -4,8 +4,9 @@
  * value). Gzip (`1f 8b`) is recognised by its magic bytes: the caller decompresses and asks again
  * with the name without `.gz` and the decompressed first bytes.
  */
-import { LoadError, roleOf, type LoaderKind } from './rows';
-import { looksLikeTfrecord } from './tfevents';
+import { roleOf } from './roles';
+import { LoadError, type LoaderKind } from './rows';
+import { looksLikeTfrecord } from './tfrecord';
 
 export interface Detected {
   kind: LoaderKind;

@@ -2,7 +2,7 @@
  * Incremental JSON Lines parser: one flat JSON object per line.
  *
  * - Long format, like the CSV: `{"run": "a", "metric": "loss", "subset": "train", "step": 1,
- *   "value": 2.5}`. Numbers are known by the same names as CSV columns (rows.ts); every other
+ *   "value": 2.5}`. Numbers are known by the same names as CSV columns (roles.ts); every other
  *   key is a string field of the series (numbers and booleans there are turned into text).
  * - Wide format, when a line has no `value`: every other numeric key is a metric of its own,
  *   `{"step": 1, "loss": 2.5, "lr": 0.001}` gives points of `loss` and `lr` (string keys are
@@ -19,17 +19,16 @@
  * - A finite value beyond float32 range is stored as ±Infinity and counted in a warning.
  * - Keys may be anything (`constructor`, `__proto__` are ordinary fields).
  */
-import type { TextParser } from './csv';
-import { namesFromFile } from './csv';
-import { F32_MAX, FileNotes, beyondFloat32, setField } from './notes';
+import type { SeriesBuilder } from './builder';
+import { F32_MAX, beyondFloat32, setField } from './notes';
 import { parseText } from './numbers';
-import { MetricTable, SeriesBuilder, own, roleOf, wallToMs, type NumericRole } from './rows';
+import { roleOf, wallToMs, type NumericRole } from './roles';
+import { own } from './rows';
+import type { MetricTable } from './table';
+import { LineParser, type TextOptions, type TextParser } from './text';
 
-export interface JsonlOptions {
-  table?: MetricTable;
-  /** run name when lines have no `run` (default: from the file name) */
-  run?: string;
-}
+/** `run`: the run of lines without one (default: from the file name) */
+export type JsonlOptions = TextOptions;
 
 const BARE = /"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g;
 
@@ -63,33 +62,17 @@ class BadLine {
   constructor(readonly detail: string) {}
 }
 
-class JsonlParser implements TextParser {
-  readonly table: MetricTable;
-  readonly warnings: string[];
-  private readonly notes: FileNotes;
-  private rest = '';
+class JsonlParser extends LineParser {
   private line = 0;
-  private readonly fileRun: string;
-  private readonly fileMetric: string;
   private readonly roles = new Map<string, NumericRole | null>();
   private readonly cache = new Map<string, SeriesBuilder>();
-
-  constructor(file: string, opts: JsonlOptions) {
-    this.table = opts.table ?? new MetricTable();
-    this.notes = new FileNotes(file);
-    this.warnings = this.notes.list;
-    const names = namesFromFile(file);
-    this.fileRun = opts.run ?? names.run;
-    this.fileMetric = names.metric ?? 'value';
-  }
 
   /** The line being read cannot be: it is skipped with a warning (see `object`). */
   private fail(detail: string): never {
     throw new BadLine(detail);
   }
 
-  push(chunk: string): void {
-    const s = this.rest.length > 0 ? this.rest + chunk : chunk;
+  protected consume(s: string): number {
     let pos = 0;
     for (;;) {
       const nl = s.indexOf('\n', pos);
@@ -98,12 +81,11 @@ class JsonlParser implements TextParser {
       this.object(s.slice(pos, nl));
       pos = nl + 1;
     }
-    this.rest = s.slice(pos);
+    return pos;
   }
 
   end(): void {
-    const s = this.rest;
-    this.rest = '';
+    const s = this.takeRest();
     if (s.trim().length > 0) {
       this.line++;
       let obj: unknown;

@@ -8,7 +8,8 @@
  */
 import { isGzip, loaderFor, withoutGz } from './detect';
 import { createFileParser, type FileParser } from './parse';
-import { LoadError, MetricTable, type LoadedSeries } from './rows';
+import { LoadError, type LoadedSeries } from './rows';
+import { MetricTable } from './table';
 
 export interface LoadInput {
   blob: Blob;

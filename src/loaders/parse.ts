@@ -2,10 +2,12 @@
  * One parser interface over the three formats, fed bytes or text, and the incremental parser
  * for live tails (pure: usable on the main thread, in a worker, in Node).
  */
-import { createCsvParser, type TextParser } from './csv';
+import { createCsvParser } from './csv';
 import { loaderFor, type Detected } from './detect';
 import { createJsonlParser } from './jsonl';
-import { MetricTable, type LoadedSeries, type LoaderKind } from './rows';
+import type { LoadedSeries, LoaderKind } from './rows';
+import { MetricTable } from './table';
+import type { TextParser } from './text';
 import { createTfeventsParser, type ByteParser } from './tfevents';
 import { createUtf8Decoder } from './utf8';
 

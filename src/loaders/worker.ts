@@ -4,7 +4,7 @@
  */
 import { loadBlobs } from './load';
 import type { FromLoader, ToLoader } from './messages';
-import { transferables } from './rows';
+import { transferables } from './table';
 
 const post = (msg: FromLoader, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
 

@@ -1,7 +1,7 @@
 /**
- * The worker protocol: a discriminated union each way, typed arrays moved as transferables,
- * never JSON. Every message names the chart it belongs to, since all charts of a page share one
- * worker.
+ * The worker protocol (docs/worker-protocol.md): a discriminated union each way, typed arrays
+ * moved as transferables, never JSON. Every message names the chart it belongs to, since all
+ * charts of a page share one worker.
  */
 // This module imports nothing: both sides of the worker boundary, and every layer, depend on it.
 
@@ -10,6 +10,12 @@ export type ScaleType = 'linear' | 'log';
 /** The smoothing formulas (docs/semantics.md, Smoothing). */
 export type SmoothingMode = 'ema' | 'time-weighted';
 
+/** Smoothing as a request names it: weight 0 is off. */
+export interface SmoothingSpec {
+  weight: number;
+  mode: SmoothingMode;
+}
+
 /** New points for the GPU smoothing texture. */
 export interface GpuUpload {
   rows: number;
@@ -17,12 +23,15 @@ export interface GpuUpload {
   chunks: { offset: number; data: Float32Array }[];
 }
 
-export interface ViewRequest {
+/** The axes of a view: scales, and domains in data units (null fits the data). */
+export interface ViewAxes {
   xScale: ScaleType;
   yScale: ScaleType;
-  /** null fits the data */
   xDomain: readonly [number, number] | null;
   yDomain: readonly [number, number] | null;
+}
+
+export interface ViewRequest extends ViewAxes {
   /** plot size in device pixels */
   width: number;
   height: number;
@@ -32,7 +41,7 @@ export interface ViewRequest {
    * Smooth in this worker (the `cpu` backend) and draw the smoothed curves too, with slot
    * `slot + slots`. Absent or weight 0: no smoothed layer.
    */
-  smoothing?: { weight: number; mode: SmoothingMode } | null;
+  smoothing?: SmoothingSpec | null;
   /** with smoothing: draw the raw curves as well (default true) */
   showRaw?: boolean;
   /** number of slots of the chart: the smoothed layer's slots follow the raw ones */
@@ -81,9 +90,20 @@ export type ToWorker =
   /** the GPU context was lost and restored: send the smoothing data again */
   | { type: 'gpuReset'; chart: number }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
-  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: { weight: number; mode: SmoothingMode }; xColumn: string }
-  /** the nearest point in x of every visible series to data x `x` */
-  | { type: 'hover'; chart: number; seq: number; x: number; xColumn: string; xScale: 'linear' | 'log'; hidden: number[]; smoothing: { weight: number; mode: SmoothingMode } | null };
+  | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: SmoothingSpec; xColumn: string }
+  | HoverRequest;
+
+/** the nearest point in x of every visible series to data x `x` */
+export interface HoverRequest {
+  type: 'hover';
+  chart: number;
+  seq: number;
+  x: number;
+  xColumn: string;
+  xScale: ScaleType;
+  hidden: number[];
+  smoothing: SmoothingSpec | null;
+}
 
 export interface HoverReply {
   type: 'hover';
@@ -107,7 +127,7 @@ export interface GpuFrame {
   upload: GpuUpload | null;
   /** x-extent of all series: R of the time-weighted mode */
   range: number;
-  /** see GpuViewOut in view.ts */
+  /** see GpuViewOut in src/decimate/view.ts */
   edges: Float32Array;
   edgeRows: number;
   isegs: Float32Array;
@@ -118,9 +138,11 @@ export interface GpuFrame {
   lengths: Float64Array;
 }
 
+/** What the store holds for a chart, counted for the frame (docs/semantics.md: the counts). */
 export interface FrameStats {
   /** points held for the chart */
   points: number;
+  /** NaN / ±Infinity values (and points with a non-finite x), which break lines */
   nonFinite: number;
   /** values <= 0 that a log axis skipped (0 on linear axes) */
   nonPositive: number;
@@ -128,29 +150,41 @@ export interface FrameStats {
   bytes: number;
 }
 
+/**
+ * What decimating one view decided (src/decimate/view.ts returns it with its records; the frame
+ * carries it with their vertices).
+ */
+export interface ViewOutcome {
+  /** the domains drawn: as requested, or fitted to the data */
+  xDomain: [number, number];
+  yDomain: [number, number];
+  /** points the worker smoothed for this view (cpu backend; 0 when cached) */
+  smoothedPoints: number;
+}
+
+/** One decimated view, ready to draw: the answer to `view`. */
+export interface FrameReply extends ViewOutcome {
+  type: 'frame';
+  chart: number;
+  seq: number;
+  /** vertices of the column spans and segments, device px relative to the plot corner */
+  spans: Float32Array;
+  spanCount: number;
+  segments: Float32Array;
+  segmentCount: number;
+  stats: FrameStats;
+  /** worker time for this view, ms */
+  workerMs: number;
+  /** where the smoothed layer of this frame is computed */
+  smoothedOn: 'gpu' | 'cpu' | 'none';
+  /** GPU smoothing: data to upload and the view described by point index */
+  gpu: GpuFrame | null;
+}
+
 export type FromWorker =
   /** sent once, when the first message reached the worker */
   | { type: 'started'; chart: 0 }
-  | {
-      type: 'frame';
-      chart: number;
-      seq: number;
-      xDomain: [number, number];
-      yDomain: [number, number];
-      spans: Float32Array;
-      spanCount: number;
-      segments: Float32Array;
-      segmentCount: number;
-      stats: FrameStats;
-      /** worker time for this view, ms */
-      workerMs: number;
-      /** where the smoothed layer of this frame is computed */
-      smoothedOn: 'gpu' | 'cpu' | 'none';
-      /** points the worker smoothed for this frame (cpu backend) */
-      smoothedPoints: number;
-      /** GPU smoothing: data to upload and the view described by point index */
-      gpu: GpuFrame | null;
-    }
+  | FrameReply
   | { type: 'smoothed'; chart: number; seq: number; values: Float32Array | null }
   | HoverReply
   | { type: 'error'; chart: number; message: string };

@@ -4,9 +4,8 @@
  * the raw one. A pure append continues from the stored state (O(k)); a merge of out-of-order
  * points, or new parameters, starts over (O(N)).
  */
-import type { Series } from '../store/store';
 import { Pyramid } from '../store/pyramid';
-import type { Curve } from '../decimate/columns';
+import type { Curve, Series } from '../store/store';
 import { paramsKey } from './params';
 import { initialState, smoothInto, type SmoothParams, type SmoothState } from './reference';
 
@@ -22,8 +21,6 @@ interface Cache {
 }
 
 const caches = new WeakMap<Series, Cache>();
-
-export { paramsKey } from './params';
 
 /**
  * The smoothed curve of a series for these parameters, computed or continued as needed; adds

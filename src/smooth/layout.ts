@@ -5,8 +5,8 @@
  * room, or a change of the series set, lays everything out anew.
  */
 import type { GpuUpload } from '../protocol/messages';
-import type { Series } from '../store/store';
-import { ROW, SKIP } from './constants';
+import { capacityFor, type Series } from '../store/store';
+import { GPU_BLOCK, ROW, SKIP } from './constants';
 
 export interface Placement {
   offset: number;
@@ -23,15 +23,15 @@ export interface GpuLayout {
   version: number;
 }
 
-
-function capacityFor(n: number): number {
-  return Math.ceil((n + Math.max(1024, n >> 3)) / 16) * 16;
+/** Room for a series' points in the texture: an eighth more (at least 1024), in whole texels. */
+function placeCapacity(n: number): number {
+  return capacityFor(n, Math.max(1024, n >> 3), GPU_BLOCK);
 }
 
 /** Total capacity of a fresh layout of these series (points). */
 export function layoutSize(series: readonly Series[]): number {
   let total = 0;
-  for (const s of series) total += capacityFor(s.n);
+  for (const s of series) total += placeCapacity(s.n);
   return total;
 }
 
@@ -51,7 +51,7 @@ export function syncLayout(series: readonly Series[], prev: GpuLayout | null): {
     const places = new Map<Series, Placement>();
     let offset = 0;
     for (const s of series) {
-      const capacity = capacityFor(s.n);
+      const capacity = placeCapacity(s.n);
       places.set(s, { offset, capacity, sent: s.n, rewrites: s.rewrites });
       offset += capacity;
     }

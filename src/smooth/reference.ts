@@ -1,6 +1,6 @@
 /**
  * The CPU reference of both smoothing modes, in float64: the test oracle for the GPU scan and
- * the `cpu` backend the worker runs. Formulas exactly as DESIGN.md states them.
+ * the `cpu` backend the worker runs. Formulas exactly as docs/semantics.md (Smoothing) states them.
  *
  *   ema            last = w*last + (1-w)*y; n += 1; s = last / (1 - w^n)        (TensorBoard)
  *   time-weighted  a = w^d, d = (x_i - x_{i-1}) * 1000 / R; S = a*S + y; D = a*D + 1; s = S / D
@@ -13,7 +13,7 @@
  *                                          time-weighted: a = w^d, b = 1
  * which is what the GPU scans in parallel. The streaming form below is that recurrence.
  */
-import type { SmoothingMode } from '../protocol/messages';
+import type { SmoothingSpec } from '../protocol/messages';
 
 /** Running state of one series, so appends continue where the series ended. */
 export interface SmoothState {
@@ -27,9 +27,7 @@ export function initialState(): SmoothState {
   return { p: 0, q: 0, lastX: NaN };
 }
 
-export interface SmoothParams {
-  weight: number;
-  mode: SmoothingMode;
+export interface SmoothParams extends SmoothingSpec {
   /** x-extent of all series in the chart (time-weighted only) */
   range: number;
 }

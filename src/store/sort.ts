@@ -1,13 +1,21 @@
 /**
- * Ordering of x columns. Everything downstream (binary search per pixel column, the pyramid,
+ * Ordering of x columns (docs/semantics.md, Order). Everything downstream (binary search per pixel column, the pyramid,
  * smoothing) needs x sorted; the worker sorts once, stably, so points logged twice at the same
  * step (restarted training logs) keep the order they were logged in.
  */
 
-/** True when x is non-decreasing over [0, n). NaN counts as out of order. */
-export function isSorted(x: ArrayLike<number>, n = x.length): boolean {
-  for (let i = 1; i < n; i++) if (!(x[i - 1] <= x[i])) return false;
+/** True when x is non-decreasing over [from, n). NaN counts as out of order. */
+export function isSorted(x: ArrayLike<number>, n = x.length, from = 0): boolean {
+  for (let i = from + 1; i < n; i++) if (!(x[i - 1] <= x[i])) return false;
   return true;
+}
+
+/**
+ * True when x[0..n) is sorted and every value finite: an axis can use it as it is. A sorted
+ * column can only hold ±Infinity at its ends (NaN is out of order), so only those are looked at.
+ */
+export function isSortedFinite(x: ArrayLike<number>, n = x.length): boolean {
+  return isSorted(x, n) && (n === 0 || (Number.isFinite(x[0]) && Number.isFinite(x[n - 1])));
 }
 
 /**

@@ -4,8 +4,10 @@
  * with a min/max pyramid over y. Appends are merged in place (or copied on write when the x
  * column is shared) and extend the pyramid in O(k + log N).
  */
+import type { FrameStats, ScaleType } from '../protocol/messages';
 import { BLOCK, Pyramid } from './pyramid';
-import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from './sort';
+import { lowerBoundAbove } from './search';
+import { applyPlan, gather, isSortedFinite, mergePlan, sortPermutation } from './sort';
 
 /** A sorted float64 x column; `refs` counts the series that read it. */
 export class XColumn {
@@ -21,7 +23,18 @@ export class XColumn {
   }
 }
 
-export interface Series {
+/**
+ * What decimation and smoothing read of a curve: sorted x, y in the same order, and a pyramid
+ * over y. A stored series is one; its smoothed version (same x, smoothed y) is another.
+ */
+export interface Curve {
+  readonly col: { readonly x: Float64Array };
+  readonly y: Float32Array;
+  readonly n: number;
+  readonly pyramid: Pyramid;
+}
+
+export interface Series extends Curve {
   readonly id: string;
   readonly slot: number;
   col: XColumn;
@@ -54,8 +67,7 @@ export interface IncomingX {
 /** Sort (stably) and wrap a freshly copied x column. */
 export function ingestX(x: Float64Array): IncomingX {
   const n = x.length;
-  // A sorted column can only hold ±Infinity at its ends; check them instead of every point.
-  if (isSorted(x) && (n === 0 || (Number.isFinite(x[0]) && Number.isFinite(x[n - 1])))) {
+  if (isSortedFinite(x)) {
     return { col: new XColumn(x, n), perm: null, dropped: 0 };
   }
   const perm = sortPermutation(x);
@@ -71,9 +83,7 @@ export function createSeries(
   y: Float32Array,
   extra: ReadonlyMap<string, Float64Array> = new Map(),
 ): Series {
-  const sorted = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
-  const cols = new Map<string, Float64Array>();
-  for (const [name, c] of extra) cols.set(name, inc.perm ? gather(c, inc.perm, new Float64Array(inc.perm.length)) : c);
+  const { y: sorted, extra: cols } = inColumnOrder(inc, y, extra);
   const n = sorted.length;
   inc.col.refs++;
   const pyramid = new Pyramid(sorted, n); // the one pass over y, counting as it goes
@@ -89,6 +99,22 @@ export function createSeries(
     rewrites: 0,
     extra: cols,
   };
+}
+
+/**
+ * A series' y and other x columns, given in the caller's order, in the order of its ingested x
+ * column (the same arrays when x came sorted).
+ */
+function inColumnOrder(
+  inc: IncomingX,
+  y: Float32Array,
+  extra: ReadonlyMap<string, Float64Array>,
+): { y: Float32Array; extra: Map<string, Float64Array> } {
+  const perm = inc.perm;
+  if (!perm) return { y, extra: new Map(extra) };
+  const cols = new Map<string, Float64Array>();
+  for (const [name, c] of extra) cols.set(name, gather(c, perm, new Float64Array(perm.length)));
+  return { y: gather(y, perm, new Float32Array(perm.length)), extra: cols };
 }
 
 /**
@@ -132,9 +158,7 @@ export function appendToSeries(
   batch: SharedBatch | null,
   extra: ReadonlyMap<string, Float64Array> = new Map(),
 ): void {
-  const ys = inc.perm ? gather(y, inc.perm, new Float32Array(inc.perm.length)) : y;
-  const es = new Map<string, Float64Array>();
-  for (const [name, c] of extra) es.set(name, inc.perm ? gather(c, inc.perm, new Float64Array(inc.perm.length)) : c);
+  const { y: ys, extra: es } = inColumnOrder(inc, y, extra);
   const old = s.col;
   let res = batch?.results.get(old);
   if (!res) {
@@ -168,8 +192,8 @@ export function appendToSeries(
     const [nf, np] = countY(ys, 0, m);
     s.nonFinite += nf;
     s.nonPositive += np;
-    for (const [name, c] of s.extra) s.extra.set(name, applyPlan(res.plan, c, es.get(name)!, new Float64Array(capacityFor(oldN + m))));
-    const merged = applyPlan(res.plan, s.y, ys, new Float32Array(capacityFor(oldN + m)));
+    for (const [name, c] of s.extra) s.extra.set(name, applyPlan(res.plan, c, es.get(name)!, new Float64Array(columnCapacity(oldN + m))));
+    const merged = applyPlan(res.plan, s.y, ys, new Float32Array(columnCapacity(oldN + m)));
     let first = 0;
     while (first < res.plan.length && res.plan[first] >= 0) first++;
     s.y = merged;
@@ -197,7 +221,7 @@ export function appendRounds<T extends { id: string }>(appends: readonly T[]): T
 /** Extend an x column by a sorted batch: in place when every reader appends it, else a copy. */
 function appendX(col: XColumn, add: XColumn, exclusive: boolean): AppendResult {
   const n = col.n, m = add.n;
-  const target = exclusive ? col : new XColumn(new Float64Array(capacityFor(n + m)), 0);
+  const target = exclusive ? col : new XColumn(new Float64Array(columnCapacity(n + m)), 0);
   if (n === 0 || m === 0 || add.x[0] >= col.x[n - 1]) {
     if (target !== col) target.x.set(col.x.subarray(0, n));
     target.x = grow(target.x, n, n + m);
@@ -207,19 +231,27 @@ function appendX(col: XColumn, add: XColumn, exclusive: boolean): AppendResult {
   }
   // out of order: merge (rare; costs O(N))
   const plan = mergePlan(col.x, n, add.x, m);
-  target.x = applyPlan(plan, col.x, add.x, new Float64Array(capacityFor(n + m)));
+  target.x = applyPlan(plan, col.x, add.x, new Float64Array(columnCapacity(n + m)));
   target.n = n + m;
   return { col: target, plan };
 }
 
-function capacityFor(n: number): number {
-  // room for a few more appends without a copy; rounded to whole pyramid blocks
-  return Math.ceil((n + (n >> 3) + BLOCK) / BLOCK) * BLOCK;
+/**
+ * Room for n points and `headroom` more, rounded up to whole blocks of `block` points: columns
+ * get room for a few more appends without a copy, and a block never holds two series' points.
+ */
+export function capacityFor(n: number, headroom: number, block = BLOCK): number {
+  return Math.ceil((n + headroom) / block) * block;
+}
+
+/** A column's capacity for n points: an eighth more, and a block. */
+function columnCapacity(n: number): number {
+  return capacityFor(n, (n >> 3) + BLOCK);
 }
 
 function grow<T extends Float32Array | Float64Array>(a: T, used: number, need: number): T {
   if (a.length >= need) return a;
-  const next = new (a.constructor as { new (n: number): T })(capacityFor(need));
+  const next = new (a.constructor as { new (n: number): T })(columnCapacity(need));
   next.set(a.subarray(0, used));
   return next;
 }
@@ -234,27 +266,6 @@ function countY(y: Float32Array, i0: number, i1: number): [nonFinite: number, no
   return [nf, np];
 }
 
-/** First index in x[0..n) with x > v. */
-export function lowerBoundAbove(x: Float64Array, n: number, v: number): number {
-  let lo = 0, hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index in x[lo..hi) with x >= v. */
-export function lowerBound(x: Float64Array, lo: number, hi: number, v: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Bytes held for a set of series, counting each shared x column once. */
 export function storeBytes(series: Iterable<Series>): number {
   const cols = new Set<XColumn>();
@@ -267,4 +278,19 @@ export function storeBytes(series: Iterable<Series>): number {
     }
   }
   return b;
+}
+
+/**
+ * The counts a frame reports for these series (docs/semantics.md: non-finite values are always
+ * counted, values <= 0 only on a log axis, on x and on y).
+ */
+export function frameStats(series: readonly Series[], xScale: ScaleType, yScale: ScaleType): FrameStats {
+  let points = 0, nonFinite = 0, nonPositive = 0;
+  for (const s of series) {
+    points += s.n;
+    nonFinite += s.nonFinite;
+    if (yScale === 'log') nonPositive += s.nonPositive;
+    if (xScale === 'log') nonPositive += s.col.nonPositive();
+  }
+  return { points, nonFinite, nonPositive, bytes: storeBytes(series) };
 }

@@ -7,7 +7,7 @@
  * of its own, built once and rebuilt when the series changes.
  */
 import { Pyramid } from './pyramid';
-import { gather, isSorted, sortPermutation } from './sort';
+import { gather, isSorted, isSortedFinite, sortPermutation } from './sort';
 import { XColumn, type Series } from './store';
 
 interface Derived {
@@ -35,8 +35,8 @@ export function onColumn(s: Series, column: string): Series | null {
   if (d && !stale) return d.view;
   // appended on the end of a sorted column: it stays sorted if the new part continues in order
   const sorted = d && d.sorted && d.rewrites === s.rewrites && d.n <= s.n
-    ? isSortedFrom(c, Math.max(0, d.n - 1), s.n)
-    : isSorted(c, s.n) && (s.n === 0 || (Number.isFinite(c[0]) && Number.isFinite(c[s.n - 1])));
+    ? isSorted(c, s.n, Math.max(0, d.n - 1)) && (s.n === 0 || Number.isFinite(c[s.n - 1]))
+    : isSortedFinite(c, s.n);
   let view: Series;
   if (sorted) {
     // shares y, pyramid and counters with the source; only x differs. The same object across
@@ -66,9 +66,4 @@ export function onColumn(s: Series, column: string): Series | null {
   d = { view, n: s.n, rewrites: s.rewrites, sorted };
   per.set(column, d);
   return view;
-}
-
-function isSortedFrom(x: Float64Array, from: number, to: number): boolean {
-  for (let i = from + 1; i < to; i++) if (!(x[i - 1] <= x[i])) return false;
-  return to === 0 || Number.isFinite(x[to - 1]);
 }

@@ -1,5 +1,5 @@
 /**
- * Main-thread side of the decimation worker. One worker serves every chart of the page (a worker
+ * Main-thread side of the decimation worker (docs/worker-protocol.md). One worker serves every chart of the page (a worker
  * per chart would cost a thread and an isolate each when Aim-style grouping makes dozens); it is
  * started with the first chart and ended with the last.
  */

@@ -1,23 +1,17 @@
 /**
  * The decimation worker: thin. It owns the columnar stores of every chart on the page and
- * answers view requests; the work itself lives in the pure modules it calls.
+ * answers the messages of docs/worker-protocol.md; the work itself lives in the pure modules it
+ * calls (frame.ts and hover.ts answer `view` and `hover`).
  */
-import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, storeBytes, type IncomingX, type Series } from '../store/store';
-import type { FromWorker, GpuFrame, HoverReply, ToWorker, XPayload, YPayload } from '../protocol/messages';
-import { lowerBound } from '../store/store';
-import { scaled } from '../decimate/columns';
-import { onColumn } from '../store/xcolumn';
-import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
-import { MAX_POINTS } from '../smooth/constants';
-import { F32Out } from '../decimate/outbuf';
-import { cullSpans } from '../decimate/cull';
-import { recordVertices, spanVertices } from '../decimate/vertices';
-import { decimateView, type GpuViewOut } from '../decimate/view';
+import type { FromWorker, ToWorker, XPayload, YPayload } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
+import type { GpuLayout } from '../smooth/layout';
+import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, type IncomingX, type Series } from '../store/store';
+import { onColumn } from '../store/xcolumn';
+import { frameReply } from './frame';
+import { hoverReply } from './hover';
 
 const charts = new Map<number, Map<string, Series>>();
-/** the decimation's compact records, reused across views (only their vertices travel) */
-const compact = { spans: new F32Out(), segments: new F32Out(), isegs: new F32Out() };
 /** per chart: where its points sit in the GPU smoothing texture */
 const layouts = new Map<number, GpuLayout>();
 
@@ -39,61 +33,6 @@ function seriesOn(chart: number, column: string | undefined): Series[] {
     if (v) out.push(v);
   }
   return out;
-}
-
-function hover(msg: Extract<ToWorker, { type: 'hover' }>): HoverReply {
-  const hidden = new Set(msg.hidden);
-  const all = seriesOn(msg.chart, msg.xColumn);
-  const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
-  const params = msg.smoothing && msg.smoothing.weight > 0 ? { ...msg.smoothing, range: xRange(all) } : null;
-  const names = [...new Set(series.flatMap((s) => [...s.extra.keys()]))].sort();
-  const found: { s: Series; i: number }[] = [];
-  for (const s of series) {
-    const i = nearestDrawable(s, msg.x, msg.xScale);
-    if (i >= 0) found.push({ s, i });
-  }
-  const k = found.length;
-  const r: HoverReply = {
-    type: 'hover', chart: msg.chart, seq: msg.seq,
-    slots: new Int32Array(k), index: new Float64Array(k), x: new Float64Array(k), y: new Float64Array(k),
-    smoothed: new Float64Array(k).fill(NaN),
-    first: new Float64Array(k), last: new Float64Array(k),
-    columns: names.map((name) => ({ name, values: new Float64Array(k).fill(NaN) })),
-  };
-  found.forEach(({ s, i }, j) => {
-    r.slots[j] = s.slot;
-    r.index[j] = i;
-    r.x[j] = s.col.x[i];
-    r.y[j] = s.y[i];
-    r.first[j] = s.col.x[edgeDrawable(s, 0, 1)];
-    r.last[j] = s.col.x[edgeDrawable(s, s.n - 1, -1)];
-    if (params) r.smoothed[j] = smoothedCurve(s, params).y[i];
-    for (const c of r.columns) {
-      const col = s.extra.get(c.name);
-      if (col) c.values[j] = col[i];
-    }
-  });
-  return r;
-}
-
-/** The first index from `i` in direction `step` with a finite y (the series has one: hover found it). */
-function edgeDrawable(s: Series, i: number, step: 1 | -1): number {
-  while (i >= 0 && i < s.n && !Number.isFinite(s.y[i])) i += step;
-  return Math.min(s.n - 1, Math.max(0, i));
-}
-
-/** Index of the point nearest to x (in axis units) with a finite y; -1 when none nearby. */
-function nearestDrawable(s: Series, x: number, scale: 'linear' | 'log'): number {
-  const xs = s.col.x;
-  const i = lowerBound(xs, 0, s.n, x);
-  const dist = (j: number) => Math.abs(scaled(xs[j], scale) - scaled(x, scale));
-  // walk outwards from the insertion point to the first finite value on each side
-  let lo = i - 1, hi = i;
-  while (lo >= 0 && !Number.isFinite(s.y[lo])) lo--;
-  while (hi < s.n && !Number.isFinite(s.y[hi])) hi++;
-  if (lo < 0) return hi < s.n ? hi : -1;
-  if (hi >= s.n) return lo;
-  return dist(lo) <= dist(hi) ? lo : hi;
 }
 
 function handle(msg: ToWorker): FromWorker | null {
@@ -124,68 +63,9 @@ function handle(msg: ToWorker): FromWorker | null {
       return null;
     }
     case 'view': {
-      const t0 = performance.now();
-      const series = seriesOn(msg.chart, msg.view.xColumn);
-      // compact records from the decimation, then quads as vertices in the recycled buffers
-      const spans = compact.spans, segments = compact.segments;
-      const spanVerts = new F32Out(msg.recycle[0]);
-      const segVerts = new F32Out(msg.recycle[1]);
-      const v = msg.view;
-      const smoothing = v.smoothing && v.smoothing.weight > 0;
-      // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here
-      const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && layoutSize(series) <= MAX_POINTS;
-      let gpu: GpuFrame | null = null;
-      let out: GpuViewOut | undefined;
-      if (onGpu) {
-        const { layout, upload } = syncLayout(series, layouts.get(msg.chart) ?? null);
-        layouts.set(msg.chart, layout);
-        const offsets = new Map([...layout.places].map(([s, p]) => [s, p.offset]));
-        out = { offsets, edges: new F32Out(msg.recycle[2]), isegs: compact.isegs, rowSlots: [] };
-        const offsetsBySlot = new Float64Array(series.length).fill(-1);
-        const lengths = new Float64Array(series.length);
-        for (const [s, p] of layout.places) {
-          offsetsBySlot[s.slot] = p.offset;
-          lengths[s.slot] = s.n;
-        }
-        gpu = {
-          upload, range: xRange(series), edges: out.edges.data, edgeRows: 0, isegs: out.isegs.data, isegCount: 0,
-          rowSlots: new Float32Array(0), offsets: offsetsBySlot, lengths,
-        };
-      }
-      const r = decimateView(series, { ...v, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
-      // opaque one-pixel lines: leave out the spans later runs paint over (cull.ts)
-      const spanCount = v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4;
-      if (gpu && out) {
-        gpu.edges = out.edges.data;
-        gpu.edgeRows = out.rowSlots.length;
-        const isegVerts = new F32Out(msg.recycle[3]);
-        gpu.isegCount = recordVertices(out.isegs.data, out.isegs.length / 5, isegVerts);
-        gpu.isegs = isegVerts.data;
-        gpu.rowSlots = Float32Array.from(out.rowSlots);
-      }
-      let points = 0, nonFinite = 0, nonPositive = 0;
-      for (const s of series) {
-        points += s.n;
-        nonFinite += s.nonFinite;
-        if (msg.view.yScale === 'log') nonPositive += s.nonPositive;
-        if (msg.view.xScale === 'log') nonPositive += s.col.nonPositive();
-      }
-      return {
-        type: 'frame',
-        chart: msg.chart,
-        seq: msg.seq,
-        xDomain: r.xDomain,
-        yDomain: r.yDomain,
-        spanCount: spanVertices(r.spans.data, spanCount, spanVerts),
-        spans: spanVerts.data,
-        segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
-        segments: segVerts.data,
-        stats: { points, nonFinite, nonPositive, bytes: storeBytes(series) },
-        workerMs: performance.now() - t0,
-        smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',
-        smoothedPoints: r.smoothedPoints,
-        gpu,
-      };
+      const { reply, layout } = frameReply(msg, seriesOn(msg.chart, msg.view.xColumn), layouts.get(msg.chart) ?? null);
+      if (layout) layouts.set(msg.chart, layout);
+      return reply;
     }
     case 'smoothed': {
       const all = seriesOn(msg.chart, msg.xColumn);
@@ -197,7 +77,7 @@ function handle(msg: ToWorker): FromWorker | null {
       return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
     }
     case 'hover':
-      return hover(msg);
+      return hoverReply(msg, seriesOn(msg.chart, msg.xColumn));
     case 'gpuReset':
       layouts.delete(msg.chart);
       return null;

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { createCsvParser, namesFromFile, parseCsv } from '../../src/loaders/csv';
+import { createCsvParser, parseCsv } from '../../src/loaders/csv';
 import { loaderFor } from '../../src/loaders/detect';
 import { loadBlobs } from '../../src/loaders/load';
 import { createIncrementalParser } from '../../src/loaders/parse';
-import { LoadError, MetricTable } from '../../src/loaders/rows';
+import { LoadError } from '../../src/loaders/rows';
+import { MetricTable } from '../../src/loaders/table';
+import { namesFromFile } from '../../src/loaders/text';
 import { mulberry32, randInt } from './prng';
 import { errorOf, plain } from './loader-helpers';
 

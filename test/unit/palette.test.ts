@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorPalette, dashPalette, groupBy, tableau10 } from '../../src/group/palette';
+import { colorPalette, dashPalette, groupBy, tableau10 } from '../../src/addons/palette';
 
 describe('Palette', () => {
   it('colorPalette().get(key) gives each new key the next colour and the same colour again later', () => {

@@ -1,8 +1,9 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest';
 import { appendToSeries, createSeries, ingestX, type Series } from '../../src/store/store';
 import { emptyExtent, scan } from '../../src/store/pyramid';
-import type { Curve } from '../../src/decimate/columns';
-import { paramsKey, smoothedCurve, xRange } from '../../src/smooth/cpu';
+import type { Curve } from '../../src/store/store';
+import { paramsKey } from '../../src/smooth/params';
+import { smoothedCurve, xRange } from '../../src/smooth/cpu';
 import { smooth, smoothInto, type SmoothParams } from '../../src/smooth/reference';
 import { mulberry32, randInt } from './prng';
 

@@ -4,12 +4,11 @@ import {
   appendToSeries,
   createSeries,
   ingestX,
-  lowerBound,
-  lowerBoundAbove,
   storeBytes,
   SharedBatch,
   type Series,
 } from '../../src/store/store';
+import { lowerBound, lowerBoundAbove } from '../../src/store/search';
 import { applyPlan, gather, isSorted, mergePlan, sortPermutation } from '../../src/store/sort';
 import { Pyramid, emptyExtent } from '../../src/store/pyramid';
 import { mulberry32, randInt } from './prng';

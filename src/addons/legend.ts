@@ -3,7 +3,7 @@
  * row per run; clicking a row hides or shows the run on every chart, hovering it highlights the
  * run. It follows the charts' `series` and `visibility` events, so it stays in sync with them.
  */
-import type { Chart } from '../chart';
+import type { Chart } from '../chart/types';
 
 export interface Legend {
   /** the legend's root element */

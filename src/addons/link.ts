@@ -2,7 +2,7 @@
  * Linked charts (Aim's subplots of one metric group): zooming x on one zooms x on all, and a
  * hover on one shows the crosshair and tooltip at the same step on all.
  */
-import type { Chart } from '../chart';
+import type { Chart } from '../chart/types';
 
 export function linkCharts(charts: readonly Chart[], options: { x?: boolean; hover?: boolean } = {}): () => void {
   const { x = true, hover = true } = options;

@@ -4,11 +4,10 @@
  * charts and redraws; share one palette between the charts of a page.
  */
 
-/** Tableau 10: distinct, colour-blind-aware, the categorical default of many plotting tools. */
-export const tableau10 = [
-  '#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f',
-  '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
-] as const;
+import { tableau10 } from '../draw/color';
+
+// the chart's default run colours, where a colour palette starts
+export { tableau10 };
 
 /** Stroke patterns, [on, off] in CSS px; [] is solid. */
 export const dashPatterns: readonly (readonly number[])[] = [[], [6, 4], [2, 3], [10, 3], [4, 2], [1, 4]];

@@ -1,0 +1,295 @@
+/**
+ * The chart: the public `Chart` as a facade over named parts, and the one place that knows all
+ * of them. Setters check their input (src/data/validate), hand it to the part it concerns and
+ * mark what changed; the scheduler commits the changes once per display frame: the feed sends
+ * queued appends, the view requests ask the worker, the painter draws the frame that comes back
+ * (shared GL context, then this chart's canvas) and waiting `rendered()` calls resolve.
+ *
+ *   surface (DOM, size)   runs (slots, styles, visibility)   feed (points to the worker)
+ *   scheduler (dirty flags -> one commit)   view (requests, relayout)   painter (GL + 2D)
+ *   graphics (the shared context)   hover (cursor -> worker -> tooltip)
+ *   readback (smoothed())   state (getState / setState)
+ */
+import { checkAppend, checkSeriesList, unknownSeries, type SeriesInput } from '../data/validate';
+import { parseColor } from '../draw/color';
+import { Emitter } from '../interact/events';
+import type { HoverInfo, RunInfo } from '../interact/hover';
+import { HoverLayer } from '../interact/layer';
+import { attachPointer, type ViewSource } from '../interact/pointer';
+import type { Domain } from '../interact/viewport';
+import { defaultOptions, mergeOptions, type ChartOptions, type ChartOptionsInput } from '../options';
+import type { ToWorker } from '../protocol/messages';
+import { connect, type WorkerClient } from '../worker/client';
+import { Feed } from './feed';
+import { Graphics } from './graphics';
+import { Hover } from './hover';
+import { Painter } from './paint';
+import { SmoothedReadback } from './readback';
+import { Runs } from './runs';
+import { Scheduler } from './scheduler';
+import { Surface } from './surface';
+import { readState, viewState } from './state';
+import type { Chart, ChartEvents, FrameInfo, ViewState, ViewStateInput } from './types';
+import { ViewRequests } from './view';
+
+class ChartImpl implements Chart {
+  options: ChartOptions;
+  private surface: Surface;
+  private layer: HoverLayer;
+  private client: WorkerClient;
+  private runs = new Runs();
+  private feed: Feed;
+  private graphics: Graphics;
+  private painter: Painter;
+  private view: ViewRequests;
+  private scheduler: Scheduler<FrameInfo>;
+  private hover: Hover;
+  private readback: SmoothedReadback;
+  private events = new Emitter<ChartEvents>();
+  private detachPointer: () => void = () => {};
+  private destroyed = false;
+
+  constructor(container: HTMLElement, options: ChartOptionsInput) {
+    this.options = mergeOptions(defaultOptions, options);
+    this.surface = new Surface(container, () => this.scheduler.mark('size'));
+    this.layer = new HoverLayer(this.surface.root);
+    const { chart, client } = connect({
+      frame: (f) => {
+        if (!this.destroyed) this.view.receive(f);
+      },
+      smoothed: (m) => this.readback.answer(m),
+      hover: (m) => this.hover.answer(m),
+      error: (m) => this.failed(m),
+    });
+    this.client = client;
+    const opts = () => this.options;
+    const post = (msg: ToWorker, transfer?: Transferable[]) => client.post(msg, transfer);
+    this.feed = new Feed(chart, post);
+    this.graphics = new Graphics({
+      ctx: this.surface.ctx,
+      idle: () => this.runs.size === 0,
+      lost: () => this.painter.forget(),
+      restored: () => {
+        post({ type: 'gpuReset', chart });
+        this.scheduler.mark('view', 'styles');
+      },
+    });
+    this.scheduler = new Scheduler<FrameInfo>(
+      {
+        flush: () => this.feed.flush(),
+        ready: () => !this.graphics.lost, // the restore marks the chart again
+        restyle: () => this.painter.restyle(),
+        redraw: (since) => this.painter.redraw(since),
+        request: (since) => this.view.ask(since),
+      },
+      client,
+    );
+    this.painter = new Painter({ options: opts, awaited: () => this.scheduler.awaited }, this.graphics, this.surface, this.runs);
+    this.view = new ViewRequests({ chart, options: opts, post }, this.scheduler, this.surface, this.runs, this.painter);
+    this.readback = new SmoothedReadback({ chart, post, mark: (...c) => this.scheduler.mark(...c), rendered: () => this.rendered() }, this.painter, this.graphics, this.view);
+    this.hover = new Hover(
+      {
+        chart,
+        options: opts,
+        post,
+        gpuSmoothed: (slots, index) => this.graphics.gather(slots, index),
+        highlight: (id) => this.highlight(id),
+        hovered: (info) => this.events.emit('hover', info),
+      },
+      this.scheduler,
+      this.runs,
+      this.layer,
+    );
+    if (this.options.interactive) this.interactive(true);
+    this.scheduler.mark('size');
+    // On a cold page the worker starts only once this task (and the data copies of a setSeries
+    // that follows) has ended; the GL context is made after that (after the first commit has
+    // asked for a view), while the worker ingests.
+    client.started(() => {
+      if (!this.destroyed) this.graphics.make();
+    });
+  }
+
+  get element(): HTMLElement {
+    return this.surface.root;
+  }
+
+  setSeries(series: readonly SeriesInput[]): void {
+    this.alive();
+    const columns = checkSeriesList(series, parseColor); // everything, before touching anything
+    this.feed.set(series);
+    this.runs.replace(series, columns);
+    this.scheduler.mark('data', 'styles');
+    this.events.emit('series', this.series());
+  }
+
+  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void {
+    this.alive();
+    const run = this.runs.get(id);
+    if (!run) throw unknownSeries(String(id), 'append');
+    checkAppend(id, x, y, xs, run.columns);
+    this.feed.append(id, run.slot, x, y, xs);
+    this.scheduler.mark('data');
+  }
+
+  update(options: ChartOptionsInput): void {
+    this.apply(options, 'api');
+  }
+
+  private apply(options: ChartOptionsInput, source: ViewSource): void {
+    this.alive();
+    const prev = this.options;
+    this.options = mergeOptions(prev, options);
+    if (prev.interactive !== this.options.interactive) this.interactive(this.options.interactive);
+    this.hover.optionsChanged(options);
+    if ('xDomain' in options || 'yDomain' in options) {
+      this.events.emit('view', { xDomain: this.options.xDomain as [number, number] | null, yDomain: this.options.yDomain as [number, number] | null, source });
+    }
+    // a new weight or mode with both curves smoothed on the GPU: rescan what is there
+    const onlySmoothing = Object.keys(options).every((k) => k === 'smoothing' || (options as Record<string, unknown>)[k] === undefined);
+    this.scheduler.mark('styles', onlySmoothing && this.painter.rescans(prev.smoothing, this.options.smoothing) ? 'smoothing' : 'view');
+  }
+
+  rendered(): Promise<FrameInfo> {
+    return this.scheduler.rendered();
+  }
+
+  async smoothed(id: string): Promise<Float32Array> {
+    this.alive();
+    const run = this.runs.get(id);
+    if (!run) throw unknownSeries(String(id), 'smoothed');
+    return this.readback.read(run, this.options.smoothing, this.options.xColumn);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.scheduler.destroy();
+    this.detachPointer();
+    this.hover.destroy();
+    this.layer.destroy();
+    this.events.clear();
+    this.client.release();
+    this.graphics.destroy();
+    this.surface.destroy();
+    this.readback.destroy();
+  }
+
+  hoverAt(x: number, yFrac: number | null = null): Promise<HoverInfo> {
+    this.alive();
+    return this.hover.at(x, yFrac);
+  }
+
+  showHover(x: number | null): void {
+    this.alive();
+    this.hover.show(x);
+  }
+
+  highlight(id: string | null): void {
+    this.alive();
+    if (id !== null && !this.runs.has(id)) throw unknownSeries(String(id), 'highlight');
+    if (id === this.runs.highlighted) return;
+    this.runs.highlighted = id;
+    this.scheduler.mark('styles'); // same geometry, new styles: redrawn from what is on the GPU
+  }
+
+  setVisible(id: string, visible: boolean): void {
+    this.alive();
+    if (!this.runs.has(id)) throw unknownSeries(String(id), 'setVisible');
+    if (!this.runs.setHidden(id, !visible)) return;
+    this.scheduler.mark('view', 'styles'); // the auto range follows the visible runs: the worker decimates again
+    this.events.emit('visibility', { id, visible });
+  }
+
+  isVisible(id: string): boolean {
+    this.alive();
+    return this.runs.has(id) && !this.runs.isHidden(id);
+  }
+
+  series(): RunInfo[] {
+    this.alive();
+    return this.runs.info();
+  }
+
+  on<K extends keyof ChartEvents>(type: K, fn: (e: ChartEvents[K]) => void): () => void {
+    this.alive();
+    if (typeof fn !== 'function') throw new TypeError(`on(${JSON.stringify(type)}) needs a listener function`);
+    return this.events.on(type, fn);
+  }
+
+  getState(): ViewState {
+    this.alive();
+    return viewState(this.options, this.runs.hidden());
+  }
+
+  setState(state: ViewStateInput): void {
+    this.alive();
+    const { options, hidden } = readState(state);
+    this.apply(options, 'api'); // checks every option before changing anything
+    if (hidden) {
+      for (const id of this.runs.hidden()) if (!hidden.includes(id)) this.setVisible(id, true);
+      for (const id of hidden) {
+        if (this.runs.has(id)) this.setVisible(id, false);
+        else this.runs.setHidden(id, true); // kept: a bookmark may be restored before its data loads
+      }
+    }
+  }
+
+  async toPNG(options: { dpr?: number } = {}): Promise<Blob> {
+    this.alive();
+    const dpr = options.dpr ?? 2;
+    if (!(dpr > 0 && dpr <= 8)) throw new RangeError(`toPNG dpr must be in (0, 8], got ${dpr}`);
+    this.surface.exportDpr = dpr;
+    this.scheduler.mark('size');
+    try {
+      await this.rendered();
+      const blob = await new Promise<Blob | null>((r) => this.surface.canvas.toBlob(r, 'image/png'));
+      if (!blob) throw new Error('metricgl: the canvas could not be encoded as PNG');
+      return blob;
+    } finally {
+      this.surface.exportDpr = 0;
+      this.scheduler.mark('size');
+    }
+  }
+
+  /** Pointer, wheel and keyboard handling on or off (the `interactive` option). */
+  private interactive(on: boolean): void {
+    this.detachPointer();
+    this.detachPointer = () => {};
+    if (!on) return;
+    this.detachPointer = attachPointer(this.surface.root, {
+      plot: () => this.scheduler.onScreen?.plot ?? null,
+      view: () => {
+        const f = this.scheduler.onScreen;
+        return f && { x: f.xDomain, y: f.yDomain, xScale: this.options.xScale, yScale: this.options.yScale };
+      },
+      setView: (x, y, source) => this.setView(x, y, source),
+      hover: (x, y) => this.hover.move(x, y),
+      leave: () => this.hover.leave(),
+    }, this.layer);
+  }
+
+  private setView(x: Domain | null | undefined, y: Domain | null | undefined, source: ViewSource): void {
+    const patch: ChartOptionsInput = {};
+    if (x !== undefined) patch.xDomain = x && [x[0], x[1]];
+    if (y !== undefined) patch.yDomain = y && [y[0], y[1]];
+    this.apply(patch, source);
+  }
+
+  private failed(message: string): void {
+    // what is drawn stays drawn; whoever waits learns why nothing new came
+    console.error(`metricgl: ${message}`);
+    this.view.cancel();
+    this.scheduler.failed(new Error(`metricgl worker: ${message}`));
+  }
+
+  private alive(): void {
+    if (this.destroyed) throw new Error('metricgl: chart destroyed');
+  }
+}
+
+/** Create a chart that fills `container` and follows its size. */
+export function createChart(container: HTMLElement, options: ChartOptionsInput = {}): Chart {
+  if (!(container instanceof HTMLElement)) throw new TypeError('createChart needs an HTMLElement container');
+  return new ChartImpl(container, options);
+}

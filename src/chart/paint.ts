@@ -1,0 +1,201 @@
+/**
+ * Painting a view: slot styles, the culling policy, the lines and GPU-smoothed curves into the
+ * shared GL context, then grid, plot and axes composited into the chart's own canvas. A view
+ * once drawn is kept, so that a style or GPU smoothing change redraws it without the worker.
+ */
+import { defaultTheme, drawAxes, drawGrid, type AxesLayout, type AxisSpec } from '../axes/overlay';
+import { axisMap, type Rect } from '../coords';
+import { ensureSize } from '../gpu/context';
+import type { ChartOptions, Smoothing } from '../options';
+import type { FromWorker } from '../protocol/messages';
+import type { Graphics } from './graphics';
+import type { Runs } from './runs';
+import type { Surface } from './surface';
+import type { FrameInfo } from './types';
+
+export type Frame = Extract<FromWorker, { type: 'frame' }>;
+
+/** What a drawn view needs to be drawn again without the worker. */
+interface DrawnView {
+  layout: AxesLayout;
+  /** plot in device px */
+  plot: Rect;
+  width: number;
+  height: number;
+  gpu: { range: number; edgeRows: number; isegCount: number; rowSlots: Float32Array } | null;
+  /** hidden spans were left out (opaque thin lines): a see-through style needs a new frame */
+  culled: boolean;
+  /** what it reported when last drawn (domains, where it was smoothed) */
+  info: FrameInfo;
+}
+
+/** The request a frame answers: its plot size in device px, since when it was due, whether it was culled. */
+export interface Asked {
+  width: number;
+  height: number;
+  since: number;
+  culled: boolean;
+}
+
+export interface PaintHost {
+  options(): Readonly<ChartOptions>;
+  /** someone waits for this frame: it must be real (GPU flushed) before they are told */
+  awaited(): boolean;
+}
+
+export class Painter {
+  /** the last view drawn; null before the first and after a context loss */
+  private view: DrawnView | null = null;
+  /** the slot styles are to be uploaded with the next draw */
+  private stylesStale = true;
+  /** points smoothed for the frame being made (worker and GPU) */
+  private smoothedPoints = 0;
+
+  constructor(
+    private host: PaintHost,
+    private g: Graphics,
+    private surface: Surface,
+    private runs: Runs,
+  ) {}
+
+  restyle(): void {
+    this.stylesStale = true;
+  }
+
+  /** The context is lost: what was drawn cannot be redrawn from the GPU. */
+  forget(): void {
+    this.view = null;
+  }
+
+  /** Where smoothing runs now (the option and what the context can do). */
+  backend(): 'cpu' | 'gpu' {
+    return this.g.backend(this.host.options().smoothingBackend);
+  }
+
+  /**
+   * Every series drawn now is an opaque, solid line one device pixel wide, spans drawn by the
+   * worker (not GPU-smoothed): the worker may leave out spans that later runs paint over.
+   */
+  opaqueThin(): boolean {
+    const o = this.host.options();
+    if (this.runs.highlighted || (o.smoothing.weight > 0 && o.showRaw) || !this.thin()) return false;
+    return this.runs.opaque();
+  }
+
+  /**
+   * Every series, hidden ones too, is one device pixel wide: spans and segments are drawn as GL
+   * lines (draw), and culling assumes the geometry of those lines.
+   */
+  private thin(): boolean {
+    return this.runs.thin(this.surface.dpr);
+  }
+
+  /** A new weight or mode with both curves smoothed on the GPU: a rescan of what is there serves. */
+  rescans(prev: Smoothing, next: Smoothing): boolean {
+    return this.view?.info.smoothing === 'gpu' && prev.weight > 0 && next.weight > 0 && this.backend() === 'gpu';
+  }
+
+  /** Take what a frame brings for the GPU at once, even if the frame is asked again. */
+  receive(f: Frame): void {
+    // counted over re-asks too: the worker smoothed for the first ask and cached it
+    this.smoothedPoints += f.smoothedPoints;
+    // the worker sends new points once
+    const u = f.gpu?.upload;
+    if (u) this.g.smoother().upload(u.rows, u.full, u.chunks);
+  }
+
+  /** Draw a worker frame; null when the context is lost (drawn again once it is restored). */
+  present(f: Frame, asked: Asked, layout: AxesLayout, plot: Rect): FrameInfo | null {
+    if (this.g.gl.lost) return null;
+    const dpr = this.surface.dpr;
+    this.g.layout = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
+    const v: DrawnView = {
+      layout, plot, width: asked.width, height: asked.height, culled: asked.culled,
+      gpu: f.gpu && { range: f.gpu.range, edgeRows: f.gpu.edgeRows, isegCount: f.gpu.isegCount, rowSlots: f.gpu.rowSlots },
+      info: {
+        ...f.stats,
+        plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
+        xDomain: f.xDomain, yDomain: f.yDomain, dpr, workerMs: f.workerMs, smoothing: f.smoothedOn,
+        frameMs: 0, primitives: 0, smoothedPoints: 0,
+      },
+    };
+    this.view = v;
+    return this.paint(v, f, asked.since);
+  }
+
+  /**
+   * Draw the last view again from what is on the GPU (a style change, a slider move with GPU
+   * smoothing); null when there is none, or it was culled and the new styles see through.
+   */
+  redraw(since: number): FrameInfo | null {
+    const v = this.view;
+    if (!v || (v.culled && !this.opaqueThin())) return null;
+    this.stylesStale = true;
+    return this.paint(v, null, since);
+  }
+
+  private paint(v: DrawnView, fresh: Frame | null, since: number): FrameInfo {
+    const primitives = this.draw(v, fresh);
+    v.info = { ...v.info, frameMs: performance.now() - since, primitives, smoothedPoints: this.smoothedPoints };
+    this.smoothedPoints = 0;
+    return v.info;
+  }
+
+  /** Draw a view: lines into the shared context, then grid, plot and axes into our canvas. */
+  private draw(v: DrawnView, fresh: Frame | null): number {
+    const { gl, lines } = this.g.make();
+    if (this.stylesStale) {
+      lines.styles.update(this.runs.slotStyles(this.host.options().smoothing.weight > 0, this.surface.dpr));
+      this.stylesStale = false;
+    }
+    if (fresh) lines.upload(fresh);
+    ensureSize(gl, v.width, v.height);
+    // one device pixel wide everywhere: spans and segments as GL lines (a primitive each, not two)
+    lines.draw(v.width, v.height, this.thin());
+    let primitives = lines.primitives;
+    if (v.gpu && v.info.smoothing === 'gpu') primitives += this.drawSmoothed(v, fresh?.gpu ?? null);
+    // make the frame real before anyone is told it is drawn
+    if (this.host.awaited()) gl.gl.finish();
+    this.compose(v, gl.canvas);
+    return primitives;
+  }
+
+  /**
+   * GPU smoothing for a frame: scan if the options changed, spans for the view, draw. With no
+   * new frame (`fresh` null: a slider move), the view's edges and segments already on the GPU
+   * are reused, so only the scan and the per-view spans pass run.
+   */
+  private drawSmoothed(v: DrawnView, fresh: Frame['gpu'] | null): number {
+    const gpu = v.gpu!;
+    const smoother = this.g.smoother();
+    const renderer = this.g.smoothedRenderer();
+    const o = this.host.options();
+    this.smoothedPoints += smoother.run({ weight: o.smoothing.weight, mode: o.smoothing.mode, range: gpu.range });
+    const m = axisMap(o.yScale, v.info.yDomain, [v.height, 0]);
+    const ymap: [number, number, number] = [m.t0, m.k, m.r0];
+    const yLog = o.yScale === 'log';
+    const spans = smoother.spans(fresh ? fresh.edges : null, v.width, gpu.edgeRows, ymap, yLog, v.height);
+    return renderer.draw(
+      { spans, rowSlots: gpu.rowSlots, values: smoother.values, isegs: fresh ? fresh.isegs : null, isegCount: gpu.isegCount, ymap, yLog },
+      v.width,
+      v.height,
+    );
+  }
+
+  /** Grid, then the GL plot copied from the shared context, then axes, into the chart's canvas. */
+  private compose(v: DrawnView, source: HTMLCanvasElement): void {
+    const { ctx, canvas, dpr } = this.surface;
+    const o = this.host.options();
+    const { width, height, plot, layout } = v;
+    const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: v.info.xDomain, title: o.xLabel };
+    const y: AxisSpec = { scale: o.yScale, format: 'number', domain: v.info.yDomain, title: o.yLabel };
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawGrid(ctx, layout, x, y, defaultTheme);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(source, 0, 0, width, height, plot.left, plot.top, width, height);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawAxes(ctx, layout, x, y, defaultTheme);
+  }
+}

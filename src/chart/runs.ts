@@ -1,0 +1,135 @@
+/**
+ * The chart's runs as the main thread knows them (the points are in the worker): slot, label,
+ * colour, stroke and x columns per id, which are hidden, which is highlighted, and the style of
+ * every GPU slot that follows from those.
+ */
+import { cssColor, parseColor, tableau10, type RGBA } from '../draw/color';
+import { DIM_ALPHA, rawStyle, smoothedStyle } from '../draw/emphasis';
+import type { SlotStyle } from '../gpu/styles';
+import type { RunInfo } from '../interact/hover';
+import type { SeriesInput } from '../data/validate';
+
+export interface Run {
+  id: string;
+  slot: number;
+  label: string;
+  rgba: RGBA;
+  /** CSS px */
+  width: number;
+  /** [on, off] CSS px, or null for solid */
+  dash: [number, number] | null;
+  /** names of the series' extra x columns, sorted */
+  columns: readonly string[];
+}
+
+export class Runs {
+  private byId = new Map<string, Run>();
+  /** ids of hidden runs; ids not (yet) among the runs are kept: a bookmark may come before its data */
+  private hiddenIds = new Set<string>();
+  /** the run drawn at full strength while the others are dimmed */
+  highlighted: string | null = null;
+
+  /** Replace the runs with checked series; `columns[i]` are series i's extra x column names. */
+  replace(series: readonly SeriesInput[], columns: readonly string[][]): void {
+    const runs = new Map<string, Run>();
+    series.forEach((s, slot) => {
+      runs.set(s.id, {
+        id: s.id,
+        slot,
+        label: s.label ?? s.id,
+        rgba: parseColor(s.color ?? tableau10[slot % tableau10.length])!,
+        width: s.width ?? 1.5,
+        dash: s.dash && s.dash.length >= 2 ? [s.dash[0], s.dash[1]] : null,
+        columns: columns[slot],
+      });
+    });
+    this.byId = runs;
+    for (const id of this.hiddenIds) if (!runs.has(id)) this.hiddenIds.delete(id);
+    if (this.highlighted && !runs.has(this.highlighted)) this.highlighted = null;
+  }
+
+  get(id: string): Run | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Each run by its slot. */
+  bySlot(): Map<number, Run> {
+    return new Map([...this.byId.values()].map((r) => [r.slot, r]));
+  }
+
+  /** id, label and CSS colour per run, in slot order: what legends show. */
+  info(): RunInfo[] {
+    return [...this.byId.values()].map((r) => ({ id: r.id, label: r.label, color: cssColor(r.rgba) }));
+  }
+
+  isHidden(id: string): boolean {
+    return this.hiddenIds.has(id);
+  }
+
+  /** Hide or show; returns whether anything changed. Any id may be hidden (see hiddenIds). */
+  setHidden(id: string, hidden: boolean): boolean {
+    if (hidden === this.hiddenIds.has(id)) return false;
+    if (hidden) this.hiddenIds.add(id);
+    else this.hiddenIds.delete(id);
+    return true;
+  }
+
+  hidden(): string[] {
+    return [...this.hiddenIds];
+  }
+
+  /** Slots of the hidden runs: what the worker leaves out of the view and its auto range. */
+  hiddenSlots(): number[] {
+    const out: number[] = [];
+    for (const id of this.hiddenIds) {
+      const r = this.byId.get(id);
+      if (r) out.push(r.slot);
+    }
+    return out;
+  }
+
+  /**
+   * The style of every GPU slot at `dpr`: slots [0, S) the raw curves (faint behind a smoothed
+   * curve), [S, 2S) the smoothed curves. A highlight dims the other runs: a style change, no new
+   * geometry.
+   */
+  slotStyles(smoothing: boolean, dpr: number): SlotStyle[] {
+    const runs = [...this.byId.values()];
+    const dim = (r: Run) => (this.highlighted && r.id !== this.highlighted ? DIM_ALPHA : 1);
+    const dash = (r: Run) => (r.dash ? ([r.dash[0] * dpr, r.dash[1] * dpr] as const) : null);
+    const raw = runs.map((r) => ({
+      rgba: rawStyle(r.rgba, smoothing, dim(r)),
+      width: r.width * dpr,
+      visible: !this.hiddenIds.has(r.id),
+      // a raw curve under a smoothed one stays solid: the smoothed stroke carries the pattern
+      dash: smoothing ? null : dash(r),
+    }));
+    const smoothed = runs.map((r) => ({
+      rgba: smoothedStyle(r.rgba, dim(r)),
+      width: r.width * dpr,
+      visible: !this.hiddenIds.has(r.id),
+      dash: dash(r),
+    }));
+    return [...raw, ...smoothed];
+  }
+
+  /** Every run, hidden ones too, is one device pixel wide at `dpr`. */
+  thin(dpr: number): boolean {
+    for (const r of this.byId.values()) if (Math.round(r.width * dpr) > 1) return false;
+    return true;
+  }
+
+  /** Every visible run is opaque and solid: nothing behind it shows through. */
+  opaque(): boolean {
+    for (const r of this.byId.values()) if (!this.hiddenIds.has(r.id) && (r.rgba[3] < 1 || r.dash)) return false;
+    return true;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The chart's public face: what an app, the custom element and the add-ons (legend, link) may
+ * use. Everything else under src/chart/ is the chart's own.
+ */
+import type { Rect } from '../coords';
+import type { SeriesInput } from '../data/validate';
+import type { HoverInfo, RunInfo } from '../interact/hover';
+import type { ViewSource } from '../interact/pointer';
+import type { ChartOptions, ChartOptionsInput, SmoothingInput } from '../options';
+import type { FrameStats } from '../protocol/messages';
+
+export type { SeriesInput };
+
+/** What a frame drawn reports: the worker's stats of it (points, nonFinite, nonPositive, bytes), and how it was drawn. */
+export interface FrameInfo extends FrameStats {
+  /** the plot area in CSS pixels relative to the container */
+  plot: Rect;
+  /** ms from the first change not yet on screen to this frame drawn (GPU flushed) */
+  frameMs: number;
+  /** the domains drawn (fitted or as set) */
+  xDomain: [number, number];
+  yDomain: [number, number];
+  /** device pixels per CSS pixel of this frame */
+  dpr: number;
+  /** GPU primitives (column spans + segments) drawn */
+  primitives: number;
+  /** worker time spent decimating this view, ms */
+  workerMs: number;
+  /** where smoothing ran for this frame: 'gpu', 'cpu', or 'none' (weight 0) */
+  smoothing: 'gpu' | 'cpu' | 'none';
+  /**
+   * points whose smoothed value was computed for this frame: all of them after a change of
+   * weight or mode, only the new ones (GPU: the texture rows holding them) after an append,
+   * 0 when nothing in the smoothing changed
+   */
+  smoothedPoints: number;
+}
+
+export interface Chart {
+  /** Replace the chart's series. */
+  setSeries(series: readonly SeriesInput[]): void;
+  /**
+   * Extend a series (live training). x need not be sorted or after the existing points. A series
+   * given `xs` columns needs the same columns here.
+   */
+  append(id: string, x: ArrayLike<number>, y: ArrayLike<number>, xs?: Record<string, ArrayLike<number>>): void;
+  update(options: ChartOptionsInput): void;
+  /** Resolves once everything set before the call is on screen. */
+  rendered(): Promise<FrameInfo>;
+  /**
+   * The full-resolution smoothed series (sorted-x order, NaN at skipped points) for the current
+   * smoothing options, read back from where it was computed (GPU texture or worker).
+   */
+  smoothed(id: string): Promise<Float32Array>;
+  /**
+   * The point of every visible run nearest in x to data x (found in the worker), with raw and
+   * smoothed values and the other x columns; `yFrac` (cursor height, 0 = top of the plot) sorts
+   * runs nearest first.
+   */
+  hoverAt(x: number, yFrac?: number | null): Promise<HoverInfo>;
+  /** Show the crosshair and tooltip at data x, as a linked chart does; null hides them. */
+  showHover(x: number | null): void;
+  /** Draw one run at full strength and dim the others; null ends it. No worker round trip. */
+  highlight(id: string | null): void;
+  /** Show or hide a run (the legend's toggle); hidden runs leave the auto range too. */
+  setVisible(id: string, visible: boolean): void;
+  isVisible(id: string): boolean;
+  /** The chart's runs: id, label and colour, in order. */
+  series(): RunInfo[];
+  on<K extends keyof ChartEvents>(type: K, fn: (e: ChartEvents[K]) => void): () => void;
+  /** The view as JSON (domains, scales, smoothing, hidden runs, x column) to save and restore. */
+  getState(): ViewState;
+  setState(state: ViewStateInput): void;
+  /** The chart as a PNG, at `dpr` device pixels per CSS pixel (default 2). */
+  toPNG(options?: { dpr?: number }): Promise<Blob>;
+  /** The chart's root element (inside the container). */
+  readonly element: HTMLElement;
+  destroy(): void;
+  readonly options: Readonly<ChartOptions>;
+}
+
+export interface ChartEvents {
+  /** a hover (null when it ends) */
+  hover: HoverInfo | null;
+  /** the view changed: by the mouse, the keyboard, a linked chart or update() */
+  view: { xDomain: [number, number] | null; yDomain: [number, number] | null; source: ViewSource };
+  /** a run was shown or hidden */
+  visibility: { id: string; visible: boolean };
+  /** setSeries replaced the runs */
+  series: RunInfo[];
+}
+
+export interface ViewState {
+  xDomain: [number, number] | null;
+  yDomain: [number, number] | null;
+  xScale: ChartOptions['xScale'];
+  yScale: ChartOptions['yScale'];
+  xFormat: ChartOptions['xFormat'];
+  xColumn: string;
+  smoothing: ChartOptions['smoothing'];
+  showRaw: boolean;
+  ignoreOutliers: boolean;
+  /** ids of hidden runs */
+  hidden: string[];
+}
+
+/** What setState takes: any part of a ViewState; smoothing without a mode is 'ema'. */
+export type ViewStateInput = Partial<Omit<ViewState, 'smoothing'>> & { smoothing?: SmoothingInput };

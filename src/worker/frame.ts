@@ -1,0 +1,84 @@
+/**
+ * The worker's answer to `view` (docs/worker-protocol.md): decimate the view, cull what later
+ * runs paint over, and pack the records as vertices into the buffers the chart handed back, so
+ * steady panning allocates nothing. With GPU smoothing it also brings the chart's texture layout
+ * up to date and describes the view by point index.
+ */
+import type { FrameReply, GpuFrame, ToWorker } from '../protocol/messages';
+import { MAX_POINTS } from '../smooth/constants';
+import { xRange } from '../smooth/cpu';
+import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
+import { frameStats, type Series } from '../store/store';
+import { cullSpans } from '../decimate/cull';
+import { F32Out } from '../decimate/outbuf';
+import { recordVertices, spanVertices } from '../decimate/vertices';
+import { decimateView, type GpuViewOut } from '../decimate/view';
+
+export type ViewMessage = Extract<ToWorker, { type: 'view' }>;
+
+/** the decimation's compact records, reused across views (only their vertices travel) */
+const compact = { spans: new F32Out(), segments: new F32Out(), isegs: new F32Out() };
+
+/**
+ * The frame for one view of a chart's `series` (on the x column in use). `layout`: where the
+ * chart's points sit in the GPU smoothing texture; the reply's `layout` is the one to keep
+ * (null: leave it as it is).
+ */
+export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null): { reply: FrameReply; layout: GpuLayout | null } {
+  const t0 = performance.now();
+  // compact records from the decimation, then quads as vertices in the recycled buffers
+  const spans = compact.spans, segments = compact.segments;
+  const spanVerts = new F32Out(msg.recycle[0]);
+  const segVerts = new F32Out(msg.recycle[1]);
+  const v = msg.view;
+  const smoothing = v.smoothing && v.smoothing.weight > 0;
+  // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here
+  const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && layoutSize(series) <= MAX_POINTS;
+  let gpu: GpuFrame | null = null;
+  let out: GpuViewOut | undefined;
+  let kept: GpuLayout | null = null;
+  if (onGpu) {
+    const synced = syncLayout(series, layout);
+    kept = synced.layout;
+    const offsets = new Map([...kept.places].map(([s, p]) => [s, p.offset]));
+    out = { offsets, edges: new F32Out(msg.recycle[2]), isegs: compact.isegs, rowSlots: [] };
+    const offsetsBySlot = new Float64Array(series.length).fill(-1);
+    const lengths = new Float64Array(series.length);
+    for (const [s, p] of kept.places) {
+      offsetsBySlot[s.slot] = p.offset;
+      lengths[s.slot] = s.n;
+    }
+    gpu = {
+      upload: synced.upload, range: xRange(series), edges: out.edges.data, edgeRows: 0, isegs: out.isegs.data, isegCount: 0,
+      rowSlots: new Float32Array(0), offsets: offsetsBySlot, lengths,
+    };
+  }
+  const r = decimateView(series, { ...v, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
+  // opaque one-pixel lines: leave out the spans later runs paint over (cull.ts)
+  const spanCount = v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4;
+  if (gpu && out) {
+    gpu.edges = out.edges.data;
+    gpu.edgeRows = out.rowSlots.length;
+    const isegVerts = new F32Out(msg.recycle[3]);
+    gpu.isegCount = recordVertices(out.isegs.data, out.isegs.length / 5, isegVerts);
+    gpu.isegs = isegVerts.data;
+    gpu.rowSlots = Float32Array.from(out.rowSlots);
+  }
+  const reply: FrameReply = {
+    type: 'frame',
+    chart: msg.chart,
+    seq: msg.seq,
+    xDomain: r.xDomain,
+    yDomain: r.yDomain,
+    spanCount: spanVertices(r.spans.data, spanCount, spanVerts),
+    spans: spanVerts.data,
+    segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
+    segments: segVerts.data,
+    stats: frameStats(series, v.xScale, v.yScale),
+    workerMs: performance.now() - t0,
+    smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',
+    smoothedPoints: r.smoothedPoints,
+    gpu,
+  };
+  return { reply, layout: kept };
+}
