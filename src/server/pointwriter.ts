@@ -1,0 +1,115 @@
+/**
+ * Bulk insert of points from typed arrays.
+ *
+ * Points go through a staging table filled by DuckDB's appender a data chunk (2048 rows) at a
+ * time, each column copied as raw memory from the typed arrays (no per-value conversion in JS:
+ * row-by-row appending is ~3x slower, measured on 1e6 points). One
+ * `INSERT ... SELECT ... ORDER BY series, x, ord` then moves the batch into `points`, so each
+ * batch is stored sorted and zonemaps prune by series and x; absent time / wall / epoch arrive as
+ * NaN and become NULL there.
+ */
+import { DuckDBDataChunk, DOUBLE, FLOAT, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+
+/** One series' worth of points, in the order they were logged. */
+export interface PointBatch {
+  series: number;
+  file: number;
+  /** ordinal of the first point; the k-th point gets firstOrd + k */
+  firstOrd: number;
+  x: Float64Array;
+  y: Float32Array;
+  /** NaN where a point has none; null when none has one */
+  time: Float64Array | null;
+  wall: Float64Array | null;
+  epoch: Float64Array | null;
+}
+
+const CHUNK = 2048;
+const COLUMNS: [string, DuckDBType][] = [
+  ['series', INTEGER],
+  ['x', DOUBLE],
+  ['ord', DOUBLE],
+  ['y', FLOAT],
+  ['time', DOUBLE],
+  ['wall', DOUBLE],
+  ['epoch', DOUBLE],
+  ['file', INTEGER],
+];
+
+/** Collects batches into the staging table; `commit` moves them into `points`, sorted. */
+export class PointWriter {
+  private rows = 0;
+  private readonly scratch = {
+    series: new Int32Array(CHUNK),
+    ord: new Float64Array(CHUNK),
+    nan: new Float64Array(CHUNK).fill(NaN),
+    file: new Int32Array(CHUNK),
+  };
+
+  private constructor(
+    private readonly db: DuckDBConnection,
+    private readonly appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
+  ) {}
+
+  static async open(db: DuckDBConnection): Promise<PointWriter> {
+    // ord is staged as DOUBLE (exact to 2^53) so it can be copied from a Float64Array
+    await db.run(`CREATE OR REPLACE TEMP TABLE points_staging(${COLUMNS.map(([n, t]) => `${n} ${t.toString()}`).join(', ')})`);
+    return new PointWriter(db, await db.createAppender('points_staging'));
+  }
+
+  get staged(): number {
+    return this.rows;
+  }
+
+  add(b: PointBatch): void {
+    const n = b.x.length;
+    const s = this.scratch;
+    for (let base = 0; base < n; base += CHUNK) {
+      const m = Math.min(CHUNK, n - base);
+      s.series.fill(b.series, 0, m);
+      for (let k = 0; k < m; k++) s.ord[k] = b.firstOrd + base + k;
+      s.file.fill(b.file, 0, m);
+      const cols: ArrayBufferView[] = [
+        s.series,
+        b.x.subarray(base, base + m),
+        s.ord,
+        b.y.subarray(base, base + m),
+        b.time ? b.time.subarray(base, base + m) : s.nan,
+        b.wall ? b.wall.subarray(base, base + m) : s.nan,
+        b.epoch ? b.epoch.subarray(base, base + m) : s.nan,
+        s.file,
+      ];
+      const chunk = DuckDBDataChunk.create(COLUMNS.map((c) => c[1]), m);
+      for (let i = 0; i < cols.length; i++) {
+        const c = cols[i];
+        const bytesPer = (c as Float64Array).BYTES_PER_ELEMENT;
+        duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk.chunk, i), 0, c.buffer as ArrayBuffer, c.byteOffset, m * bytesPer);
+      }
+      this.appender.appendDataChunk(chunk);
+    }
+    this.rows += n;
+  }
+
+  /** Move what was staged into `points`, sorted; returns the number of rows moved. */
+  async commit(): Promise<number> {
+    this.appender.flushSync();
+    this.appender.closeSync();
+    const nul = (c: string) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END`;
+    await this.db.run(
+      `INSERT INTO points SELECT series, x, ord::BIGINT, y, ${nul('time')}, ${nul('wall')}, ${nul('epoch')}, file
+       FROM points_staging ORDER BY series, x, ord`,
+    );
+    await this.db.run('DROP TABLE points_staging');
+    return this.rows;
+  }
+
+  /** Drop what was staged. */
+  async abort(): Promise<void> {
+    try {
+      this.appender.closeSync();
+    } finally {
+      await this.db.run('DROP TABLE IF EXISTS points_staging');
+    }
+  }
+}
