@@ -1,5 +1,5 @@
 /**
- * M4 pushed down into DuckDB: one query per view answers every series in it (m4result.ts says
+ * M4 pushed down into DuckDB: one query per view answers every series in it (source/m4.ts says
  * what comes back and why that is what the client needs to draw what the in-memory path draws;
  * m4ref.ts is the same computation over arrays, and the tests hold the two equal).
  *
@@ -15,7 +15,7 @@
  * picked from a fixed table (schema.ts X_COLUMNS): no text from a request or a file reaches SQL.
  */
 import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { checkView, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from './m4result';
+import { checkView, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from '../source/m4';
 import { xColumnSql } from './schema';
 
 /** The query text for an x column (a constant from X_COLUMNS; cached per column). */
@@ -69,7 +69,7 @@ const TYPES = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, x0: DOUBLE, x1: DO
 
 const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
 
-/** Run the view's M4 query; the answer has the layout of m4result.ts. */
+/** Run the view's M4 query; the answer has the layout of source/m4.ts. */
 export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Result> {
   const ids = checkView(view);
   const stats = emptyStats(ids.length);

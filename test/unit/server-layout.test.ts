@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { decode, encode, encodedBytes } from '../../src/server/layout';
-import { m4Reference, type RefSeries } from '../../src/server/m4ref';
+import { decode, encode, encodedBytes } from '../../src/source/layout';
+import { m4Reference, type RefSeries } from '../../src/source/m4ref';
 import { mulberry32 } from './prng';
 
 function series(runs: number, n: number, seed: number): RefSeries[] {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ingestFiles } from '../../src/server/ingest';
-import { encode } from '../../src/server/layout';
+import { encode } from '../../src/source/layout';
 import { m4Query } from '../../src/server/m4sql';
 import { PointWriter } from '../../src/server/pointwriter';
 import { openStore } from '../../src/server/schema';

@@ -1,5 +1,5 @@
 /**
- * The binary answer to a view: an M4Result (m4result.ts) packed into one ArrayBuffer, never
+ * The binary answer to a view: an M4Result (m4.ts) packed into one ArrayBuffer, never
  * per-point JSON. It crosses HTTP / a WebSocket as is and is posted to the decimation worker as a
  * transferable; `decode` returns typed-array views into the buffer, nothing is copied.
  *
@@ -10,7 +10,7 @@
  * column per dense series, so a view costs at most 60 x W x runs + 41 bytes per series + 16 per
  * point of sparse series (which have <= W points) + 32: within 64 bytes x W x runs.
  */
-import { emptyBuckets, emptyPoints, emptyStats, type M4Result } from './m4result';
+import { emptyBuckets, emptyPoints, emptyStats, type M4Result } from './m4';
 
 const MAGIC = 0x4c47344d; // 'M4GL' little-endian
 const VERSION = 1;

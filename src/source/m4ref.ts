@@ -1,10 +1,9 @@
 /**
- * The float64 reference of the pushed-down M4 query (m4sql.ts): the same answer (m4result.ts),
+ * The float64 reference of the pushed-down M4 query (server/m4sql.ts): the same answer (m4.ts),
  * computed the plain way over arrays. It is the oracle of the SQL in the tests and the
  * definition of every tie rule, so it is written for clarity, not speed.
  */
-import { checkView, columnOf, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from './m4result';
-import type { XColumnName } from './schema';
+import { checkView, columnOf, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View, type XColumnName } from './m4';
 
 /** One series as logged: point k has ordinal k. `columns` holds the other x columns (NaN: none). */
 export interface RefSeries {

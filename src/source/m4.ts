@@ -1,6 +1,6 @@
 /**
  * What a server answers for one view: M4 per pixel column for dense series, the points of sparse
- * ones, and the neighbours just outside the view. The SQL query (m4sql.ts) and the float64
+ * ones, and the neighbours just outside the view. The SQL query (server/m4sql.ts) and the float64
  * reference (m4ref.ts) both produce this, column-wise in typed arrays, and layout.ts packs it
  * into one ArrayBuffer as is.
  *
@@ -24,8 +24,9 @@
  * logged in, so repeated steps of a restarted run keep their order. Ties of min / max take the
  * first point in that order.
  */
-import type { ScaleType } from '../coords';
-import type { XColumnName } from './schema';
+import type { ScaleType } from '../protocol/messages';
+/** The x columns a source holds: the step, relative time (ms), wall time, epoch. */
+export type XColumnName = 'x' | 'time' | 'wall' | 'epoch';
 
 export interface M4View {
   /** series ids; answered in ascending order, duplicates once */
