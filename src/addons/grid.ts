@@ -24,9 +24,11 @@ export function chartGrid(container: HTMLElement, titles: readonly string[], opt
   const { columns, minWidth = 320, height = 240 } = options;
   const grid = document.createElement('div');
   grid.className = 'metricgl-grid';
+  // min(…, 100%): a column never outgrows the container, so a window made narrower than
+  // minWidth shrinks the chart instead of pushing it under whatever is beside the grid
   grid.style.cssText =
     'display:grid;gap:12px;' +
-    `grid-template-columns:${columns ? `repeat(${columns}, minmax(0, 1fr))` : `repeat(auto-fit, minmax(${minWidth}px, 1fr))`};`;
+    `grid-template-columns:${columns ? `repeat(${columns}, minmax(0, 1fr))` : `repeat(auto-fit, minmax(min(${minWidth}px, 100%), 1fr))`};`;
   const cells = titles.map((t) => {
     const cell = document.createElement('div');
     cell.style.cssText = 'display:flex;flex-direction:column;min-width:0';

@@ -52,6 +52,21 @@ for (const [w, h] of [[1440, 900], [800, 600]] as const) {
   });
 }
 
+test('a window made narrower after load: the chart shrinks with it, nothing goes under the legend', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openExplorer(page);
+  await page.setViewportSize({ width: 800, height: 600 });
+  // the chart follows its container: the frame at the new size
+  await page.waitForTimeout(300);
+  await page.evaluate(async () => (window as unknown as W).explorer.board.charts[0].rendered());
+  const b = await boxes(page);
+  expect(apart(b.chart, b.legend)).toBe(true);
+  expect(apart(b.chart, b.controls)).toBe(true);
+  for (const x of Object.values(b)) inside(x, 800, 600);
+  const plot = await page.evaluate(async () => (await (window as unknown as W).explorer.board.charts[0].rendered()).plot);
+  expect(plot.left + plot.width).toBeLessThanOrEqual(b.chart.width + 0.5);
+});
+
 test('the side panels collapse, the chart takes the room, and the state is kept across a reload', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await openExplorer(page);
