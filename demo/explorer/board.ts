@@ -8,7 +8,7 @@ import {
   chartGrid, colorPalette, createChart, createLegend, dashPalette, groupBy, linkCharts,
   type Chart, type Legend, type SeriesInput,
 } from '../../src/index';
-import { compileFilter, type Predicate } from './filter';
+import { compileFilter, type Predicate } from '../../src/query/filter';
 import { renderKeys } from './keys';
 import { chartHeight } from './layout';
 import { labelOf, type Dataset, type SeriesData } from './model';

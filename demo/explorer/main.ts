@@ -6,7 +6,7 @@
  */
 import { loadFiles } from '../../src/loaders/client';
 import { Board } from './board';
-import { compileFilter } from './filter';
+import { compileFilter } from '../../src/query/filter';
 import { panelToggles } from './layout';
 import { connectLive, logdirInfo, type LiveConnection } from './live';
 import { Messages } from './messages';

@@ -3,7 +3,7 @@
 // (demo/live/server.mjs). The contract is written out in demo/serve.mjs.
 import { watch } from 'node:fs';
 import { listLogFiles, Tailer } from './tail.mjs';
-import { requestPath, sendJson } from './http.mjs';
+import { openEventStream, requestPath, sendJson } from './http.mjs';
 
 const POLL_MS = 250;
 const PING_MS = 15_000;
@@ -58,14 +58,7 @@ export function createLiveApi(options = {}) {
    */
   function live(req, res) {
     const dir = /** @type {string} */ (logdir);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    req.socket.setNoDelay(true);
-    req.socket.setTimeout(0);
+    openEventStream(req, res);
     res.write(`retry: 1000\n${sseMessage('start', { dir })}`);
 
     const tailer = new Tailer(dir, listOptions);

@@ -81,3 +81,22 @@ export function isAllowedHost(hostHeader, names) {
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   return names.includes(name);
 }
+
+/**
+ * Start a Server-Sent Events response: the headers that keep proxies from buffering it, and a
+ * socket that neither waits to batch small writes nor times out while the stream is idle.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {Record<string, string>} [headers]
+ */
+export function openEventStream(req, res, headers = {}) {
+  res.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  req.socket.setNoDelay(true);
+  req.socket.setTimeout(0);
+}

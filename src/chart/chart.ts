@@ -127,6 +127,7 @@ class ChartImpl implements Chart {
     this.alive();
     const run = this.runs.get(id);
     if (!run) throw unknownSeries(String(id), 'append');
+    if (run.source) throw new TypeError(`series ${JSON.stringify(id)}: its points are on ${run.source}; append there (live push is not drawn yet)`);
     checkAppend(id, x, y, xs, run.columns);
     this.feed.append(id, run.slot, x, y, xs);
     this.scheduler.mark('data');
@@ -158,6 +159,7 @@ class ChartImpl implements Chart {
     this.alive();
     const run = this.runs.get(id);
     if (!run) throw unknownSeries(String(id), 'smoothed');
+    if (run.source) throw new TypeError(`series ${JSON.stringify(id)}: source series are drawn raw; smoothed() is not available for them`);
     return this.readback.read(run, this.options.smoothing, this.options.xColumn);
   }
 
@@ -279,6 +281,7 @@ class ChartImpl implements Chart {
   private failed(message: string): void {
     // what is drawn stays drawn; whoever waits learns why nothing new came
     console.error(`metricgl: ${message}`);
+    this.events.emit('error', { message });
     this.view.cancel();
     this.scheduler.failed(new Error(`metricgl worker: ${message}`));
   }

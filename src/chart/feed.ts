@@ -4,8 +4,8 @@
  * travel together and runs sharing an x array keep sharing it.
  */
 import { ColumnBatch } from '../data/batch';
-import type { SeriesInput } from '../data/validate';
-import type { ToWorker } from '../protocol/messages';
+import { isSourceInput, type SeriesInput } from '../data/validate';
+import type { SourcePayload, ToWorker } from '../protocol/messages';
 
 export class Feed {
   private appends: ColumnBatch | null = null;
@@ -19,8 +19,19 @@ export class Feed {
   set(series: readonly SeriesInput[]): void {
     this.flush(); // appends queued for the old series go first
     const batch = new ColumnBatch();
-    series.forEach((s, slot) => batch.add(s.id, slot, s.x, s.y, s.xs));
-    this.post({ type: 'set', chart: this.chart, xs: batch.xs, series: batch.series }, batch.transfer());
+    const sources: SourcePayload[] = [];
+    series.forEach((s, slot) => {
+      if (!isSourceInput(s)) return batch.add(s.id, slot, s.x, s.y, s.xs);
+      // its points stay on the server: the worker gets what the listing said (checked: listed)
+      const e = s.source.listed(s.id)!;
+      const extent: Record<string, [number, number]> = {};
+      for (const [name, r] of Object.entries(e.extent)) if (r) extent[name] = [r[0], r[1]];
+      sources.push({
+        id: s.id, slot,
+        source: { url: s.source.url, sid: e.sid, xColumns: [...e.xColumns], extent, points: e.points, yExtent: e.yExtent, yPositive: e.yPositive },
+      });
+    });
+    this.post({ type: 'set', chart: this.chart, xs: batch.xs, series: batch.series, sources }, batch.transfer());
   }
 
   /** Queue points for a series (checked already). */

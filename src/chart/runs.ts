@@ -20,6 +20,8 @@ export interface Run {
   dash: [number, number] | null;
   /** names of the series' extra x columns, sorted */
   columns: readonly string[];
+  /** the source's URL for a series whose points stay on a server, else null */
+  source: string | null;
 }
 
 export class Runs {
@@ -41,6 +43,7 @@ export class Runs {
         width: s.width ?? 1.5,
         dash: s.dash && s.dash.length >= 2 ? [s.dash[0], s.dash[1]] : null,
         columns: columns[slot],
+        source: s.source ? s.source.url : null,
       });
     });
     this.byId = runs;
@@ -105,12 +108,13 @@ export class Runs {
     const runs = [...this.byId.values()];
     const dim = (r: Run) => (this.highlighted && r.id !== this.highlighted ? DIM_ALPHA : 1);
     const dash = (r: Run) => (r.dash ? ([r.dash[0] * dpr, r.dash[1] * dpr] as const) : null);
+    // a source series is never smoothed (its points stay on the server): its raw curve is its line
     const raw = runs.map((r) => ({
-      rgba: rawStyle(r.rgba, smoothing, dim(r)),
+      rgba: rawStyle(r.rgba, smoothing && !r.source, dim(r)),
       width: r.width * dpr,
       visible: !this.hiddenIds.has(r.id),
       // a raw curve under a smoothed one stays solid: the smoothed stroke carries the pattern
-      dash: smoothing ? null : dash(r),
+      dash: smoothing && !r.source ? null : dash(r),
     }));
     const smoothed = runs.map((r) => ({
       rgba: smoothedStyle(r.rgba, dim(r)),

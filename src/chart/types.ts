@@ -88,6 +88,8 @@ export interface ChartEvents {
   visibility: { id: string; visible: boolean };
   /** setSeries replaced the runs */
   series: RunInfo[];
+  /** the worker could not draw a view (a source's server did not answer): the last picture stays */
+  error: { message: string };
 }
 
 export interface ViewState {

@@ -4,6 +4,7 @@
  * columns happens here too: it is the one loop over points the main thread does, and it leaves
  * the caller's arrays untouched (never transferred, never detached).
  */
+import type { SourceSeries } from '../source/api';
 
 export interface SeriesStyleInput {
   label?: string;
@@ -12,7 +13,7 @@ export interface SeriesStyleInput {
   dash?: readonly number[];
 }
 
-export interface SeriesInput extends SeriesStyleInput {
+export interface ArraySeriesInput extends SeriesStyleInput {
   id: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
@@ -21,6 +22,26 @@ export interface SeriesInput extends SeriesStyleInput {
    * its `xColumn` option names, and switching costs no re-send of y.
    */
   xs?: Record<string, ArrayLike<number>>;
+  source?: undefined;
+}
+
+/** What a chart needs of a source (`connectSource`): where it is and what it listed. */
+export interface SeriesSource {
+  readonly url: string;
+  /** the listed series of this key, undefined when `series()` has not listed it */
+  listed(id: string): SourceSeries | undefined;
+}
+
+/** A series whose points stay on a metricgl server: `id` is a key the source listed. */
+export interface SourceSeriesInput extends SeriesStyleInput {
+  id: string;
+  source: SeriesSource;
+}
+
+export type SeriesInput = ArraySeriesInput | SourceSeriesInput;
+
+export function isSourceInput(s: SeriesInput): s is SourceSeriesInput {
+  return s.source !== undefined;
 }
 
 /**
@@ -35,11 +56,25 @@ export function checkSeriesList(series: unknown, parseColor: (c: string) => unkn
     const id = checkId(s, i);
     if (seen.has(id)) throw new TypeError(`${who(id)}: duplicate id`);
     seen.add(id);
+    if (s.source !== undefined) {
+      checkSource(id, s.source);
+      checkStyle(id, s, parseColor);
+      return [];
+    }
     const n = checkPoints(id, s.x, s.y);
     const columns = checkColumns(id, s.xs, n);
     checkStyle(id, s, parseColor);
     return columns;
   });
+}
+
+/** A source series names a source (connectSource) that has listed its id. */
+function checkSource(id: string, source: unknown): void {
+  const src = source as Partial<SeriesSource> | null;
+  if (typeof src !== 'object' || src === null || typeof src.listed !== 'function' || typeof src.url !== 'string') {
+    throw new TypeError(`${who(id)}: source must be a Source from connectSource()`);
+  }
+  if (!src.listed(id)) throw new TypeError(`${who(id)}: source ${src.url} has not listed this id (call source.series() first)`);
 }
 
 /** Check an append to a series that was given the extra x columns `columns` (sorted). */

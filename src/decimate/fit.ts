@@ -8,6 +8,7 @@ import { emptyExtent } from '../store/pyramid';
 import { lowerBoundAbove } from '../store/search';
 import type { Curve, Series } from '../store/store';
 import { boundsScratch, columnBounds, columnSpans, crossing, viewEnds, type ColumnView } from './columns';
+import { isDense } from './m4curves';
 import { F32Out } from './outbuf';
 
 /** Fraction of the fitted y span added above and below, so extremes do not touch the frame. */
@@ -76,7 +77,7 @@ function percentileY(curves: readonly Curve[], view: ColumnView): [number, numbe
   const values: number[] = [];
   for (const c of curves) {
     const [b0, b1] = viewEnds(c, view.edges);
-    if (b1 - b0 <= W) {
+    if (!isDense(c, b0, b1, W)) {
       for (let i = b0; i < b1; i++) {
         const v = c.y[i];
         if (Number.isFinite(v) && (view.yScale === 'linear' || v > 0)) values.push(toScaled(v, view.yScale));
@@ -102,7 +103,7 @@ function percentileY(curves: readonly Curve[], view: ColumnView): [number, numbe
   return view.yScale === 'log' ? [Math.pow(10, lo - pad), Math.pow(10, hi + pad)] : [lo - pad, hi + pad];
 }
 
-function padDomain(lo: number, hi: number, scale: ScaleType, frac: number): [number, number] {
+export function padDomain(lo: number, hi: number, scale: ScaleType, frac: number): [number, number] {
   if (!(lo <= hi)) return scale === 'log' ? [1, 10] : [0, 1];
   if (lo === hi) {
     if (scale === 'log') return [lo / Math.SQRT2, hi * Math.SQRT2];

@@ -9,6 +9,7 @@ import { smoothedCurve, xRange } from '../smooth/cpu';
 import type { Curve, Series } from '../store/store';
 import { boundsScratch, columnBounds, columnSpans, crossing, viewEnds, type ColumnView } from './columns';
 import { fitX, fitY } from './fit';
+import { fromAnswer, isDense } from './m4curves';
 import type { F32Out } from './outbuf';
 import { sparseSegments } from './segments';
 
@@ -97,13 +98,16 @@ export function decimateView(
   const layers: { curve: Curve; slot: number }[] = [];
   const sm = req.smoothing && req.smoothing.weight > 0 ? req.smoothing : null;
   const work = { points: 0 };
+  // curves from a server's answer (m4curves.ts) are drawn raw: their points are not here to smooth
   if (!sm || req.showRaw !== false) for (const s of series) layers.push({ curve: s, slot: s.slot });
+  else for (const s of series) if (fromAnswer(s)) layers.push({ curve: s, slot: s.slot });
   const onGpu = sm && req.smoothBackend === 'gpu' && gpu;
   if (sm && !onGpu) {
     // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
-    const params = { ...sm, range: xRange(all) };
+    const held = all.filter((s) => !fromAnswer(s));
+    const params = { ...sm, range: xRange(held) };
     const offset = req.slots ?? all.length;
-    for (const s of series) layers.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
+    for (const s of series) if (!fromAnswer(s)) layers.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
   }
   const W = Math.max(1, Math.floor(req.width));
   const H = Math.max(1, Math.floor(req.height));
@@ -149,7 +153,7 @@ export function decimateView(
   const bounds = boundsScratch(W);
   layers.forEach(({ curve, slot }) => {
     const [b0, b1] = viewEnds(curve, edges);
-    if (b1 - b0 <= W) {
+    if (!isDense(curve, b0, b1, W)) {
       sparseSegments(curve, b0, b1, view, slot, segments);
       sparse++;
     } else {

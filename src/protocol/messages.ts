@@ -77,9 +77,32 @@ export interface YPayload {
   extra: { name: string; x: Float64Array }[];
 }
 
+/**
+ * A series whose points live on a metricgl server (src/source/api.ts): the worker never holds
+ * them; it asks the server for each view (M4 per pixel column) and for hover. `sid`, the x
+ * columns and the extents come from the server's series list (SourceSeries).
+ */
+export interface SourcePayload {
+  id: string;
+  slot: number;
+  source: {
+    /** the server's base URL, no trailing slash */
+    url: string;
+    sid: number;
+    /** the x columns it has ('x', 'time', 'wall', 'epoch') */
+    xColumns: string[];
+    /** finite x extent per x column it has */
+    extent: Record<string, [number, number]>;
+    /** points it holds */
+    points: number;
+    yExtent: [number, number] | null;
+    yPositive: [number, number] | null;
+  };
+}
+
 export type ToWorker =
-  /** replace the chart's series */
-  | { type: 'set'; chart: number; xs: XPayload[]; series: YPayload[] }
+  /** replace the chart's series; `sources`: series answered by a server, not held here */
+  | { type: 'set'; chart: number; xs: XPayload[]; series: YPayload[]; sources?: SourcePayload[] }
   /** extend series; series sharing an x column and an xKey keep sharing */
   | { type: 'append'; chart: number; xs: XPayload[]; series: YPayload[] }
   /** decimate for a view; `recycle` hands back the buffers of an earlier frame */

@@ -75,6 +75,47 @@ export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: I
   return result;
 }
 
+/**
+ * Text posted to the server (POST /api/ingest), read as a file named `name` would be (the name
+ * picks the loader and, for rows that name no run, the run). Each post is a file of its own in
+ * `files` (path `post:<id>:<name>`, never a path on disk, so no later ingest rereads or
+ * replaces it). A text body's missing last line break is added: the body is complete.
+ */
+export async function ingestBytes(db: DuckDBConnection, name: string, bytes: Uint8Array): Promise<IngestResult> {
+  const t0 = performance.now();
+  const result: IngestResult = { files: 1, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] };
+  const det = loaderFor(name, bytes.subarray(0, 65536)); // LoadError: not a format the loaders read
+  if (det.kind !== 'tfevents' && bytes.length > 0 && bytes[bytes.length - 1] !== 10) bytes = concat(bytes, new Uint8Array([10]));
+  await db.run('BEGIN TRANSACTION');
+  let writer: PointWriter | null = null;
+  try {
+    const catalog = await SeriesCatalog.load(db);
+    const r = await db.runAndReadAll('SELECT coalesce(max(id) + 1, 0) FROM files');
+    const id = Number(r.getRows()[0][0]);
+    writer = await PointWriter.open(db);
+    const feed = new Feeder(name, catalog, writer, id);
+    feed.start(det);
+    feed.push(bytes);
+    feed.end();
+    await feed.saveOrigins(db);
+    result.warnings.push(...feed.warnings);
+    result.points = await writer.commit();
+    writer = null;
+    await db.run(
+      `INSERT INTO files VALUES ($1, $2, $3, false, $4, $4, 0, '', '', $5, $6, now())`,
+      [id, `post:${id}:${name}`, feed.kind, bytes.length, result.points, feed.warnings.length],
+    );
+    await catalog.save(db);
+    await db.run('COMMIT');
+  } catch (e) {
+    if (writer) await writer.abort().catch(() => undefined);
+    await db.run('ROLLBACK');
+    throw e;
+  }
+  result.seconds = (performance.now() - t0) / 1000;
+  return result;
+}
+
 async function loadFiles(db: DuckDBConnection): Promise<Map<string, FileRow>> {
   const r = await db.runAndReadAll(
     'SELECT id, path, kind, gzip, size, complete, head_len, head_hash, before_hash, points FROM files',

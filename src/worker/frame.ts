@@ -4,7 +4,7 @@
  * steady panning allocates nothing. With GPU smoothing it also brings the chart's texture layout
  * up to date and describes the view by point index.
  */
-import type { FrameReply, GpuFrame, ToWorker } from '../protocol/messages';
+import type { FrameReply, FrameStats, GpuFrame, ToWorker } from '../protocol/messages';
 import { MAX_POINTS } from '../smooth/constants';
 import { xRange } from '../smooth/cpu';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
@@ -24,7 +24,17 @@ const compact = { spans: new F32Out(), segments: new F32Out(), isegs: new F32Out
  * chart's points sit in the GPU smoothing texture; the reply's `layout` is the one to keep
  * (null: leave it as it is).
  */
-export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null): { reply: FrameReply; layout: GpuLayout | null } {
+/** What a server answered for the chart's source series (sourceview.ts), drawn with the held ones. */
+export interface Answered {
+  /** the answer as curves (decimate/m4curves.ts) */
+  curves: Series[];
+  /** the x domain the answer was asked for: drawn as is */
+  xDomain: [number, number];
+  /** the source series' counts, and the bytes received */
+  stats: FrameStats;
+}
+
+export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null, answered?: Answered): { reply: FrameReply; layout: GpuLayout | null } {
   const t0 = performance.now();
   // compact records from the decimation, then quads as vertices in the recycled buffers
   const spans = compact.spans, segments = compact.segments;
@@ -42,8 +52,10 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     kept = synced.layout;
     const offsets = new Map([...kept.places].map(([s, p]) => [s, p.offset]));
     out = { offsets, edges: new F32Out(msg.recycle[2]), isegs: compact.isegs, rowSlots: [] };
-    const offsetsBySlot = new Float64Array(series.length).fill(-1);
-    const lengths = new Float64Array(series.length);
+    // indexed by slot: source series take slots too
+    const slots = Math.max(series.length, v.slots ?? 0);
+    const offsetsBySlot = new Float64Array(slots).fill(-1);
+    const lengths = new Float64Array(slots);
     for (const [s, p] of kept.places) {
       offsetsBySlot[s.slot] = p.offset;
       lengths[s.slot] = s.n;
@@ -53,7 +65,9 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
       rowSlots: new Float32Array(0), offsets: offsetsBySlot, lengths,
     };
   }
-  const r = decimateView(series, { ...v, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
+  const all = answered ? [...series, ...answered.curves] : series;
+  const req = answered ? { ...v, xDomain: answered.xDomain } : v;
+  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
   // opaque one-pixel lines: leave out the spans later runs paint over (cull.ts)
   const spanCount = v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4;
   if (gpu && out) {
@@ -74,11 +88,15 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     spans: spanVerts.data,
     segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
     segments: segVerts.data,
-    stats: frameStats(series, v.xScale, v.yScale),
+    stats: answered ? addStats(frameStats(series, v.xScale, v.yScale), answered.stats) : frameStats(series, v.xScale, v.yScale),
     workerMs: performance.now() - t0,
     smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',
     smoothedPoints: r.smoothedPoints,
     gpu,
   };
   return { reply, layout: kept };
+}
+
+function addStats(a: FrameStats, b: FrameStats): FrameStats {
+  return { points: a.points + b.points, nonFinite: a.nonFinite + b.nonFinite, nonPositive: a.nonPositive + b.nonPositive, bytes: a.bytes + b.bytes };
 }

@@ -3,17 +3,21 @@
  * answers the messages of docs/worker-protocol.md; the work itself lives in the pure modules it
  * calls (frame.ts and hover.ts answer `view` and `hover`).
  */
-import type { FromWorker, ToWorker, XPayload, YPayload } from '../protocol/messages';
+import type { FromWorker, SourcePayload, ToWorker, XPayload, YPayload } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 import type { GpuLayout } from '../smooth/layout';
 import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, type IncomingX, type Series } from '../store/store';
 import { onColumn } from '../store/xcolumn';
 import { frameReply } from './frame';
 import { hoverReply } from './hover';
+import { sourceHover } from './sourcehover';
+import { forgetTotals, sourceFrame } from './sourceview';
 
 const charts = new Map<number, Map<string, Series>>();
 /** per chart: where its points sit in the GPU smoothing texture */
 const layouts = new Map<number, GpuLayout>();
+/** per chart: its series answered by a server (their points are never here) */
+const sources = new Map<number, SourcePayload[]>();
 
 function ingestAll(xs: XPayload[]): Map<number, IncomingX> {
   const out = new Map<number, IncomingX>();
@@ -35,7 +39,8 @@ function seriesOn(chart: number, column: string | undefined): Series[] {
   return out;
 }
 
-function handle(msg: ToWorker): FromWorker | null {
+/** The answer to a message: at once, or (asking a server) later. */
+function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
   switch (msg.type) {
     case 'set': {
       const xs = ingestAll(msg.xs);
@@ -43,6 +48,9 @@ function handle(msg: ToWorker): FromWorker | null {
       for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y, extraOf(s)));
       charts.set(msg.chart, store);
       layouts.delete(msg.chart);
+      forgetTotals(msg.chart);
+      if (msg.sources?.length) sources.set(msg.chart, msg.sources);
+      else sources.delete(msg.chart);
       return null;
     }
     case 'append': {
@@ -63,6 +71,15 @@ function handle(msg: ToWorker): FromWorker | null {
       return null;
     }
     case 'view': {
+      const from = sources.get(msg.chart);
+      if (from) {
+        // the series held now (a later `set` may replace them while the servers answer)
+        const held = seriesOn(msg.chart, msg.view.xColumn);
+        return sourceFrame(msg, held, from, layouts.get(msg.chart) ?? null).then(({ reply, layout }) => {
+          if (layout) layouts.set(msg.chart, layout);
+          return reply;
+        });
+      }
       const { reply, layout } = frameReply(msg, seriesOn(msg.chart, msg.view.xColumn), layouts.get(msg.chart) ?? null);
       if (layout) layouts.set(msg.chart, layout);
       return reply;
@@ -76,8 +93,11 @@ function handle(msg: ToWorker): FromWorker | null {
       const values = params.weight > 0 ? smoothedCurve(s, params).y.slice(0, s.n) : s.y.slice(0, s.n).map((v) => (Number.isFinite(v) ? v : NaN));
       return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
     }
-    case 'hover':
-      return hoverReply(msg, seriesOn(msg.chart, msg.xColumn));
+    case 'hover': {
+      const held = hoverReply(msg, seriesOn(msg.chart, msg.xColumn));
+      const from = sources.get(msg.chart);
+      return from ? sourceHover(msg, held, from) : held;
+    }
     case 'gpuReset':
       layouts.delete(msg.chart);
       return null;
@@ -86,6 +106,8 @@ function handle(msg: ToWorker): FromWorker | null {
     case 'drop':
       charts.delete(msg.chart);
       layouts.delete(msg.chart);
+      sources.delete(msg.chart);
+      forgetTotals(msg.chart);
       return null;
   }
 }
@@ -127,13 +149,19 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     (self as unknown as Worker).postMessage({ type: 'started', chart: 0 } satisfies FromWorker);
   }
   if (e.data.type === 'set' || e.data.type === 'append') warm = true;
-  let reply: FromWorker | null;
+  const msg = e.data;
+  const failed = (err: unknown): FromWorker => ({ type: 'error', chart: msg.chart, message: err instanceof Error ? (msg.type === 'view' || msg.type === 'hover') && err.message.includes(' query: ') ? err.message : err.stack ?? err.message : String(err) });
+  let reply: FromWorker | null | Promise<FromWorker>;
   try {
-    reply = handle(e.data);
+    reply = handle(msg);
   } catch (err) {
-    reply = { type: 'error', chart: e.data.chart, message: err instanceof Error ? err.stack ?? err.message : String(err) };
+    reply = failed(err);
   }
-  if (!reply) return;
+  if (reply instanceof Promise) reply.then(send, (err) => send(failed(err)));
+  else if (reply) send(reply);
+};
+
+function send(reply: FromWorker): void {
   const transfer: ArrayBufferLike[] = [];
   if (reply.type === 'frame') {
     transfer.push(reply.spans.buffer, reply.segments.buffer);
@@ -144,4 +172,4 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   } else if (reply.type === 'smoothed' && reply.values) transfer.push(reply.values.buffer);
   else if (reply.type === 'hover') transfer.push(reply.index.buffer, reply.x.buffer, reply.y.buffer, reply.smoothed.buffer, reply.first.buffer, reply.last.buffer);
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
-};
+}

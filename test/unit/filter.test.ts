@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, FilterError } from '../../demo/explorer/filter';
+import { compileFilter, FilterError } from '../../src/query/filter';
 
 const runs = [
   { record: 'track_1_short/2024-10-10_Muon', subset: 'train', steps: '3000' },

@@ -1,21 +1,18 @@
 /**
- * The run filter: a small expression language over run fields, in the spirit of Aim's query box.
- *
- *   record ~ "Muon" and subset == "train"
- *   not (record ~ "^track_2") or steps >= 1000
- *
- * Grammar: or := and ("or" and)* ; and := unary ("and" unary)* ;
- *          unary := "not" unary | "(" or ")" | field op value ;
- *          op := == != ~ !~ < <= > >=   (~ is a regular-expression match) ;
- *          value := "string" | 'string' | number.
- * A field that a run does not have is "" (so `x != "a"` holds for it). Comparisons with a number
- * compare numerically when the field reads as a number. Given the fields the runs have, a field
- * none of them has is an error that lists them: a typo would otherwise match nothing (or
- * everything) and leave a blank page with no reason given.
+ * The filter language's tokenizer and parser (filter.ts has the grammar): source text to a
+ * `FilterNode` tree, with the explorer's error messages and positions.
  */
+import type { Fields, Predicate } from './filter';
 
-export type Fields = Readonly<Record<string, string>>;
-export type Predicate = (fields: Fields) => boolean;
+export type CompareOp = '==' | '!=' | '~' | '!~' | '<' | '<=' | '>' | '>=';
+
+/** A parsed filter: plain JSON, so the client can send it to a server as is. */
+export type FilterNode =
+  | { op: 'and' | 'or'; left: FilterNode; right: FilterNode }
+  | { op: 'not'; arg: FilterNode }
+  | { op: CompareOp; field: string; value: string | number };
+
+export const COMPARE_OPS: readonly CompareOp[] = ['==', '!=', '~', '!~', '<', '<=', '>', '>='];
 
 export class FilterError extends Error {
   constructor(message: string, readonly at: number) {
@@ -28,7 +25,7 @@ type Token =
   | { t: 'ident'; v: string; at: number }
   | { t: 'str'; v: string; at: number }
   | { t: 'num'; v: number; at: number }
-  | { t: 'op'; v: string; at: number }
+  | { t: 'op'; v: CompareOp; at: number }
   | { t: '('; at: number }
   | { t: ')'; at: number }
   | { t: 'end'; at: number };
@@ -59,7 +56,7 @@ function tokenize(src: string): Token[] {
     }
     const op = /^(==|!=|!~|<=|>=|~|<|>)/.exec(src.slice(i));
     if (op) {
-      out.push({ t: 'op', v: op[1], at: i });
+      out.push({ t: 'op', v: op[1] as CompareOp, at: i });
       i += op[1].length;
       continue;
     }
@@ -82,39 +79,37 @@ function tokenize(src: string): Token[] {
 }
 
 /**
- * Compile a filter; an empty one keeps every run. Throws FilterError with the position. `known`:
- * the field names some run has (omitted: any name is accepted).
+ * Parse a filter; an empty one is null (keeps every run). Throws FilterError with the position,
+ * for a regular expression that does not compile too. `known`: the field names some run has
+ * (omitted: any name is accepted).
  */
-export function compileFilter(src: string, known?: readonly string[]): Predicate {
-  if (src.trim() === '') return () => true;
+export function parseFilter(src: string, known?: readonly string[]): FilterNode | null {
+  if (src.trim() === '') return null;
   const tokens = tokenize(src);
   let k = 0;
   const peek = () => tokens[k];
   const word = (w: string) => peek().t === 'ident' && (peek() as { v: string }).v.toLowerCase() === w;
 
-  const or = (): Predicate => {
+  const or = (): FilterNode => {
     let left = and();
     while (word('or')) {
       k++;
-      const a = left, b = and();
-      left = (f) => a(f) || b(f);
+      left = { op: 'or', left, right: and() };
     }
     return left;
   };
-  const and = (): Predicate => {
+  const and = (): FilterNode => {
     let left = unary();
     while (word('and')) {
       k++;
-      const a = left, b = unary();
-      left = (f) => a(f) && b(f);
+      left = { op: 'and', left, right: unary() };
     }
     return left;
   };
-  const unary = (): Predicate => {
+  const unary = (): FilterNode => {
     if (word('not')) {
       k++;
-      const p = unary();
-      return (f) => !p(f);
+      return { op: 'not', arg: unary() };
     }
     const t = peek();
     if (t.t === '(') {
@@ -133,7 +128,14 @@ export function compileFilter(src: string, known?: readonly string[]): Predicate
     const val = peek();
     if (val.t !== 'str' && val.t !== 'num') throw new FilterError(`expected a "string" or a number after "${op.v}"`, val.at);
     k++;
-    return comparison(t.v, op.v, val.v, val.at);
+    if (op.v === '~' || op.v === '!~') {
+      try {
+        new RegExp(String(val.v));
+      } catch (e) {
+        throw new FilterError(`bad regular expression: ${(e as Error).message}`, val.at);
+      }
+    }
+    return { op: op.v, field: t.v, value: val.v };
   };
 
   const p = or();
@@ -141,14 +143,10 @@ export function compileFilter(src: string, known?: readonly string[]): Predicate
   return p;
 }
 
-function comparison(field: string, op: string, value: string | number, at: number): Predicate {
+/** One comparison as a predicate (`~` / `!~`: `value` is a regex that compiles). */
+export function comparisonOf(field: string, op: CompareOp, value: string | number): Predicate {
   if (op === '~' || op === '!~') {
-    let re: RegExp;
-    try {
-      re = new RegExp(String(value));
-    } catch (e) {
-      throw new FilterError(`bad regular expression: ${(e as Error).message}`, at);
-    }
+    const re = new RegExp(String(value));
     return op === '~' ? (f) => re.test(f[field] ?? '') : (f) => !re.test(f[field] ?? '');
   }
   const get = (f: Fields): string | number => {

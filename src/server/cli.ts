@@ -1,0 +1,180 @@
+/**
+ * `metricgl ingest` and `metricgl serve` (bin/metricgl.mjs runs the built copy, dist-server/cli.js).
+ * `main` returns the exit status and leaves the process to the caller, so tests can run it too.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listLogFiles } from '../../demo/live/tail.mjs';
+import { ingestFiles } from './ingest';
+import { startSourceServer } from './http';
+import { openStore } from './schema';
+
+export const USAGE = `usage:
+  metricgl ingest --db FILE PATH...    read CSV / JSON Lines / tfevents files (folders: recursively)
+                                        into the DuckDB store FILE (created when missing); again:
+                                        reads only what is new
+  metricgl serve --db FILE [options]   the HTTP API over FILE (and the explorer, when built)
+      --logdir DIR      watch DIR and ingest what training scripts append to it
+      --port N          default 5180; 0: any free port
+      --host H          default 127.0.0.1 (loopback only)
+      --cors ORIGIN     a page of ORIGIN (e.g. http://localhost:3000) may call the API; repeatable
+      --static DIR      the explorer build to serve at / (default: dist-demo/ of this package, if built)
+      --threads N       DuckDB worker threads (default: one per core)
+  metricgl --help`;
+
+interface Args {
+  command: string;
+  paths: string[];
+  flags: Map<string, string[]>;
+}
+
+const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads']);
+
+function parseArgs(argv: string[]): Args {
+  const first = argv[0] ?? '';
+  const [command, rest] = first.startsWith('-') ? ['', argv] : [first, argv.slice(1)];
+  const out: Args = { command, paths: [], flags: new Map() };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '-h') {
+      out.command = 'help';
+      continue;
+    }
+    if (!a.startsWith('--')) {
+      out.paths.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (name === 'help') {
+      out.command = 'help';
+      continue;
+    }
+    if (!VALUED.has(name)) throw new UsageError(`unknown option ${a}`);
+    const value = eq >= 0 ? a.slice(eq + 1) : rest[++i];
+    if (value === undefined) throw new UsageError(`${a} needs a value`);
+    out.flags.set(name, [...(out.flags.get(name) ?? []), value]);
+  }
+  return out;
+}
+
+class UsageError extends Error {}
+
+const one = (a: Args, name: string): string | undefined => a.flags.get(name)?.at(-1);
+
+function intFlag(a: Args, name: string, min: number, max: number): number | undefined {
+  const v = one(a, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} ${v}: an integer from ${min} to ${max}`);
+  return n;
+}
+
+function dbOf(a: Args): string {
+  const db = one(a, 'db');
+  if (!db) throw new UsageError('--db FILE is required (the DuckDB store)');
+  return resolve(db);
+}
+
+/** A store another process holds (a running `metricgl serve`) is refused by DuckDB's file lock. */
+function storeError(db: string, e: unknown): string {
+  const m = (e as Error).message ?? String(e);
+  if (/lock/i.test(m)) return `${db} is in use by another process (a running metricgl serve?): POST files to its /api/ingest or give it --logdir`;
+  return `${db}: ${m}`;
+}
+
+async function ingest(a: Args, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const db = dbOf(a);
+  if (a.paths.length === 0) throw new UsageError('ingest: name the files or folders to read');
+  const threads = intFlag(a, 'threads', 1, 1024);
+  let store;
+  try {
+    store = await openStore(db, { threads });
+  } catch (e) {
+    err(`metricgl ingest: ${storeError(db, e)}`);
+    return 1;
+  }
+  const t0 = performance.now();
+  let files = 0, points = 0, removed = 0, warnings = 0, failed = 0;
+  try {
+    for (const p of a.paths) {
+      const abs = resolve(p);
+      const st = await stat(abs).catch(() => null);
+      if (!st) {
+        err(`${p}: no such file or folder`);
+        failed++;
+        continue;
+      }
+      // a folder: its log files, run names relative to it (as serve --logdir DIR names them)
+      const [list, root] = st.isDirectory() ? [(await listLogFiles(abs)).map((f) => f.abs), abs] : [[abs], undefined];
+      if (list.length === 0) {
+        err(`${p}: no CSV, JSON Lines or tfevents files in it`);
+        continue;
+      }
+      const r = await ingestFiles(store.db, list, { root });
+      files += r.files;
+      points += r.points;
+      removed += r.removed;
+      warnings += r.warnings.length;
+      for (const w of r.warnings) err(`warning: ${w}`);
+      for (const e of r.errors) err(`not read: ${e}`);
+    }
+  } finally {
+    store.close();
+  }
+  const s = (performance.now() - t0) / 1000;
+  const rate = s > 0 ? Math.round(points / s) : 0;
+  out(`ingested ${files} files: ${points} points in ${s.toFixed(2)} s (${rate} points/s)${removed ? `, ${removed} replaced` : ''}, ${warnings} warnings`);
+  return failed > 0 ? 1 : 0;
+}
+
+function defaultStatic(): string | null {
+  // dist-server/cli.js -> the package's dist-demo/
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist-demo');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
+
+async function serve(a: Args, out: (s: string) => void, err: (s: string) => void, signals: boolean): Promise<number> {
+  const db = dbOf(a);
+  const logdir = one(a, 'logdir');
+  if (logdir && !(await stat(logdir).catch(() => null))?.isDirectory()) throw new UsageError(`--logdir ${logdir}: not a folder`);
+  let server;
+  try {
+    server = await startSourceServer({
+      db, logdir: logdir ?? null, port: intFlag(a, 'port', 0, 65535) ?? 5180, host: one(a, 'host'), cors: a.flags.get('cors') ?? [],
+      staticRoot: one(a, 'static') ?? defaultStatic(), threads: intFlag(a, 'threads', 1, 1024), warn: err,
+    });
+  } catch (e) {
+    err(`metricgl serve: ${storeError(db, e)}`);
+    return 1;
+  }
+  out(`metricgl serve: ${server.url}/ (store ${db}${logdir ? `, watching ${resolve(logdir)}` : ''})`);
+  if (!signals) return 0;
+  await new Promise<void>((done) => {
+    const stop = () => void server.close().then(() => (out('metricgl serve: stopped'), done()));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+/** Run one command line; the exit status. `signals`: serve until SIGINT / SIGTERM (false: return once listening). */
+export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }, signals = true): Promise<number> {
+  try {
+    const a = parseArgs(argv);
+    if (a.command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (a.command === '') throw new UsageError('name a command: ingest or serve');
+    if (a.command === 'ingest') return await ingest(a, io.out, io.err);
+    if (a.command === 'serve') return await serve(a, io.out, io.err, signals);
+    throw new UsageError(`unknown command ${JSON.stringify(a.command)}`);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`metricgl: ${e.message}\n${USAGE}`);
+    return 2;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The metricgl server: the HTTP API of source/api.ts over a DuckDB store, and optionally the
+ * built explorer (dist-demo/) and a watched log folder.
+ *
+ * Request hygiene is the demo server's (demo/live/http.mjs, static.mjs): a malformed request
+ * line is a 400 and ends nothing, a Host header that does not name this machine is refused (DNS
+ * rebinding), loopback only unless told otherwise. A request carrying an Origin that is neither
+ * this server's nor one named with `cors` is refused outright, not just left without CORS
+ * headers: a page elsewhere could otherwise POST text to /api/ingest (a "simple" request needs
+ * no preflight). Every error answer is JSON `{ error }` naming the query's purpose.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { LoadError } from '../loaders/index';
+import { API, type IngestReply, type LiveGrew, type SourceInfo } from '../source/api';
+import { encode } from '../source/layout';
+import { isAllowedHost, requestPath, sendJson } from '../../demo/live/http.mjs';
+import { createStaticHandler } from '../../demo/live/static.mjs';
+import { hoverQuery } from './hover';
+import { ingestBytes, type IngestResult } from './ingest';
+import { LiveHub } from './live';
+import { LogdirWatcher } from './logdir';
+import { m4Query } from './m4sql';
+import { checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
+import { SeriesIndex } from './seriesindex';
+import { SourceStore } from './sourcestore';
+import { ingestName } from './ingestname';
+
+export interface SourceServerOptions {
+  /** the DuckDB file (created when missing) */
+  db: string;
+  /** 0: any free port (default) */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** origins whose pages may call the API */
+  cors?: string[];
+  /** a folder to watch and ingest */
+  logdir?: string | null;
+  /** the built explorer to serve at / */
+  staticRoot?: string | null;
+  /** DuckDB worker threads (default: DuckDB's, the core count) */
+  threads?: number;
+  maxLiveClients?: number;
+  warn?: (message: string) => void;
+}
+
+export interface SourceServer {
+  /** http://host:port, no trailing slash */
+  url: string;
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) => Promise<void>;
+
+const PURPOSE: Record<string, string> = {
+  [API.source]: 'source info', [API.series]: 'series list', [API.view]: 'view', [API.hover]: 'hover', [API.live]: 'live', [API.ingest]: 'ingest',
+};
+
+export async function startSourceServer(opts: SourceServerOptions): Promise<SourceServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const warn = opts.warn ?? ((m: string) => console.warn(m));
+  const cors = new Set(opts.cors ?? []);
+  const store = await SourceStore.open(opts.db, { threads: opts.threads });
+  const index = new SeriesIndex();
+  const hub = new LiveHub(opts.maxLiveClients);
+  await store.read((db) => index.refresh(db));
+  /** The series list refreshed after an ingest, and the open pages told; what changed. */
+  const afterIngest = async (r: IngestResult): Promise<LiveGrew | null> => {
+    if (r.points === 0 && r.removed === 0) return null;
+    const grew = await store.read((db) => index.refresh(db));
+    hub.grew(grew);
+    return grew;
+  };
+  const serveStatic = opts.staticRoot ? createStaticHandler(resolve(opts.staticRoot)) : null;
+  const hostNames = [host.toLowerCase(), hostname().toLowerCase()];
+
+  const routes: Record<string, { method: 'GET' | 'POST'; run: Handler }> = {
+    [API.source]: {
+      method: 'GET',
+      run: async (_req, res, h) => sendJson(res, 200, { version: 1, engine: 'duckdb', ...index.totals } satisfies SourceInfo, h),
+    },
+    [API.series]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const q = checkSeriesQuery(await readJson(req, 'series list'));
+        sendJson(res, 200, { series: index.query(q.metric, q.where ?? null) }, h);
+      },
+    },
+    [API.view]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const view = checkViewQuery(await readJson(req, 'view'));
+        const bytes = Buffer.from(encode(await store.read((db) => m4Query(db, view)), view.W));
+        res.writeHead(200, { ...h, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
+        res.end(bytes);
+      },
+    },
+    [API.hover]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const q = checkHoverQuery(await readJson(req, 'hover'));
+        sendJson(res, 200, { points: await store.read((db) => hoverQuery(db, q)) }, h);
+      },
+    },
+    [API.live]: {
+      method: 'GET',
+      run: async (req, res, h) => {
+        if (!hub.open(req, res, h)) throw new RequestError(503, `live: ${hub.size} streams open already; close a page and retry`);
+      },
+    },
+    [API.ingest]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const name = ingestName(req);
+        const body = await readBody(req, INGEST_BODY_LIMIT, 'ingest');
+        const r = await store.write((db) => ingestBytes(db, name, body));
+        const grew = await afterIngest(r);
+        const reply: IngestReply = { points: r.points, series: grew?.series.length ?? 0, warnings: r.warnings };
+        sendJson(res, 200, reply, h);
+      },
+    },
+  };
+
+  const onRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = requestPath(req.url);
+    const purpose = (path && PURPOSE[path]) ?? 'request';
+    try {
+      if (!isAllowedHost(req.headers.host, hostNames)) throw new RequestError(403, `${purpose}: host not allowed: ${req.headers.host}`);
+      if (path === null) throw new RequestError(400, 'request: not a path');
+      const route = routes[path];
+      if (!route) {
+        if (path.startsWith('/api/')) throw new RequestError(404, `request: no API ${path} (there are ${Object.values(API).join(', ')})`);
+        if (!serveStatic) throw new RequestError(404, `request: ${path}: this server serves the API only (${Object.values(API).join(', ')})`);
+        await serveStatic(req, res);
+        return;
+      }
+      const origin = req.headers.origin;
+      const sameOrigin = origin === undefined || origin === `http://${req.headers.host}`;
+      if (!sameOrigin && !cors.has(origin)) throw new RequestError(403, `${purpose}: origin ${origin} not allowed (serve --cors ORIGIN allows one)`);
+      const h: Record<string, string> = sameOrigin ? {} : { 'access-control-allow-origin': origin, vary: 'origin' };
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { ...h, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' }).end();
+        return;
+      }
+      if (req.method !== route.method) throw new RequestError(405, `${purpose}: ${req.method} ${path}: use ${route.method}`);
+      await route.run(req, res, h);
+    } catch (e) {
+      const [status, message] = e instanceof RequestError ? [e.status, e.message]
+        : e instanceof LoadError || e instanceof RangeError ? [400, `${purpose}: ${e.message}`]
+        : [500, `${purpose}: the server failed: ${(e as Error)?.message ?? String(e)}`];
+      if (status >= 500 && !(e instanceof RequestError)) warn(message);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, status, { error: message });
+    }
+  };
+
+  const server = createServer((req, res) => void onRequest(req, res));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !err.code?.startsWith('ECONN')) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, host, () => (server.off('error', fail), ok()));
+  });
+  const watcher = opts.logdir ? new LogdirWatcher(resolve(opts.logdir), store, afterIngest, warn) : null;
+  await watcher?.start();
+  const addr = server.address();
+  const port = addr && typeof addr === 'object' ? addr.port : opts.port;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close() {
+      closing ??= (async () => {
+        await watcher?.stop();
+        hub.close();
+        await new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        });
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

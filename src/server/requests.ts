@@ -1,0 +1,114 @@
+/**
+ * Reading and checking what a request sends, before anything reaches the store: the body (with a
+ * size cap), its JSON, and the query's shape. Every failure is a RequestError with the status to
+ * answer and a message that names the query's purpose; http.ts turns it into `{ error }`.
+ */
+import type { IncomingMessage } from 'node:http';
+import { checkFilterNode } from '../query/filter';
+import type { HoverQuery, SeriesQuery, ViewQuery } from '../source/api';
+import { checkView, type XColumnName } from '../source/m4';
+import { X_COLUMNS } from './schema';
+
+export class RequestError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** Bodies of the JSON queries: a view lists at most MAX_SERIES ids, far below this. */
+export const JSON_BODY_LIMIT = 1 << 20;
+/** Text posted to /api/ingest. */
+export const INGEST_BODY_LIMIT = 256 << 20;
+const MAX_SERIES = 10_000;
+
+/**
+ * The body, at most `limit` bytes. Past it, the rest is read and dropped (so the client gets to
+ * read the 413 instead of a reset connection) and the answer is a RequestError.
+ */
+export function readBody(req: IncomingMessage, limit: number, purpose: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    const tooBig = () => new RequestError(413, `${purpose}: request body over ${limit} bytes`);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(tooBig());
+      return;
+    }
+    const parts: Buffer[] = [];
+    let n = 0;
+    let over = false;
+    req.on('data', (b: Buffer) => {
+      n += b.length;
+      if (n > limit) over = true;
+      if (!over) parts.push(b);
+    });
+    req.on('end', () => (over ? reject(tooBig()) : resolve(Buffer.concat(parts))));
+    req.on('error', (e) => reject(new RequestError(400, `${purpose}: reading the body failed: ${e.message}`)));
+  });
+}
+
+export async function readJson(req: IncomingMessage, purpose: string): Promise<Record<string, unknown>> {
+  const body = await readBody(req, JSON_BODY_LIMIT, purpose);
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new RequestError(400, `${purpose}: the body is not JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RequestError(400, `${purpose}: the body must be a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+const bad = (purpose: string, what: string) => new RequestError(400, `${purpose}: ${what}`);
+
+function xColumnOf(v: unknown, purpose: string): XColumnName {
+  if (typeof v !== 'string' || !Object.prototype.hasOwnProperty.call(X_COLUMNS, v)) {
+    throw bad(purpose, `unknown x column ${JSON.stringify(v)} (one of ${Object.keys(X_COLUMNS).join(', ')})`);
+  }
+  return v as XColumnName;
+}
+
+function idsOf(v: unknown, purpose: string): number[] {
+  if (!Array.isArray(v)) throw bad(purpose, '"series" must be an array of series ids');
+  if (v.length > MAX_SERIES) throw bad(purpose, `more than ${MAX_SERIES} series`);
+  for (const id of v) if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) throw bad(purpose, `bad series id ${JSON.stringify(id)}`);
+  return v as number[];
+}
+
+export function checkSeriesQuery(o: Record<string, unknown>): SeriesQuery & { where: SeriesQuery['where'] } {
+  const purpose = 'series list';
+  if (o.metric !== undefined && o.metric !== null && typeof o.metric !== 'string') throw bad(purpose, '"metric" must be a string');
+  let where = null;
+  if (o.where !== undefined && o.where !== null) {
+    try {
+      where = checkFilterNode(o.where);
+    } catch (e) {
+      throw bad(purpose, (e as Error).message);
+    }
+  }
+  return { metric: typeof o.metric === 'string' ? o.metric : undefined, where };
+}
+
+export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
+  const purpose = 'view';
+  const series = idsOf(o.series, purpose);
+  const xColumn = xColumnOf(o.xColumn, purpose);
+  if (o.yScale !== 'linear' && o.yScale !== 'log') throw bad(purpose, `"yScale" must be "linear" or "log", not ${JSON.stringify(o.yScale)}`);
+  for (const k of ['x0', 'x1', 'W'] as const) if (typeof o[k] !== 'number') throw bad(purpose, `"${k}" must be a number`);
+  const view: ViewQuery = { series, xColumn, x0: o.x0 as number, x1: o.x1 as number, W: o.W as number, yScale: o.yScale };
+  try {
+    checkView(view);
+  } catch (e) {
+    throw bad(purpose, (e as Error).message);
+  }
+  return view;
+}
+
+export function checkHoverQuery(o: Record<string, unknown>): HoverQuery {
+  const purpose = 'hover';
+  const series = idsOf(o.series, purpose);
+  const xColumn = xColumnOf(o.xColumn, purpose);
+  if (typeof o.x !== 'number' || !Number.isFinite(o.x)) throw bad(purpose, `"x" must be a finite number, not ${JSON.stringify(o.x)}`);
+  return { series, xColumn, x: o.x };
+}

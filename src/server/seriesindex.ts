@@ -1,0 +1,97 @@
+/**
+ * The series list a server answers from: every series with its fields, counts, x columns and
+ * extents, kept in memory (thousands of series, not billions of points) and refreshed after each
+ * ingest. Extents are recomputed only for series whose points changed, in one query; `refresh`
+ * returns what changed, which is what `/api/live` pushes as `grew`.
+ */
+import { INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { LiveGrew, SourceSeries } from '../source/api';
+import type { XColumnName } from '../source/m4';
+import { evalFilter, type FilterNode } from '../query/filter';
+
+interface Held extends SourceSeries {
+  nextOrd: number;
+}
+
+const EXTENT_COLUMNS: XColumnName[] = ['x', 'time', 'wall', 'epoch'];
+
+const finiteMinMax = (c: string) => `min(${c}) FILTER (WHERE isfinite(${c})), max(${c}) FILTER (WHERE isfinite(${c}))`;
+const EXTENT_SQL = `SELECT series, ${EXTENT_COLUMNS.map(finiteMinMax).join(', ')}, ${finiteMinMax('y')},
+  min(y) FILTER (WHERE isfinite(y) AND y > 0), max(y) FILTER (WHERE isfinite(y) AND y > 0)
+FROM points WHERE list_contains($ids, series) GROUP BY series`;
+
+const pair = (a: unknown, b: unknown): [number, number] | null => (a === null || b === null ? null : [Number(a), Number(b)]);
+
+export class SeriesIndex {
+  private readonly byId = new Map<number, Held>();
+
+  /** The series that have points, by id. */
+  list(): SourceSeries[] {
+    return [...this.byId.values()].filter((s) => s.points > 0).sort((a, b) => a.sid - b.sid).map(strip);
+  }
+
+  /** The list filtered by metric (exact) and the explorer's filter over run, metric and fields. */
+  query(metric: string | undefined, where: FilterNode | null): SourceSeries[] {
+    return this.list().filter((s) => (metric === undefined || s.metric === metric) && evalFilter(where, filterFields(s)));
+  }
+
+  get totals(): { series: number; points: number } {
+    let series = 0, points = 0;
+    for (const s of this.byId.values()) if (s.points > 0) (series++, (points += s.points));
+    return { series, points };
+  }
+
+  /** Read the series table again; extents of the series whose points changed. */
+  async refresh(db: DuckDBConnection): Promise<LiveGrew> {
+    const r = await db.runAndReadAll('SELECT id, key, run, metric, fields::VARCHAR, points, next_ord, has_time, has_wall, has_epoch FROM series');
+    const changed: Held[] = [];
+    let added = 0;
+    for (const [id, key, run, metric, fields, points, nextOrd, hasTime, hasWall, hasEpoch] of r.getRows()) {
+      const sid = Number(id);
+      const old = this.byId.get(sid);
+      const n = Number(points), ord = Number(nextOrd);
+      if (old && old.points === n && old.nextOrd === ord) continue;
+      const xColumns: XColumnName[] = ['x'];
+      if (hasTime) xColumns.push('time');
+      if (hasWall) xColumns.push('wall');
+      if (hasEpoch) xColumns.push('epoch');
+      const s: Held = {
+        id: String(key), sid, run: String(run), metric: String(metric), fields: JSON.parse(String(fields)) as Record<string, string>,
+        points: n, nextOrd: ord, xColumns, extent: {}, yExtent: null, yPositive: null,
+      };
+      if (!old && n > 0) added++;
+      this.byId.set(sid, s);
+      changed.push(s);
+    }
+    if (changed.length > 0) {
+      const e = await db.runAndReadAll(EXTENT_SQL, { ids: listValue(changed.map((s) => s.sid)) }, { ids: LIST(INTEGER) });
+      for (const row of e.getRows()) {
+        const s = this.byId.get(Number(row[0]))!;
+        EXTENT_COLUMNS.forEach((c, i) => {
+          const p = pair(row[1 + 2 * i], row[2 + 2 * i]);
+          if (p && s.xColumns.includes(c)) s.extent[c] = p;
+        });
+        s.yExtent = pair(row[9], row[10]);
+        s.yPositive = pair(row[11], row[12]);
+      }
+    }
+    return {
+      series: changed.filter((s) => s.points > 0).map((s) => ({ sid: s.sid, id: s.id, points: s.points, extent: s.extent })),
+      added,
+    };
+  }
+}
+
+function strip(s: Held): SourceSeries {
+  const { nextOrd: _, ...rest } = s;
+  return rest;
+}
+
+/** What a filter sees of a series: its fields, with run and metric (as the explorer's runs have). */
+export function filterFields(s: SourceSeries): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.fields)) out[k] = String(v);
+  out.run = s.run;
+  out.metric = s.metric;
+  return out;
+}

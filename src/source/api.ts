@@ -1,0 +1,94 @@
+/**
+ * The HTTP API of a metricgl server (`npx metricgl serve`): what a source in the browser asks and
+ * what the server answers. Types only (plus the path names), shared by the server (src/server)
+ * and the client (the decimation worker and `connectSource`). Point data travels as the binary
+ * layout of layout.ts, never as per-point JSON; the small requests and lists are JSON.
+ *
+ *   GET  /api/source           → SourceInfo
+ *   POST /api/series           SeriesQuery   → { series: SourceSeries[] }
+ *   POST /api/view             ViewQuery     → application/octet-stream: layout.ts encode(M4Result)
+ *   POST /api/hover            HoverQuery    → { points: HoverPoint[] }
+ *   GET  /api/live             Server-Sent Events: `event: grew`, data LiveGrew
+ *   POST /api/ingest           JSON Lines / CSV text (the loaders' formats) → IngestReply
+ *
+ * Every error is a JSON body `{ error: string }` with a 4xx/5xx status; the message names what
+ * was asked (the query's purpose: view, hover, series list) and what is wrong. Names, fields and
+ * filter values reach SQL only as bound parameters.
+ */
+import type { FilterNode } from '../query/filter';
+import type { M4View, XColumnName } from './m4';
+
+export const API = {
+  source: '/api/source',
+  series: '/api/series',
+  view: '/api/view',
+  hover: '/api/hover',
+  live: '/api/live',
+  ingest: '/api/ingest',
+} as const;
+
+export interface SourceInfo {
+  version: 1;
+  /** 'duckdb' (the embedded default) or 'clickhouse' */
+  engine: string;
+  series: number;
+  points: number;
+}
+
+/** The series list, filtered on the server. `where` is the explorer's filter, parsed on the client. */
+export interface SeriesQuery {
+  metric?: string;
+  where?: FilterNode | null;
+}
+
+export interface SourceSeries {
+  /** the series key (stable across ingests): what a chart's `{ id, source }` names */
+  id: string;
+  /** the server's numeric id, used in view and hover queries */
+  sid: number;
+  run: string;
+  metric: string;
+  fields: Record<string, string | number>;
+  points: number;
+  /** the x columns this series has: 'x' (the step) always, and 'time', 'wall', 'epoch' where logged */
+  xColumns: XColumnName[];
+  /** finite x extent per x column it has, and the finite y extent (positive part for log) */
+  extent: Partial<Record<XColumnName, [number, number]>>;
+  yExtent: [number, number] | null;
+  yPositive: [number, number] | null;
+}
+
+/** One view: the M4 view of m4.ts (server ids in `series`). */
+export type ViewQuery = M4View;
+
+export interface HoverQuery {
+  series: number[];
+  xColumn: XColumnName;
+  /** data x of the cursor */
+  x: number;
+}
+
+/** The point nearest in x of one series, with its other x columns. */
+export interface HoverPoint {
+  sid: number;
+  /** index in the series' sorted order */
+  index: number;
+  x: number;
+  y: number;
+  columns: Partial<Record<XColumnName, number>>;
+  firstX: number;
+  lastX: number;
+}
+
+/** Pushed when ingest (a growing --logdir file, or POST /api/ingest) added points. */
+export interface LiveGrew {
+  series: { sid: number; id: string; points: number; extent: Partial<Record<XColumnName, [number, number]>> }[];
+  /** series that did not exist before: ask /api/series again */
+  added: number;
+}
+
+export interface IngestReply {
+  points: number;
+  series: number;
+  warnings: string[];
+}
