@@ -16,6 +16,7 @@
  * filter values reach SQL only as bound parameters.
  */
 import type { FilterNode } from '../query/filter';
+import type { SmoothingMode } from '../protocol/messages';
 import type { M4View, XColumnName } from './m4';
 
 export const API = {
@@ -58,8 +59,16 @@ export interface SourceSeries {
   yPositive: [number, number] | null;
 }
 
-/** One view: the M4 view of m4.ts (server ids in `series`). */
-export type ViewQuery = M4View;
+/**
+ * One view: the M4 view of m4.ts (server ids in `series`). With `smoothing`, the answer is the M4
+ * of the smoothed series instead of the raw one, computed on the server over every point of each
+ * series in sorted-x order with the formulas of docs/semantics.md (`range` is R of the
+ * time-weighted mode: the x-extent of all series of the chart, which the client knows); counts
+ * stay those of the raw points.
+ */
+export interface ViewQuery extends M4View {
+  smoothing?: { weight: number; mode: SmoothingMode; range: number } | null;
+}
 
 export interface HoverQuery {
   series: number[];
