@@ -12,7 +12,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     rollupOptions: {
-      input: { cli: 'src/server/cli.ts' },
+      input: { cli: 'src/server/cli.ts', http: 'src/server/http.ts' },
       output: { format: 'es', entryFileNames: '[name].js' },
       external: [/^@duckdb\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
     },

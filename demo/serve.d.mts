@@ -6,6 +6,8 @@ export type { ExplorerServer, ExplorerServerOptions } from './live/prod.mjs';
 
 export function parseCli(argv: string[]): {
   help: boolean;
+  /** --db FILE, absolute: the explorer on a metricgl server over this DuckDB file */
+  db: string | null;
   logdir: string | null;
   demoData: boolean;
   followLinks: boolean;

@@ -2,8 +2,18 @@
 // The demo: the explorer and, with --logdir, the training logs in a folder streamed live.
 //
 //   node demo/serve.mjs [--logdir DIR] [--demo-data] [--follow-links] [--port N] [--host H] [--open] [--dev]
+//   node demo/serve.mjs --db FILE [--logdir DIR] [--demo-data] [--port N] [--host H] [--open]
 //   npm run demo -- --logdir DIR          (the npm script adds --open)
 //   npm run dev -- --logdir DIR           (the same with --dev)
+//   npm run demo -- --db FILE             the explorer on a metricgl server over a DuckDB file
+//
+// --db FILE: the points stay in FILE (DuckDB) and the explorer asks the metricgl server for each
+// view (M4 per pixel column, src/server): the built server (dist-server/http.js, made first when
+// missing: npm run build:server) serves the built explorer and the source API (src/source/api.ts)
+// on one port. A FILE that does not exist is made first from the shipped logs, by the server's
+// ingest (`metricgl ingest`, dist-server/cli.js), unless --logdir is given without --demo-data
+// (as without --db: the explorer is then on DIR alone). --logdir DIR: the server ingests what is
+// written under DIR and pushes `grew` to the page (GET /api/live of the source API).
 //
 // By default it serves the production build of the explorer (dist-demo/, made first when missing
 // or built from other sources: demo/live/build.mjs) with a plain node:http server
@@ -61,20 +71,27 @@
 // a line appended to a log reaches the page well within a second. New files and new run folders
 // are picked up the same way. A rewrite is recognised by the file's inode, its size, its first
 // 256 bytes and the 1 KiB before the offset read so far (demo/live/tail.mjs).
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureExplorerBuilt } from './live/build.mjs';
-import { canOpenBrowser } from './live/open.mjs';
+import { DEFAULT_BUILD_DIR, ensureExplorerBuilt, REPO_ROOT } from './live/build.mjs';
+import { canOpenBrowser, openBrowser } from './live/open.mjs';
 import { startExplorerServer } from './live/prod.mjs';
 import { listLogFiles } from './live/tail.mjs';
 
 export { startDemoServer, liveLogdirPlugin } from './live/server.mjs'; // types: serve.d.mts
 export { startExplorerServer } from './live/prod.mjs';
 
-const USAGE = `usage: node demo/serve.mjs [--logdir DIR] [--demo-data] [--follow-links] [--port N] [--host H] [--open] [--no-open] [--dev]
+const USAGE = `usage: node demo/serve.mjs [--db FILE] [--logdir DIR] [--demo-data] [--follow-links] [--port N] [--host H] [--open] [--no-open] [--dev]
+  --db FILE        the explorer on a metricgl server over the DuckDB file FILE: the points stay
+                   there and each view is asked of the server; FILE is made from the shipped logs
+                   when it does not exist (with --logdir: only with --demo-data)
   --logdir DIR     stream the csv / jsonl / tfevents logs under DIR to the page (GET /api/live);
-                   the explorer then opens on them alone
+                   the explorer then opens on them alone. With --db: the server ingests them as
+                   they are written
   --demo-data      with --logdir: load the shipped demo logs too
   --follow-links   follow symbolic links in DIR that lead outside it (default: skipped, and named
                    on the console; links that stay inside DIR are followed)
@@ -90,6 +107,7 @@ export function parseCli(argv) {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
+      db: { type: 'string' },
       logdir: { type: 'string' },
       'demo-data': { type: 'boolean' },
       'follow-links': { type: 'boolean' },
@@ -111,8 +129,12 @@ export function parseCli(argv) {
   const dir = values.logdir ?? positionals[0];
   // `npm run demo -- --logdir runs` runs in the package folder; INIT_CWD is where npm was started
   const cwd = (process.env.npm_lifecycle_event && process.env.INIT_CWD) || process.cwd();
+  if (values.db !== undefined && !values.db) throw new Error('--db needs a file name');
+  if (values.db && values.dev) throw new Error('--db serves the production build; it does not go with --dev');
+  if (values.db && values['follow-links']) throw new Error('--follow-links does not go with --db (the server does not follow links out of DIR)');
   return {
     help: Boolean(values.help),
+    db: values.db ? resolve(cwd, values.db) : null,
     logdir: dir ? resolve(cwd, dir) : null,
     demoData: Boolean(values['demo-data']),
     followLinks: Boolean(values['follow-links']),
@@ -123,8 +145,81 @@ export function parseCli(argv) {
   };
 }
 
+const SHIPPED_LOGS = join(REPO_ROOT, 'demo', 'data', 'modded-nanogpt-loss.csv.gz');
+const SERVER_BUILD = join(REPO_ROOT, 'dist-server');
+
+/**
+ * The built metricgl server (dist-server/), built first when missing. Its `http.js` entry exports
+ * startSourceServer; `cli.js` exports main (`metricgl ingest` / `serve`).
+ * @param {(line: string) => void} log
+ * @returns {Promise<{ startSourceServer: (o: object) => Promise<{ url: string, close(): Promise<void> }>, cli: (argv: string[], io: { out(s: string): void, err(s: string): void }) => Promise<number> }>}
+ */
+async function serverBuild(log) {
+  const http = join(SERVER_BUILD, 'http.js');
+  const cli = join(SERVER_BUILD, 'cli.js');
+  if (!existsSync(http) || !existsSync(cli)) {
+    log(`  building the metricgl server into dist-server/ (${existsSync(cli) ? 'no http.js entry' : 'not built yet'}) ...`);
+    const { build } = await import('vite');
+    await build({ configFile: join(REPO_ROOT, 'vite.server.config.ts'), logLevel: 'warn' });
+  }
+  const [h, c] = await Promise.all([import(pathToFileURL(http).href), import(pathToFileURL(cli).href)]);
+  if (typeof h.startSourceServer !== 'function') throw new Error(`${http} does not export startSourceServer`);
+  return { startSourceServer: h.startSourceServer, cli: c.main };
+}
+
+/**
+ * A free port at or after `port` on `host` (as the demo server does: the next free one), asked
+ * before the server opens its store, so a busy port costs nothing. 0: any.
+ * @param {number} port @param {string} host
+ */
+async function freePort(port, host) {
+  for (let i = 0; i < 20; i++) {
+    const p = port === 0 ? 0 : port + i;
+    const got = await new Promise((ok) => {
+      const probe = createServer();
+      probe.once('error', () => ok(-1));
+      probe.listen(p, host, () => {
+        const a = probe.address();
+        probe.close(() => ok(a && typeof a === 'object' ? a.port : p));
+      });
+    });
+    if (got >= 0) return /** @type {number} */ (got);
+    if (port === 0) break;
+  }
+  throw new Error(`no free port from ${port} on ${host}`);
+}
+
+/**
+ * The explorer on a metricgl server over `args.db` (made from the shipped logs when missing).
+ * @param {ReturnType<typeof parseCli>} args
+ * @param {(line: string) => void} log
+ */
+async function startDbServer(args, log) {
+  const db = /** @type {string} */ (args.db);
+  if (args.logdir && !(await stat(args.logdir).catch(() => null))?.isDirectory()) throw new Error(`--logdir ${args.logdir}: not a folder`);
+  await ensureExplorerBuilt({ log });
+  const { startSourceServer, cli } = await serverBuild(log);
+  let created = '';
+  if (!existsSync(db) && (!args.logdir || args.demoData)) {
+    log(`  making ${db} from the shipped logs (${SHIPPED_LOGS.slice(REPO_ROOT.length)}) ...`);
+    const lines = /** @type {string[]} */ ([]);
+    const status = await cli(['ingest', '--db', db, SHIPPED_LOGS], { out: (s) => lines.push(s), err: (s) => lines.push(s) });
+    if (status !== 0) {
+      // half a store would be taken for a whole one next time
+      await Promise.all([rm(db, { force: true }), rm(`${db}.wal`, { force: true })]);
+      throw new Error(`making ${db} failed:\n${lines.join('\n')}`);
+    }
+    created = lines.find((l) => l.startsWith('ingested')) ?? '';
+  }
+  const port = await freePort(args.port, args.host);
+  const server = await startSourceServer({ db, staticRoot: DEFAULT_BUILD_DIR, logdir: args.logdir, port, host: args.host });
+  const opened = args.open && canOpenBrowser() ? openBrowser(`${server.url}/`) : false;
+  return { ...server, opened, created, shortcuts: null };
+}
+
 /** @param {ReturnType<typeof parseCli>} args */
 async function start(args) {
+  if (args.db) return startDbServer(args, (line) => console.log(line));
   const common = {
     logdir: args.logdir,
     demoData: args.demoData,
@@ -156,7 +251,12 @@ async function main() {
   }
   const server = await start(args);
   const lines = ['', `  metricgl demo  ${server.url}/${args.dev ? '  (development server)' : ''}`];
-  if (args.logdir) {
+  if (args.db) {
+    const info = await (await fetch(`${server.url}/api/source`)).json().catch(() => null);
+    const held = info ? `${info.series.toLocaleString('en-US')} series, ${info.points.toLocaleString('en-US')} points` : '?';
+    lines.push(`  database       ${args.db}  (${held}${'created' in server && server.created ? `; made now: ${server.created}` : ''})`);
+    if (args.logdir) lines.push(`  logdir         ${args.logdir}  (ingested as it is written)`);
+  } else if (args.logdir) {
     const files = await listLogFiles(args.logdir, { followLinks: args.followLinks });
     const counts = ['csv', 'jsonl', 'tfevents']
       .map((k) => [k, files.filter((f) => f.kind === k).length])

@@ -47,7 +47,7 @@ const styles = `
 `;
 
 /** The chart events the element re-dispatches as DOM events of the same name. */
-const CHART_EVENTS: readonly (keyof ChartEvents)[] = ['hover', 'view', 'visibility', 'series'];
+const CHART_EVENTS: readonly (keyof ChartEvents)[] = ['hover', 'view', 'visibility', 'series', 'source'];
 
 export class MetricChartElement extends Base {
   static get observedAttributes(): string[] {

@@ -1,7 +1,7 @@
 export { createChart } from './chart/chart';
 export type { Chart, ChartEvents, FrameInfo, SeriesInput, ViewState, ViewStateInput } from './chart/types';
 export type { ArraySeriesInput, SourceSeriesInput } from './data/validate';
-export { connectSource, type Source, type SourceEvents, type SourceOptions, type SourceInfo, type SourceSeries } from './source/client';
+export { connectSource, type Source, type SourceEvents, type SourceOptions, type SourceInfo, type SourceSeries, type SourceState, type SourceStateEvent } from './source/client';
 export type { HoverInfo, HoverPoint, RunInfo } from './interact/hover';
 export { createLegend, type Legend, type LegendOptions } from './addons/legend';
 export { linkCharts } from './addons/link';

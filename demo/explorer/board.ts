@@ -11,7 +11,7 @@ import {
 import { compileFilter, type Predicate } from '../../src/query/filter';
 import { renderKeys } from './keys';
 import { chartHeight } from './layout';
-import { labelOf, type Dataset, type SeriesData } from './model';
+import { labelOf, pointsOf, type Dataset, type SeriesData } from './model';
 import { axisLabels, chartView, type ExplorerState } from './state';
 
 export interface BoardHooks {
@@ -19,6 +19,8 @@ export interface BoardHooks {
   drawn(): void;
   /** a replay ended (it ran out of points, or a rebuild stopped it) */
   replayEnded(): void;
+  /** a chart could not draw a view (its server did not answer): the last picture stays */
+  error?(message: string): void;
 }
 
 export class Board {
@@ -34,6 +36,11 @@ export class Board {
   private goodFilter = '';
   /** each chart's metric and its element (heights follow the window) */
   private cells: { metric: string; el: HTMLElement }[] = [];
+  /**
+   * Server series the server's answer to the filter kept (`where` evaluated there); null: all.
+   * The filter of local series (files, live folder) is still evaluated here.
+   */
+  remoteKept: Set<string> | null = null;
 
   constructor(
     private grid: HTMLElement,
@@ -46,6 +53,7 @@ export class Board {
   ) {
     data.on((c) => {
       if (c.kind === 'extended') this.extend(c.key, c.from);
+      else if (c.kind === 'grew') this.refreshRemote(c.keys);
       else this.rebuild();
     });
     new ResizeObserver(() => this.layout()).observe(grid);
@@ -76,12 +84,18 @@ export class Board {
   selected(): SeriesData[] {
     const s = this.state();
     const keep = this.filter();
-    return [...this.data.series.values()].filter((d) => s.metrics.includes(d.metric) && keep(d.fields));
+    const kept = this.remoteKept;
+    return [...this.data.series.values()].filter((d) => s.metrics.includes(d.metric) && (d.remote ? !kept || kept.has(d.key) : keep(d.fields)));
   }
 
   /** The series in the charts. */
   shown(): SeriesData[] {
     return [...this.where.keys()].map((k) => this.data.series.get(k)!).filter(Boolean);
+  }
+
+  /** The chart that shows a series key. */
+  chartOf(key: string): Chart | undefined {
+    return this.where.get(key);
   }
 
   /** Series hidden from the legend. */
@@ -110,6 +124,7 @@ export class Board {
         if (v.source !== 'api') this.changed({ xDomain: v.xDomain });
       });
       chart.on('visibility', () => this.changed({ hidden: this.hidden() }));
+      chart.on('error', (e) => this.hooks.error?.(e.message));
       return chart;
     });
     this.unlink = linkCharts(this.charts);
@@ -145,7 +160,10 @@ export class Board {
 
   points(): number {
     let n = 0;
-    for (const [key] of this.where) n += this.data.series.get(key)?.step.length ?? 0;
+    for (const [key] of this.where) {
+      const d = this.data.series.get(key);
+      if (d) n += pointsOf(d);
+    }
     return n;
   }
 
@@ -182,6 +200,21 @@ export class Board {
     return this.replayTimer !== 0;
   }
 
+  /**
+   * Server series got points: their charts take their series again, so the worker asks the
+   * server for the view with the new counts and extents (a chart that follows its source by
+   * itself is only asked once more). Nothing is regrouped; zoom and hidden runs stay.
+   */
+  refreshRemote(keys: readonly string[]): void {
+    const charts = new Set(keys.map((k) => this.where.get(k)).filter((c): c is Chart => !!c));
+    for (const chart of charts) {
+      const list = [...this.where].filter(([, c]) => c === chart).map(([k]) => this.data.series.get(k)).filter((d): d is SeriesData => !!d);
+      chart.setSeries(list.map((d) => this.input(d)));
+    }
+    if (charts.size) this.keys();
+    this.hooks.drawn();
+  }
+
   private extend(key: string, from: number): void {
     const chart = this.where.get(key);
     const d = this.data.series.get(key);
@@ -197,6 +230,10 @@ export class Board {
 
   private input(d: SeriesData, upto = d.step.length): SeriesInput {
     const s = this.state();
+    const color = this.colors.get(s.colorBy ? d.fields[s.colorBy] ?? '–' : d.key);
+    const dash = s.strokeBy ? [...this.dashes.get(d.fields[s.strokeBy] ?? '–')] : undefined;
+    // the points stay on the server: the worker asks it for every view
+    if (d.remote) return { id: d.key, source: d.remote.source, label: labelOf(d), color, dash, width: 1.5 };
     const xs = columns(d, 0, upto);
     return {
       id: d.key,
@@ -204,8 +241,8 @@ export class Board {
       x: d.step.subarray(0, upto),
       y: d.value.subarray(0, upto),
       xs,
-      color: this.colors.get(s.colorBy ? d.fields[s.colorBy] ?? '–' : d.key),
-      dash: s.strokeBy ? [...this.dashes.get(d.fields[s.strokeBy] ?? '–')] : undefined,
+      color,
+      dash,
       width: 1.5,
     };
   }

@@ -17,12 +17,12 @@ export interface LogdirInfo {
 }
 
 /**
- * What the server says of its log folder. A server without /api (the plain Vite server) or an
+ * What the server says of its log folder (`answer`: its answer to GET /api/logdir, already asked). A server without /api (the plain Vite server) or an
  * older one that answers something else: no folder, and the shipped logs, as before.
  */
-export async function logdirInfo(): Promise<LogdirInfo> {
+export async function logdirInfo(answer?: Response | null): Promise<LogdirInfo> {
   try {
-    const res = await fetch('/api/logdir', { headers: { accept: 'application/json' } });
+    const res = answer ?? (await fetch('/api/logdir', { headers: { accept: 'application/json' } }));
     if (!res.ok || !/json/.test(res.headers.get('content-type') ?? '')) return { dir: null, demoData: true };
     const info = (await res.json()) as Partial<LogdirInfo>;
     return { dir: info.dir ?? null, demoData: info.demoData ?? true };

@@ -2,7 +2,9 @@
  * The demo explorer: the Aim Metrics Explorer workflow on metricgl. Real modded-nanogpt logs by
  * default (shipped in demo/data with their MIT notice), files by picker or drag-and-drop (parsed
  * in a worker with progress), a live folder when started with --logdir, and a replay of a run as
- * if it were training. The whole view lives in the URL.
+ * if it were training. On a metricgl server (`npm run demo -- --db FILE`: GET /api/source
+ * answers) the series are the server's and their points stay there (remote.ts). The whole view
+ * lives in the URL.
  */
 import { loadFiles } from '../../src/loaders/client';
 import { Board } from './board';
@@ -10,7 +12,9 @@ import { compileFilter } from '../../src/query/filter';
 import { panelToggles } from './layout';
 import { connectLive, logdirInfo, type LiveConnection } from './live';
 import { Messages } from './messages';
-import { Dataset, type Source } from './model';
+import { Dataset, pointsOf, type Source } from './model';
+import { connectServer, probeServer, type ServerConnection, type ServerState } from './remote';
+import type { SourceInfo } from '../../src/source/client';
 import { statusText } from './status';
 import { readState, writeState, xNames, type ExplorerState } from './state';
 
@@ -20,12 +24,15 @@ let state: ExplorerState = readState(location.hash);
 const data = new Dataset();
 const messages = new Messages($('loadErrors'), $('messages'));
 let live: LiveConnection | null = null;
+/** the metricgl server the page came from, when it is one */
+let server: ServerConnection | null = null;
 const board = new Board($('grid'), $('legend'), $('groupKey'), data, () => state, (patch) => set(patch, false), {
   drawn: () => status(),
   replayEnded: () => {
     $('replay').textContent = 'start';
     $('replayStatus').textContent = '';
   },
+  error: (message) => server && serverStatus('lost', message),
 });
 panelToggles($('toggleSide') as HTMLButtonElement, $('toggleLegend') as HTMLButtonElement);
 
@@ -37,7 +44,11 @@ function set(patch: Partial<ExplorerState>, redraw = true): void {
   if (!redraw) return status(); // a chart's own change (zoom, legend click): the counts follow
 
   const regroup = ['metrics', 'chartBy', 'colorBy', 'strokeBy', 'filter'].some((k) => k in patch) && !sameGroups(before, state);
-  if (regroup) board.rebuild();
+  // on a server the filter is evaluated there: the charts follow its answer
+  const filterChanged = before.filter !== state.filter;
+  if (server && filterChanged) refilter();
+  // (a change of the filter alone waits for the server's answer)
+  if (regroup && !(server && filterChanged && sameGroups({ ...before, filter: state.filter }, state))) board.rebuild();
   else board.applyView();
   controls();
   status();
@@ -87,7 +98,7 @@ function controls(): void {
   xSel.value = state.x;
   $<HTMLSelectElement>('yScale').value = state.yScale;
   $<HTMLInputElement>('outliers').checked = state.ignoreOutliers;
-  const runs = [...data.series.values()].filter((d) => state.metrics.includes(d.metric)).sort((a, b) => b.step.length - a.step.length).slice(0, 50);
+  const runs = [...data.series.values()].filter((d) => !d.remote && state.metrics.includes(d.metric)).sort((a, b) => b.step.length - a.step.length).slice(0, 50);
   options($('replayRun'), runs.map((d) => d.key), $<HTMLSelectElement>('replayRun').value || runs[0]?.key || null, false);
 }
 
@@ -134,6 +145,90 @@ $('replay').onclick = () => {
 let firstView = '';
 function status(): void {
   $('status').textContent = statusText(board, data.series.size) + firstView;
+  if (server) serverStatus(server.state);
+}
+
+// --- on a metricgl server ------------------------------------------------------------------
+
+let serverDetail = '';
+/** The server line: where the points are, whether it answers, what it holds. */
+function serverStatus(st: ServerState, detail?: string): void {
+  if (!server) return;
+  if (detail !== undefined) serverDetail = detail;
+  const el = $('serverStatus');
+  const { series, points, engine } = server.info;
+  const where = location.host;
+  el.dataset.state = st;
+  el.textContent =
+    st === 'lost'
+      ? `server ${where}: connection lost, retrying…${serverDetail ? `\n${serverDetail}` : ''}`
+      : `server ${where} (${engine}): ${st} · ${series.toLocaleString()} series, ${points.toLocaleString()} points there`;
+}
+
+let refilterSeq = 0;
+/** The server's answer to the filter (parsed here first: checkFilter), then the charts. */
+function refilter(): void {
+  const mine = ++refilterSeq;
+  const filter = state.filter;
+  void server?.filter(filter).then((taken) => {
+    if (!taken || mine !== refilterSeq || filter !== state.filter) return;
+    board.rebuild();
+    controls();
+    status();
+  });
+}
+
+/**
+ * Whether the engine smooths server series: until the server does (in progress), it draws them
+ * raw and says so when asked for one's smoothed curve; the smoothing control then says it.
+ */
+function checkSmoothing(): void {
+  const d = board.shown().filter((x) => x.remote).sort((a, b) => pointsOf(a) - pointsOf(b))[0];
+  const chart = d && board.chartOf(d.key);
+  if (!d || !chart) return;
+  const note = $('smoothNote');
+  Promise.resolve()
+    .then(() => chart.smoothed(d.key))
+    .then(
+      () => (note.textContent = ''),
+      (e: Error) => {
+        if (/raw|not available|smooth/i.test(e?.message ?? '')) {
+          note.textContent = 'Series from the server are drawn raw for now: smoothing them on the server is in progress. Files loaded here are smoothed.';
+        }
+      },
+    );
+}
+
+async function startServer(info: SourceInfo): Promise<unknown> {
+  server = connectServer(info, data, {
+    state: (st, detail) => serverStatus(st, detail),
+    changed: () => {
+      controls();
+      status();
+    },
+    filterError: (message) => {
+      if (message) $('filterError').textContent = message;
+    },
+    kept: (keys) => (board.remoteKept = keys),
+  });
+  $('sourceNote').textContent = 'The series are on the server; files loaded here stay in this page.';
+  serverStatus('connecting', '');
+  // the bookmark's filter, if it parses (fields are checked once the list is here)
+  let filter = state.filter;
+  try {
+    compileFilter(filter);
+  } catch {
+    filter = '';
+  }
+  await server.filter(filter);
+  board.rebuild();
+  controls();
+  status();
+  const frames = await Promise.all(board.charts.map((c) => c.rendered()));
+  firstView = ` · first view in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
+  status();
+  checkSmoothing();
+  return frames;
 }
 
 // --- loading -------------------------------------------------------------------------------
@@ -185,9 +280,16 @@ async function loadDefault(): Promise<void> {
 // --- start ---------------------------------------------------------------------------------
 
 const t0 = performance.now();
-/** The shipped logs unless the server has a log folder of its own to show (see logdirInfo). */
-const ready = logdirInfo()
-  .then(async (info) => {
+/**
+ * A metricgl server's series when the page came from one; else the shipped logs unless the
+ * server has a log folder of its own to show (see logdirInfo).
+ */
+const ready = probeServer()
+  .then((found) => (found.server ? startServer(found.server) : startLocal(found.logdir)))
+  .catch((e) => messages.set('demo:error', 'error', String(e)));
+
+function startLocal(logdir: Response | null): Promise<unknown> {
+  return logdirInfo(logdir).then(async (info) => {
     if (info.dir) {
       live = connectLive(info.dir, data, messages, {
         shownMetrics: () => state.metrics,
@@ -201,10 +303,10 @@ const ready = logdirInfo()
     firstView = ` · first view in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
     status();
     return frames;
-  })
-  .catch((e) => messages.set('demo:error', 'error', String(e)));
+  });
+}
 controls();
 status();
 
 /** For the console and the tests. */
-Object.assign(window, { explorer: { data, board, ready, messages, state: () => state, t0 } });
+Object.assign(window, { explorer: { data, board, ready, messages, state: () => state, t0, server: () => server } });

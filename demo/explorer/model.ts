@@ -1,4 +1,5 @@
 import type { LoadedSeries } from '../../src/loaders/rows';
+import type { Source as PointSource, SourceSeries } from '../../src/source/client';
 
 /**
  * The explorer's data: one entry per series (a run's metric in one context, e.g. train loss of
@@ -11,10 +12,17 @@ import type { LoadedSeries } from '../../src/loaders/rows';
  * fields for filtering and grouping, and its columns: exactly what the loaders hand out, plus the
  * explorer's own fields (`source`, and the derived `steps` and `points`).
  */
-export type SeriesData = LoadedSeries;
+export type SeriesData = LoadedSeries & {
+  /**
+   * A series whose points stay on a metricgl server (`npm run demo -- --db FILE`): its columns
+   * here are empty, the chart draws `{ id: key, source }` and the worker asks the server for each
+   * view. `points` and `xColumns` are the server's.
+   */
+  remote?: { source: PointSource; points: number; xColumns: readonly string[] };
+};
 
-/** Where series come from: the shipped logs, files picked or dropped, or the live folder. */
-export type Source = 'demo' | 'file' | 'live';
+/** Where series come from: the shipped logs, files picked or dropped, the live folder, or a server. */
+export type Source = 'demo' | 'file' | 'live' | 'server';
 
 /**
  * Fields the explorer computes (not read from files): numbers, for filters (`steps >= 1000`), not
@@ -27,7 +35,9 @@ export type Change =
   | { kind: 'extended'; key: string; from: number }
   | { kind: 'removed'; keys: string[] }
   /** series whose points were replaced (a file's contribution dropped): draw them again */
-  | { kind: 'replaced'; keys: string[] };
+  | { kind: 'replaced'; keys: string[] }
+  /** server series that got points (their counts and extents here are new): draw them again */
+  | { kind: 'grew'; keys: string[] };
 
 /** Points [from, to) of a series that one origin (a live file) gave, in arrival order. */
 interface Segment {
@@ -134,6 +144,40 @@ export class Dataset {
     if (replaced.length) this.emit({ kind: 'replaced', keys: replaced });
   }
 
+  /**
+   * The series list of a server, whole: new keys are added, keys it no longer lists go, and
+   * listed ones whose point count changed are 'grew'. The fields are the server's (run, metric
+   * and the logs' string fields: what a `where` sent to it can test), nothing derived here.
+   */
+  setRemote(list: readonly SourceSeries[], source: PointSource): void {
+    const seen = new Set<string>();
+    const added: SeriesData[] = [];
+    const grew: string[] = [];
+    for (const s of list) {
+      seen.add(s.id);
+      const old = this.series.get(s.id);
+      if (old?.remote) {
+        if (old.remote.points !== s.points) grew.push(s.id);
+        old.remote = { source, points: s.points, xColumns: [...s.xColumns] };
+        continue;
+      }
+      const fields: Record<string, string> = {};
+      for (const [k, v] of Object.entries(s.fields)) fields[k] = String(v);
+      const entry: SeriesData = {
+        key: s.id, run: s.run, metric: s.metric, fields: { ...fields, run: s.run, metric: s.metric },
+        step: new Float64Array(0), value: new Float32Array(0), time: null, wall: null, epoch: null,
+        remote: { source, points: s.points, xColumns: [...s.xColumns] },
+      } as SeriesData;
+      this.series.set(s.id, entry);
+      added.push(entry);
+    }
+    const gone = [...this.series.values()].filter((d) => d.remote && !seen.has(d.key)).map((d) => d.key);
+    for (const k of gone) this.series.delete(k);
+    if (gone.length) this.emit({ kind: 'removed', keys: gone });
+    if (added.length) this.emit({ kind: 'added', series: added });
+    if (grew.length && !added.length && !gone.length) this.emit({ kind: 'grew', keys: grew });
+  }
+
   /** The origins (live files) that gave points. */
   origins(): string[] {
     return [...new Set([...this.segments.values()].flatMap((segs) => segs.map((g) => g.origin)))];
@@ -142,7 +186,7 @@ export class Dataset {
   /** The x columns some series have besides the step. */
   xColumns(): ('time' | 'wall' | 'epoch')[] {
     const all = [...this.series.values()];
-    return (['time', 'wall', 'epoch'] as const).filter((c) => all.some((s) => s[c]));
+    return (['time', 'wall', 'epoch'] as const).filter((c) => all.some((s) => (s.remote ? s.remote.xColumns.includes(c) : s[c])));
   }
 
   metrics(): string[] {
@@ -163,13 +207,18 @@ export class Dataset {
 
   get points(): number {
     let n = 0;
-    for (const s of this.series.values()) n += s.step.length;
+    for (const s of this.series.values()) n += pointsOf(s);
     return n;
   }
 
   private emit(c: Change): void {
     for (const fn of this.listeners) fn(c);
   }
+}
+
+/** A series' number of points: its columns', or the server's count for a server series. */
+export function pointsOf(s: SeriesData): number {
+  return s.remote ? s.remote.points : s.step.length;
 }
 
 /** `steps`: the highest step the series reached (how far the run trained); `points`: its length. */

@@ -8,7 +8,7 @@
  *   surface (DOM, size)   runs (slots, styles, visibility)   feed (points to the worker)
  *   scheduler (dirty flags -> one commit)   view (requests, relayout)   painter (GL + 2D)
  *   graphics (the shared context)   hover (cursor -> worker -> tooltip)
- *   readback (smoothed())   state (getState / setState)
+ *   readback (smoothed())   state (getState / setState)   sourcelinks (live servers)
  */
 import { checkAppend, checkSeriesList, unknownSeries, type SeriesInput } from '../data/validate';
 import { parseColor } from '../draw/color';
@@ -27,6 +27,7 @@ import { Painter } from './paint';
 import { SmoothedReadback } from './readback';
 import { Runs } from './runs';
 import { Scheduler } from './scheduler';
+import { SourceLinks } from './sourcelinks';
 import { Surface } from './surface';
 import { readState, viewState } from './state';
 import type { Chart, ChartEvents, FrameInfo, ViewState, ViewStateInput } from './types';
@@ -46,6 +47,7 @@ class ChartImpl implements Chart {
   private hover: Hover;
   private readback: SmoothedReadback;
   private events = new Emitter<ChartEvents>();
+  private links: SourceLinks;
   private detachPointer: () => void = () => {};
   private destroyed = false;
 
@@ -55,7 +57,9 @@ class ChartImpl implements Chart {
     this.layer = new HoverLayer(this.surface.root);
     const { chart, client } = connect({
       frame: (f) => {
-        if (!this.destroyed) this.view.receive(f);
+        if (this.destroyed) return;
+        this.links.frame(f.missing);
+        this.view.receive(f);
       },
       smoothed: (m) => this.readback.answer(m),
       hover: (m) => this.hover.answer(m),
@@ -65,6 +69,7 @@ class ChartImpl implements Chart {
     const opts = () => this.options;
     const post = (msg: ToWorker, transfer?: Transferable[]) => client.post(msg, transfer);
     this.feed = new Feed(chart, post);
+    this.links = new SourceLinks({ chart, post, mark: (...c) => this.scheduler.mark(...c), emit: (t, e) => this.events.emit(t, e) });
     this.graphics = new Graphics({
       ctx: this.surface.ctx,
       idle: () => this.runs.size === 0,
@@ -119,6 +124,7 @@ class ChartImpl implements Chart {
     const columns = checkSeriesList(series, parseColor); // everything, before touching anything
     this.feed.set(series);
     this.runs.replace(series, columns);
+    this.links.set(series);
     this.scheduler.mark('data', 'styles');
     this.events.emit('series', this.series());
   }
@@ -127,7 +133,7 @@ class ChartImpl implements Chart {
     this.alive();
     const run = this.runs.get(id);
     if (!run) throw unknownSeries(String(id), 'append');
-    if (run.source) throw new TypeError(`series ${JSON.stringify(id)}: its points are on ${run.source}; append there (live push is not drawn yet)`);
+    if (run.source) throw new TypeError(`series ${JSON.stringify(id)}: its points are on ${run.source}; append there (the chart follows what its server ingests)`);
     checkAppend(id, x, y, xs, run.columns);
     this.feed.append(id, run.slot, x, y, xs);
     this.scheduler.mark('data');
@@ -159,7 +165,7 @@ class ChartImpl implements Chart {
     this.alive();
     const run = this.runs.get(id);
     if (!run) throw unknownSeries(String(id), 'smoothed');
-    if (run.source) throw new TypeError(`series ${JSON.stringify(id)}: source series are drawn raw; smoothed() is not available for them`);
+    if (run.source) throw new TypeError(`series ${JSON.stringify(id)}: its points stay on ${run.source} (smoothed there, per view); smoothed() reads back full-resolution values only for series given as arrays`);
     return this.readback.read(run, this.options.smoothing, this.options.xColumn);
   }
 
@@ -171,6 +177,7 @@ class ChartImpl implements Chart {
     this.hover.destroy();
     this.layer.destroy();
     this.events.clear();
+    this.links.destroy();
     this.client.release();
     this.graphics.destroy();
     this.surface.destroy();
@@ -282,6 +289,7 @@ class ChartImpl implements Chart {
     // what is drawn stays drawn; whoever waits learns why nothing new came
     console.error(`metricgl: ${message}`);
     this.events.emit('error', { message });
+    this.links.viewFailed(message);
     this.view.cancel();
     this.scheduler.failed(new Error(`metricgl worker: ${message}`));
   }

@@ -108,13 +108,13 @@ export class Runs {
     const runs = [...this.byId.values()];
     const dim = (r: Run) => (this.highlighted && r.id !== this.highlighted ? DIM_ALPHA : 1);
     const dash = (r: Run) => (r.dash ? ([r.dash[0] * dpr, r.dash[1] * dpr] as const) : null);
-    // a source series is never smoothed (its points stay on the server): its raw curve is its line
+    // source series are smoothed too (by their server): the same faint raw curve behind
     const raw = runs.map((r) => ({
-      rgba: rawStyle(r.rgba, smoothing && !r.source, dim(r)),
+      rgba: rawStyle(r.rgba, smoothing, dim(r)),
       width: r.width * dpr,
       visible: !this.hiddenIds.has(r.id),
       // a raw curve under a smoothed one stays solid: the smoothed stroke carries the pattern
-      dash: smoothing && !r.source ? null : dash(r),
+      dash: smoothing ? null : dash(r),
     }));
     const smoothed = runs.map((r) => ({
       rgba: smoothedStyle(r.rgba, dim(r)),

@@ -26,8 +26,12 @@ export interface FrameInfo extends FrameStats {
   primitives: number;
   /** worker time spent decimating this view, ms */
   workerMs: number;
-  /** where smoothing ran for this frame: 'gpu', 'cpu', or 'none' (weight 0) */
-  smoothing: 'gpu' | 'cpu' | 'none';
+  /**
+   * where smoothing ran for this frame: 'gpu', 'cpu', 'server' (every smoothed curve is a source
+   * series', smoothed by its server over all its points), or 'none' (weight 0). A chart holding
+   * array series too says where theirs ran.
+   */
+  smoothing: 'gpu' | 'cpu' | 'server' | 'none';
   /**
    * points whose smoothed value was computed for this frame: all of them after a change of
    * weight or mode, only the new ones (GPU: the texture rows holding them) after an append,
@@ -88,8 +92,16 @@ export interface ChartEvents {
   visibility: { id: string; visible: boolean };
   /** setSeries replaced the runs */
   series: RunInfo[];
-  /** the worker could not draw a view (a source's server did not answer): the last picture stays */
-  error: { message: string };
+  /**
+   * the worker could not draw a view (a source's server did not answer): the last picture stays;
+   * or (with `id`) that source series is no longer on its server: the others are still drawn
+   */
+  error: { message: string; id?: string };
+  /**
+   * a source's server went away ('lost': the last picture stays, retries run with back-off
+   * from 0.5 s to 5 s) or answers again ('ok': the chart has caught up and draws anew)
+   */
+  source: { url: string; state: 'ok' | 'lost'; message: string };
 }
 
 export interface ViewState {

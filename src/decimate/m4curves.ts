@@ -14,33 +14,43 @@
  *
  * Such a curve can hold fewer points than pixel columns while the series is dense, so the regime
  * (spans or real segments) is the answer's, recorded here for decimateView and fitY.
+ *
+ * A smoothed answer (ViewQuery.smoothing: the M4 of the series smoothed on the server over all
+ * its points) becomes curves the same way, in the smoothed slots (slot + S): decimateView draws
+ * them as they are and never smooths them again.
  */
 import type { M4Result } from '../source/m4';
 import { createSeries, ingestX, type Curve, type Series } from '../store/store';
 
-/** Curves built from an answer: their regime (true: dense) as the server decided it. */
-const regimes = new WeakMap<Curve, boolean>();
+/** Curves built from an answer: their regime (true: dense) as the server decided it, and whether smoothed. */
+const answered = new WeakMap<Curve, { dense: boolean; smoothed: boolean }>();
 
 /** The answer's regime for a curve built here; undefined for the store's own series. */
 export function answerRegime(c: Curve): boolean | undefined {
-  return regimes.get(c);
+  return answered.get(c)?.dense;
 }
 
-/** Whether a curve was built from a server's answer (it is drawn raw, never smoothed). */
+/** Whether a curve was built from a server's answer (drawn as it is: the server smoothed it, or it is raw). */
 export function fromAnswer(c: Curve): boolean {
-  return regimes.has(c);
+  return answered.has(c);
+}
+
+/** Whether a curve was built from a smoothed answer (its slot is a smoothed slot already). */
+export function smoothedAnswer(c: Curve): boolean {
+  return answered.get(c)?.smoothed === true;
 }
 
 /** Is the curve drawn as column spans in a view of W columns holding points [b0, b1)? */
 export function isDense(c: Curve, b0: number, b1: number, W: number): boolean {
-  return regimes.get(c) ?? b1 - b0 > W;
+  return answered.get(c)?.dense ?? b1 - b0 > W;
 }
 
 /**
  * One curve per answered series that has any point (in view or beside it): `slotOf(sid)` names
- * the chart's slot and id for a server id (undefined: not drawn).
+ * the chart's slot and id for a server id (undefined: not drawn). `smoothedSlots`: the answer is
+ * a smoothed one, drawn in slot + smoothedSlots.
  */
-export function m4Curves(r: M4Result, slotOf: (sid: number) => { id: string; slot: number } | undefined): Series[] {
+export function m4Curves(r: M4Result, slotOf: (sid: number) => { id: string; slot: number } | undefined, smoothedSlots?: number): Series[] {
   const st = r.series, b = r.buckets, p = r.points;
   const out: Series[] = [];
   let kb = 0, kp = 0;
@@ -76,8 +86,9 @@ export function m4Curves(r: M4Result, slotOf: (sid: number) => { id: string; slo
     if (!Number.isNaN(st.afterX[i])) add(st.afterX[i], st.afterY[i]);
     const to = slotOf(sid);
     if (!to || xs.length === 0) continue;
-    const s = createSeries(to.id, to.slot, ingestX(Float64Array.from(xs)), Float32Array.from(ys));
-    regimes.set(s, st.dense[i] === 1);
+    const smoothed = smoothedSlots !== undefined;
+    const s = createSeries(to.id, to.slot + (smoothed ? smoothedSlots : 0), ingestX(Float64Array.from(xs)), Float32Array.from(ys));
+    answered.set(s, { dense: st.dense[i] === 1, smoothed });
     out.push(s);
   }
   return out;

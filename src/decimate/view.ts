@@ -9,7 +9,7 @@ import { smoothedCurve, xRange } from '../smooth/cpu';
 import type { Curve, Series } from '../store/store';
 import { boundsScratch, columnBounds, columnSpans, crossing, viewEnds, type ColumnView } from './columns';
 import { fitX, fitY } from './fit';
-import { fromAnswer, isDense } from './m4curves';
+import { fromAnswer, isDense, smoothedAnswer } from './m4curves';
 import type { F32Out } from './outbuf';
 import { sparseSegments } from './segments';
 
@@ -85,30 +85,41 @@ export interface ViewResult extends ViewOutcome {
   sparse: number;
 }
 
+/**
+ * `range`: R of the time-weighted mode when the chart has series this worker does not hold
+ * (source series: the x-extent over all of them, as the server is asked with); default: the
+ * extent of `all`.
+ */
 export function decimateView(
   all: readonly Series[],
   req: ViewRequest,
   spans: F32Out,
   segments: F32Out,
   gpu?: GpuViewOut,
+  range?: number,
 ): ViewResult {
   const hidden = new Set(req.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
-  // what is drawn: raw curves (slot), then smoothed curves (slot + slots), in that order
-  const layers: { curve: Curve; slot: number }[] = [];
+  // what is drawn: raw curves (slot), then smoothed curves (slot + slots), each in slot order.
+  // Curves from a server's answer (m4curves.ts) are drawn as they came: raw, or smoothed by the
+  // server (only asked for when wanted); this worker smooths only the series it holds.
   const sm = req.smoothing && req.smoothing.weight > 0 ? req.smoothing : null;
   const work = { points: 0 };
-  // curves from a server's answer (m4curves.ts) are drawn raw: their points are not here to smooth
-  if (!sm || req.showRaw !== false) for (const s of series) layers.push({ curve: s, slot: s.slot });
-  else for (const s of series) if (fromAnswer(s)) layers.push({ curve: s, slot: s.slot });
+  const raw: { curve: Curve; slot: number }[] = [];
+  const smooth: { curve: Curve; slot: number }[] = [];
+  for (const s of series) {
+    if (smoothedAnswer(s)) smooth.push({ curve: s, slot: s.slot });
+    else if (fromAnswer(s) || !sm || req.showRaw !== false) raw.push({ curve: s, slot: s.slot });
+  }
   const onGpu = sm && req.smoothBackend === 'gpu' && gpu;
   if (sm && !onGpu) {
     // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
-    const held = all.filter((s) => !fromAnswer(s));
-    const params = { ...sm, range: xRange(held) };
+    const params = { ...sm, range: range ?? xRange(all.filter((s) => !fromAnswer(s))) };
     const offset = req.slots ?? all.length;
-    for (const s of series) if (!fromAnswer(s)) layers.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
+    for (const s of series) if (!fromAnswer(s)) smooth.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
   }
+  const bySlot = (a: { slot: number }, b: { slot: number }) => a.slot - b.slot;
+  const layers = [...raw.sort(bySlot), ...smooth.sort(bySlot)];
   const W = Math.max(1, Math.floor(req.width));
   const H = Math.max(1, Math.floor(req.height));
   const xDomain = req.xDomain ? [req.xDomain[0], req.xDomain[1]] as [number, number] : fitX(series, req.xScale);

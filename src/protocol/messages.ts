@@ -100,6 +100,14 @@ export interface SourcePayload {
   };
 }
 
+/** New listed values of one source series (LiveGrew, or a reconnect's listing). */
+export interface SourceGrowth {
+  id: string;
+  sid: number;
+  points: number;
+  extent: Record<string, [number, number]>;
+}
+
 export type ToWorker =
   /** replace the chart's series; `sources`: series answered by a server, not held here */
   | { type: 'set'; chart: number; xs: XPayload[]; series: YPayload[]; sources?: SourcePayload[] }
@@ -112,6 +120,11 @@ export type ToWorker =
   | { type: 'hello'; chart: 0 }
   /** the GPU context was lost and restored: send the smoothing data again */
   | { type: 'gpuReset'; chart: number }
+  /**
+   * a source's server says its series grew (or a reconnect found them changed): these listed
+   * values replace the held ones of the chart's series of that url, matched by id
+   */
+  | { type: 'sourceGrew'; chart: number; url: string; series: SourceGrowth[] }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
   | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: SmoothingSpec; xColumn: string }
   | HoverRequest;
@@ -198,8 +211,13 @@ export interface FrameReply extends ViewOutcome {
   stats: FrameStats;
   /** worker time for this view, ms */
   workerMs: number;
-  /** where the smoothed layer of this frame is computed */
-  smoothedOn: 'gpu' | 'cpu' | 'none';
+  /**
+   * where the smoothed layer of this frame is computed: 'server' when every smoothed curve is a
+   * source series' (the server smooths those); a chart holding arrays too says where theirs ran
+   */
+  smoothedOn: 'gpu' | 'cpu' | 'server' | 'none';
+  /** ids of source series their server no longer holds (left out of this frame; the rest is drawn) */
+  missing?: string[];
   /** GPU smoothing: data to upload and the view described by point index */
   gpu: GpuFrame | null;
 }

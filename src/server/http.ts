@@ -24,6 +24,8 @@ import { LogdirWatcher } from './logdir';
 import { m4Query } from './m4sql';
 import { checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
 import { SeriesIndex } from './seriesindex';
+import { SmoothCache } from './smoothcache';
+import { smoothedView } from './smoothview';
 import { SourceStore } from './sourcestore';
 import { ingestName } from './ingestname';
 
@@ -43,6 +45,8 @@ export interface SourceServerOptions {
   /** DuckDB worker threads (default: DuckDB's, the core count) */
   threads?: number;
   maxLiveClients?: number;
+  /** bytes of raw and smoothed columns held for smoothed views (default smoothcache.ts's) */
+  smoothCacheBytes?: number;
   warn?: (message: string) => void;
 }
 
@@ -65,11 +69,16 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const store = await SourceStore.open(opts.db, { threads: opts.threads });
   const index = new SeriesIndex();
   const hub = new LiveHub(opts.maxLiveClients);
+  const smoothCache = new SmoothCache(opts.smoothCacheBytes);
   await store.read((db) => index.refresh(db));
   /** The series list refreshed after an ingest, and the open pages told; what changed. */
   const afterIngest = async (r: IngestResult): Promise<LiveGrew | null> => {
     if (r.points === 0 && r.removed === 0) return null;
     const grew = await store.read((db) => index.refresh(db));
+    // smoothed columns of changed series are stale; a removal may leave a series out of `grew`
+    // (it has no points left), so then everything goes
+    if (r.removed > 0) smoothCache.clear();
+    else smoothCache.invalidate(grew.series.map((s) => s.sid));
     hub.grew(grew);
     return grew;
   };
@@ -92,7 +101,10 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       method: 'POST',
       run: async (req, res, h) => {
         const view = checkViewQuery(await readJson(req, 'view'));
-        const bytes = Buffer.from(encode(await store.read((db) => m4Query(db, view)), view.W));
+        const sm = view.smoothing;
+        // weight 0 is no smoothing (docs/semantics.md): the raw view, in SQL
+        const result = await store.read((db) => (sm && sm.weight > 0 ? smoothedView(db, view, sm, smoothCache) : m4Query(db, view)));
+        const bytes = Buffer.from(encode(result, view.W));
         res.writeHead(200, { ...h, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
         res.end(bytes);
       },

@@ -97,12 +97,31 @@ export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
   if (o.yScale !== 'linear' && o.yScale !== 'log') throw bad(purpose, `"yScale" must be "linear" or "log", not ${JSON.stringify(o.yScale)}`);
   for (const k of ['x0', 'x1', 'W'] as const) if (typeof o[k] !== 'number') throw bad(purpose, `"${k}" must be a number`);
   const view: ViewQuery = { series, xColumn, x0: o.x0 as number, x1: o.x1 as number, W: o.W as number, yScale: o.yScale };
+  const smoothing = smoothingOf(o.smoothing, purpose);
+  if (smoothing) view.smoothing = smoothing;
   try {
     checkView(view);
   } catch (e) {
     throw bad(purpose, (e as Error).message);
   }
   return view;
+}
+
+/**
+ * `smoothing` of a view: absent or null is none. Weight in [0, 1) as docs/semantics.md states
+ * it; `range` (R of time-weighted) a finite number >= 0, required for time-weighted (ema does not
+ * use it: absent is 0).
+ */
+function smoothingOf(v: unknown, purpose: string): NonNullable<ViewQuery['smoothing']> | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw bad(purpose, '"smoothing" must be an object { weight, mode, range } or null');
+  const o = v as Record<string, unknown>;
+  if (o.mode !== 'ema' && o.mode !== 'time-weighted') throw bad(purpose, `"smoothing.mode" must be "ema" or "time-weighted", not ${JSON.stringify(o.mode)}`);
+  const w = o.weight;
+  if (typeof w !== 'number' || !(w >= 0 && w < 1)) throw bad(purpose, `"smoothing.weight" must be a number in [0, 1), not ${JSON.stringify(w)}`);
+  const r = o.range ?? (o.mode === 'ema' ? 0 : undefined);
+  if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) throw bad(purpose, `"smoothing.range" must be a finite number >= 0 (the x-extent of the chart's series), not ${JSON.stringify(o.range)}`);
+  return { weight: w, mode: o.mode, range: r };
 }
 
 export function checkHoverQuery(o: Record<string, unknown>): HoverQuery {

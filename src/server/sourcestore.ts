@@ -13,7 +13,9 @@ const READERS = 4;
 export class SourceStore {
   private readonly idle: DuckDBConnection[] = [];
   private readonly all: DuckDBConnection[] = [];
-  private readonly waiting: ((db: DuckDBConnection) => void)[] = [];
+  private readonly waiting: { resolve(db: DuckDBConnection): void; reject(e: Error): void }[] = [];
+  /** reads running now, with their connection: close() interrupts and awaits them */
+  private readonly running = new Map<Promise<unknown>, DuckDBConnection>();
   private writing: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -31,13 +33,17 @@ export class SourceStore {
       db = await this.store.instance.connect();
       this.all.push(db);
     }
-    db ??= await new Promise<DuckDBConnection>((resolve) => this.waiting.push(resolve));
+    db ??= await new Promise<DuckDBConnection>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    const conn = db;
+    const run = fn(conn);
+    this.running.set(run, conn);
     try {
-      return await fn(db);
+      return await run;
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(db);
-      else this.idle.push(db);
+      this.running.delete(run);
+      const next = this.closed ? undefined : this.waiting.shift();
+      if (next) next.resolve(conn);
+      else this.idle.push(conn);
     }
   }
 
@@ -49,10 +55,18 @@ export class SourceStore {
     return run;
   }
 
-  /** Close after the queued writes; reads still running finish first on their connection. */
+  /**
+   * Close after the queued writes. Reads still running are interrupted and awaited first: a
+   * connection closed under a running query leaves DuckDB's teardown blocked, and the process
+   * then never exits.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const gone = new Error('the store is closed');
+    for (const w of this.waiting.splice(0)) w.reject(gone);
+    for (const conn of this.running.values()) conn.interrupt();
+    await Promise.allSettled([...this.running.keys()]);
     await this.writing;
     for (const db of this.all) db.closeSync();
     this.store.close();

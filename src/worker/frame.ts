@@ -32,6 +32,12 @@ export interface Answered {
   xDomain: [number, number];
   /** the source series' counts, and the bytes received */
   stats: FrameStats;
+  /** R of the time-weighted mode over every series of the chart, held or not */
+  range: number;
+  /** some curves are smoothed answers (the server smoothed them) */
+  serverSmoothed: boolean;
+  /** ids of source series their server no longer holds */
+  missing: string[];
 }
 
 export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null, answered?: Answered): { reply: FrameReply; layout: GpuLayout | null } {
@@ -61,13 +67,13 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
       lengths[s.slot] = s.n;
     }
     gpu = {
-      upload: synced.upload, range: xRange(series), edges: out.edges.data, edgeRows: 0, isegs: out.isegs.data, isegCount: 0,
+      upload: synced.upload, range: answered?.range ?? xRange(series), edges: out.edges.data, edgeRows: 0, isegs: out.isegs.data, isegCount: 0,
       rowSlots: new Float32Array(0), offsets: offsetsBySlot, lengths,
     };
   }
   const all = answered ? [...series, ...answered.curves] : series;
   const req = answered ? { ...v, xDomain: answered.xDomain } : v;
-  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out);
+  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range);
   // opaque one-pixel lines: leave out the spans later runs paint over (cull.ts)
   const spanCount = v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4;
   if (gpu && out) {
@@ -90,10 +96,12 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     segments: segVerts.data,
     stats: answered ? addStats(frameStats(series, v.xScale, v.yScale), answered.stats) : frameStats(series, v.xScale, v.yScale),
     workerMs: performance.now() - t0,
-    smoothedOn: !smoothing ? 'none' : onGpu ? 'gpu' : 'cpu',
+    // the held series' smoothing says where it ran; a chart of source series only: the server
+    smoothedOn: !smoothing ? 'none' : answered?.serverSmoothed && series.length === 0 ? 'server' : onGpu ? 'gpu' : 'cpu',
     smoothedPoints: r.smoothedPoints,
     gpu,
   };
+  if (answered?.missing.length) reply.missing = answered.missing;
   return { reply, layout: kept };
 }
 

@@ -56,7 +56,8 @@ export async function sourceHover(msg: HoverRequest, held: HoverReply, sources: 
     r.index[i] = p.index;
     r.x[i] = p.x;
     r.y[i] = p.y;
-    r.smoothed[i] = NaN; // source series are drawn raw
+    // HoverQuery asks no smoothed value (the server smooths per view, not per point): raw only
+    r.smoothed[i] = NaN;
     r.first[i] = p.firstX;
     r.last[i] = p.lastX;
     for (const c of r.columns) {

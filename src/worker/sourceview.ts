@@ -11,22 +11,43 @@
  *
  * FrameInfo counts every point of the chart (as frameStats does for held series): the source
  * series' totals come from one extra request over their whole extent (W = 1), asked once per
- * series list, x column and y scale; `bytes` is what this view's answers took.
+ * series list, x column and y scale, and again after they grew (forgetTotals); `bytes` is what
+ * this view's answers took. A listed series missing from that answer is no longer on its server:
+ * the frame names it (`missing`) and draws the rest.
+ *
+ * Smoothing (weight > 0): the server smooths its series over every point (ViewQuery.smoothing,
+ * with R = the x-extent of all series of the chart, held and not, hidden too, as the cpu
+ * backend takes it) and answers the M4 of the smoothed series; that answer is drawn in the
+ * smoothed slots (slot + S) and the raw view, asked beside it when `showRaw`, faint behind.
  */
 import { padDomain } from '../decimate/fit';
 import { m4Curves } from '../decimate/m4curves';
-import type { FrameStats, SourcePayload } from '../protocol/messages';
+import type { FrameStats, SourceGrowth, SourcePayload } from '../protocol/messages';
+import type { ViewQuery } from '../source/api';
 import type { GpuLayout } from '../smooth/layout';
 import type { XColumnName } from '../source/m4';
 import type { Series } from '../store/store';
 import { frameReply, type ViewMessage } from './frame';
 import { fetchView } from './sourcefetch';
 
-/** per chart: totals of its source series, by url, x column, y scale and sids */
-const totals = new Map<number, Map<string, Promise<FrameStats>>>();
+/** per chart: totals of its source series (and those the server no longer has), by url, x column, y scale and sids */
+const totals = new Map<number, Map<string, Promise<{ stats: FrameStats; missing: string[] }>>>();
 
 export function forgetTotals(chart: number): void {
   totals.delete(chart);
+}
+
+/** New listed values for a chart's source series of `url` (live `grew`, a reconnect): replace the held ones. */
+export function sourceGrew(chart: number, list: readonly SourcePayload[], url: string, growth: readonly SourceGrowth[]): void {
+  const byId = new Map(growth.map((g) => [g.id, g]));
+  for (const s of list) {
+    const g = s.source.url === url ? byId.get(s.id) : undefined;
+    if (!g) continue;
+    s.source.sid = g.sid;
+    s.source.points = g.points;
+    s.source.extent = { ...s.source.extent, ...g.extent };
+  }
+  forgetTotals(chart); // counted again, by the server
 }
 
 /** The source series of a list that have the x column in use, grouped by server. */
@@ -49,23 +70,47 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const hidden = new Set(v.hidden);
   const xDomain = v.xDomain ? [v.xDomain[0], v.xDomain[1]] as [number, number] : fitSourceX(held, sources, column, hidden);
   const W = Math.max(1, Math.floor(v.width));
+  const range = chartRange(held, sources, column);
+  const sm = v.smoothing && v.smoothing.weight > 0 ? { weight: v.smoothing.weight, mode: v.smoothing.mode, range } : null;
+  const S = v.slots ?? held.length + sources.length;
   const asks: Promise<{ curves: Series[]; bytes: number }>[] = [];
-  const stats: Promise<FrameStats>[] = [];
+  const stats: Promise<{ stats: FrameStats; missing: string[] }>[] = [];
   for (const [url, list] of servers) {
     const visible = list.filter((s) => !hidden.has(s.slot));
     const bySid = new Map(visible.map((s) => [s.source.sid, s]));
     if (visible.length) {
-      const q = { series: [...bySid.keys()], xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale };
-      asks.push(fetchView(url, q).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid)), bytes })));
+      const q: ViewQuery = { series: [...bySid.keys()], xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale };
+      // the raw view, unless smoothed without it; the smoothed one beside it (same columns)
+      if (!sm || v.showRaw !== false) asks.push(fetchView(url, q).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid)), bytes })));
+      if (sm) asks.push(fetchView(url, { ...q, smoothing: sm }).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid), S), bytes })));
     }
     stats.push(sourceTotals(msg.chart, url, list, column, v.yScale));
   }
   const answers = await Promise.all(asks);
   const counted = await Promise.all(stats);
   const sum: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
-  for (const t of counted) { sum.points += t.points; sum.nonFinite += t.nonFinite; sum.nonPositive += t.nonPositive; }
+  const missing = new Set(counted.flatMap((t) => t.missing));
+  for (const { stats: t } of counted) { sum.points += t.points; sum.nonFinite += t.nonFinite; sum.nonPositive += t.nonPositive; }
   for (const a of answers) sum.bytes += a.bytes;
-  return frameReply(msg, held, layout, { curves: answers.flatMap((a) => a.curves), xDomain, stats: sum });
+  const curves = answers.flatMap((a) => a.curves).filter((c) => !missing.has(c.id));
+  return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing] });
+}
+
+/** R of the time-weighted mode: the x-extent of every series of the chart on the column, hidden ones too. */
+function chartRange(held: readonly Series[], sources: readonly SourcePayload[], column: string): number {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of held) {
+    if (s.n === 0) continue;
+    lo = Math.min(lo, s.col.x[0]);
+    hi = Math.max(hi, s.col.x[s.n - 1]);
+  }
+  for (const s of sources) {
+    const e = s.source.extent[column];
+    if (!e) continue;
+    lo = Math.min(lo, e[0]);
+    hi = Math.max(hi, e[1]);
+  }
+  return hi > lo ? hi - lo : 0;
 }
 
 /** The x domain fitting the visible held series and the listed extents of the visible source series. */
@@ -86,7 +131,7 @@ function fitSourceX(held: readonly Series[], sources: readonly SourcePayload[], 
 }
 
 /** Every point of these series on the column, counted by the server (one column over the whole extent). */
-function sourceTotals(chart: number, url: string, list: readonly SourcePayload[], column: string, yScale: 'linear' | 'log'): Promise<FrameStats> {
+function sourceTotals(chart: number, url: string, list: readonly SourcePayload[], column: string, yScale: 'linear' | 'log') {
   const key = `${url} ${column} ${yScale} ${list.map((s) => s.source.sid).join(',')}`;
   let per = totals.get(chart);
   if (!per) totals.set(chart, (per = new Map()));
@@ -102,8 +147,14 @@ function sourceTotals(chart: number, url: string, list: readonly SourcePayload[]
   const q = { series: list.map((s) => s.source.sid), xColumn: column as XColumnName, x0: lo, x1: hi, W: 1, yScale };
   const p = fetchView(url, q).then(({ result: r }) => {
     const t: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
-    for (let i = 0; i < r.series.id.length; i++) { t.points += r.series.n[i]; t.nonFinite += r.series.nonFinite[i]; t.nonPositive += r.series.nonPositive[i]; }
-    return t;
+    const seen = new Set<number>();
+    for (let i = 0; i < r.series.id.length; i++) {
+      if (r.series.n[i] > 0) seen.add(r.series.id[i]);
+      t.points += r.series.n[i]; t.nonFinite += r.series.nonFinite[i]; t.nonPositive += r.series.nonPositive[i];
+    }
+    // listed with points over this extent, yet none there: the server no longer has it
+    const missing = list.filter((s) => s.source.points > 0 && !seen.has(s.source.sid)).map((s) => s.id);
+    return { stats: t, missing };
   });
   p.catch(() => per.delete(key)); // asked again next view
   per.set(key, p);

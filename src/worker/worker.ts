@@ -1,7 +1,9 @@
 /**
  * The decimation worker: thin. It owns the columnar stores of every chart on the page and
  * answers the messages of docs/worker-protocol.md; the work itself lives in the pure modules it
- * calls (frame.ts and hover.ts answer `view` and `hover`).
+ * calls (frame.ts and hover.ts answer `view` and `hover`). For source series (points on a
+ * metricgl server) it holds only their listing, kept current by `sourceGrew`, and asks their
+ * server for every view and hover (sourceview.ts, sourcehover.ts).
  */
 import type { FromWorker, SourcePayload, ToWorker, XPayload, YPayload } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
@@ -11,7 +13,7 @@ import { onColumn } from '../store/xcolumn';
 import { frameReply } from './frame';
 import { hoverReply } from './hover';
 import { sourceHover } from './sourcehover';
-import { forgetTotals, sourceFrame } from './sourceview';
+import { forgetTotals, sourceFrame, sourceGrew } from './sourceview';
 
 const charts = new Map<number, Map<string, Series>>();
 /** per chart: where its points sit in the GPU smoothing texture */
@@ -68,6 +70,12 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
         const batches = new Map([...byKey].map(([key, list]) => [key, new SharedBatch(list)]));
         for (const s of round) appendToSeries(store.get(s.id)!, xs.get(s.xKey)!, s.y, batches.get(s.xKey)!, extraOf(s));
       }
+      return null;
+    }
+    case 'sourceGrew': {
+      // the next view fits and asks with these (the chart asks for one right after)
+      const from = sources.get(msg.chart);
+      if (from) sourceGrew(msg.chart, from, msg.url, msg.series);
       return null;
     }
     case 'view': {

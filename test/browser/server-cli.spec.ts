@@ -16,6 +16,22 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** `metricgl serve` on `db` at any port: the process, the URL it printed, and what it printed so far. */
+async function serve(db: string) {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
+    proc.stdout.on('data', () => {
+      const m = /metricgl serve: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) (clearTimeout(t), resolve(m[1]));
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  return { proc, url, out: () => out };
+}
+
 test('metricgl ingest counts what it read; again it adds nothing; serve answers and exits on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'metricgl-cli-'));
   try {
@@ -38,23 +54,37 @@ test('metricgl ingest counts what it read; again it adds nothing; serve answers 
     expect(cli(['--help']).stdout).toMatch(/metricgl serve --db FILE/);
     expect(cli(['ingest', '--db', db, join(dir, 'missing.csv')]).stderr).toMatch(/missing\.csv: no such file/);
 
-    const proc = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const m = /metricgl serve: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (m) (clearTimeout(t), resolve(m[1]));
-      });
-      proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-    });
+    const { proc, url, out } = await serve(db);
     const info = await (await fetch(`${url}/api/source`)).json();
     expect(info).toEqual({ version: 1, engine: 'duckdb', series: 3, points: 1600 });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(out).toMatch(/metricgl serve: stopped/);
+    expect(out()).toMatch(/metricgl serve: stopped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve stops on SIGTERM while views are being answered (DuckDB queries interrupted, the process exits)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'metricgl-cli-busy-'));
+  try {
+    let csv = 'run,metric,step,value\n';
+    for (let r = 0; r < 20; r++) for (let i = 0; i < 30_000; i++) csv += `r${r},loss,${i},${Math.sin(i / 50) + r}\n`;
+    writeFileSync(join(dir, 'big.csv'), csv);
+    const db = join(dir, 'store.duckdb');
+    expect(cli(['ingest', '--db', db, join(dir, 'big.csv')]).status).toBe(0);
+    const { proc, url } = await serve(db);
+    const list = (await (await fetch(`${url}/api/series`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as { series: { sid: number }[] };
+    const view = JSON.stringify({ series: list.series.map((s) => s.sid), xColumn: 'x', x0: 0, x1: 30_000, W: 1000, yScale: 'linear' });
+    const asks = [0, 1, 2].map(() => fetch(`${url}/api/view`, { method: 'POST', body: view, headers: { 'content-type': 'application/json' } }).catch(() => null));
+    await new Promise((r) => setTimeout(r, 80));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running after 15 s'), 15_000))]);
+    if (code === 'still running after 15 s') proc.kill('SIGKILL');
+    expect(code).toBe(0);
+    await Promise.all(asks);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

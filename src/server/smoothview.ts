@@ -1,0 +1,172 @@
+/**
+ * The M4 of a view over the smoothed series (ViewQuery.smoothing), computed in the server
+ * process where the points are. Smoothing needs every point of a series in order, from its first:
+ * the state at the view's left edge depends on all earlier points, so no SQL aggregate over the
+ * view's rows can give it. Each series is therefore:
+ *
+ * - held (smoothcache.ts) with these parameters: one M4 pass over the points in view (binary
+ *   search of the view's edges, then m4build.ts), nothing smoothed: a pan or a zoom;
+ * - held raw only: smoothed from the held columns with the float64 reference
+ *   (src/smooth/reference.ts) into a float32 column, then the M4 pass: a slider move;
+ * - not held: streamed out of DuckDB in the store's order (x column, step, logged order), typed
+ *   columns a data chunk at a time, each chunk smoothed (the state carried across chunks) and fed
+ *   to the M4 builder as it arrives, and kept for the cache when the series fits in it. A series
+ *   too big to hold is never materialised: memory stays one chunk plus the buckets.
+ *
+ * Counts per series (n, nonFinite, nonPositive) are those of the raw points in view; everything
+ * drawn (first, last, min, max, sparse points, neighbours) is the smoothed value, so on a log axis
+ * smoothed values <= 0 are not drawable exactly as raw ones are not.
+ */
+import { INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import { initialState, smoothInto, type SmoothParams, type SmoothState } from '../smooth/reference';
+import { checkView, type M4Result, type M4View, type XColumnName } from '../source/m4';
+import { assemble, SeriesM4 } from './m4build';
+import { xColumnSql } from './schema';
+import type { RawColumns, SmoothCache, Ticket } from './smoothcache';
+
+/** The query streaming the view's series, ordered as the store orders points (m4sql.ts). */
+function streamSql(xColumn: XColumnName): string {
+  const X = xColumnSql(xColumn);
+  // y is never NULL as written (pointwriter.ts); coalesce keeps the typed read free of validity
+  return `SELECT series, ${X} AS v, coalesce(y, 'NaN'::FLOAT) AS y FROM points
+WHERE series BETWEEN $lo AND $hi AND list_contains($ids, series) AND isfinite(${X})
+ORDER BY series, ${X}, x, ord`;
+}
+
+const YIELD_POINTS = 2e6;
+
+/** First index of sorted `v` with v[i] >= t (strict: v[i] > t). */
+function lowerBound(v: Float64Array, t: number, strict: boolean): number {
+  let lo = 0, hi = v.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strict ? v[mid] <= t : v[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Feed only the points in view and their two neighbours: O(points in view + log n). */
+function feedHeld(m: SeriesM4, raw: RawColumns, s: Float32Array, view: M4View): void {
+  const a = lowerBound(raw.v, view.x0, false);
+  const b = lowerBound(raw.v, view.x1, true);
+  m.feed(raw.v, s, raw.y, Math.max(0, a - 1), Math.min(raw.v.length, b + 1));
+}
+
+export function smoothColumns(raw: RawColumns, params: SmoothParams): Float32Array {
+  const s = new Float32Array(raw.y.length);
+  smoothInto(raw.v, raw.y, 0, raw.y.length, params, initialState(), s);
+  return s;
+}
+
+/** Growable typed columns of one streamed series, given up once past `limit` bytes. */
+class Fill {
+  n = 0;
+  v = new Float64Array(2048);
+  y = new Float32Array(2048);
+  s = new Float32Array(2048);
+  state: SmoothState = initialState();
+  keep = true;
+
+  constructor(private readonly limit: number) {}
+
+  append(v: Float64Array, y: Float32Array, s: Float32Array, from: number, to: number): void {
+    if (!this.keep) return;
+    const m = to - from, need = this.n + m;
+    if (need * 16 > this.limit) {
+      this.keep = false;
+      this.v = new Float64Array(0);
+      this.y = this.s = new Float32Array(0);
+      return;
+    }
+    if (need > this.v.length) {
+      const cap = Math.max(need, this.v.length * 2);
+      const grow = <T extends Float64Array | Float32Array>(a: T, b: T): T => (b.set(a.subarray(0, this.n)), b);
+      this.v = grow(this.v, new Float64Array(cap));
+      this.y = grow(this.y, new Float32Array(cap));
+      this.s = grow(this.s, new Float32Array(cap));
+    }
+    this.v.set(v.subarray(from, to), this.n);
+    this.y.set(y.subarray(from, to), this.n);
+    this.s.set(s.subarray(from, to), this.n);
+    this.n = need;
+  }
+}
+
+/** A typed view of column `i` of a chunk of `m` rows (valid while the chunk is). */
+function column<T extends Float64Array | Float32Array | Int32Array>(chunk: unknown, i: number, m: number, C: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T {
+  const data = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk as duckdb.DataChunk, i), m * C.BYTES_PER_ELEMENT);
+  return new C(data.buffer as ArrayBuffer, data.byteOffset, m);
+}
+
+/** Stream, smooth and bucket the series at `slots` of `parts`; hold those that fit. */
+async function streamSeries(
+  db: DuckDBConnection, view: M4View, params: SmoothParams, parts: SeriesM4[], slots: number[], cache: SmoothCache, ticket: Ticket,
+): Promise<void> {
+  const ids = slots.map((i) => parts[i].id);
+  const bySid = new Map(slots.map((i) => [parts[i].id, parts[i]]));
+  const fills = new Map(ids.map((id) => [id, new Fill(cache.maxEntryBytes)]));
+  const result = await db.stream(streamSql(view.xColumn), { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
+  let out = new Float32Array(2048);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const m = chunk.rowCount;
+    const sid = column(chunk.chunk, 0, m, Int32Array);
+    // views of the chunk's memory, read before the next fetch (the fill copies what it keeps)
+    const v = column(chunk.chunk, 1, m, Float64Array);
+    const y = column(chunk.chunk, 2, m, Float32Array);
+    if (out.length < m) out = new Float32Array(m);
+    cache.counters.readPoints += m;
+    for (let from = 0; from < m; ) {
+      const id = sid[from];
+      let to = from + 1;
+      while (to < m && sid[to] === id) to++;
+      const f = fills.get(id)!;
+      f.state = smoothInto(v, y, from, to, params, f.state, out);
+      cache.counters.smoothedPoints += to - from;
+      bySid.get(id)!.feed(v, out, y, from, to);
+      f.append(v, y, out, from, to);
+      from = to;
+    }
+  }
+  for (const [id, f] of fills) {
+    if (!f.keep) continue;
+    const raw = { v: f.v.slice(0, f.n), y: f.y.slice(0, f.n) };
+    cache.putRaw(ticket, id, view.xColumn, raw);
+    cache.putSmoothed(ticket, id, view.xColumn, params, raw, f.s.slice(0, f.n));
+  }
+}
+
+/** The view's M4 over its smoothed series (weight > 0; weight 0 is the raw view, m4sql.ts). */
+export async function smoothedView(db: DuckDBConnection, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
+  const ids = checkView(view);
+  const ticket = cache.ticket(ids);
+  const parts = ids.map((id) => new SeriesM4(id, view));
+  const missing: number[] = [];
+  let work = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    const held = cache.get(id, view.xColumn, params);
+    if (!held) {
+      missing.push(i);
+      continue;
+    }
+    let s = held.smoothed;
+    if (!s) {
+      s = smoothColumns(held.raw, params);
+      cache.counters.smoothedPoints += s.length;
+      cache.putSmoothed(ticket, id, view.xColumn, params, held.raw, s);
+      work += s.length;
+    }
+    feedHeld(parts[i], held.raw, s, view);
+    // a slider move over many points is synchronous work: let other requests in between series
+    if (work > YIELD_POINTS) {
+      work = 0;
+      await new Promise((ok) => setImmediate(ok));
+    }
+  }
+  if (missing.length > 0) await streamSeries(db, view, params, parts, missing, cache, ticket);
+  return assemble(parts, view.W);
+}

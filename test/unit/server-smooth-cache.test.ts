@@ -1,0 +1,106 @@
+/**
+ * What a smoothed view costs, by the cache's counters (smoothcache.ts): the first view streams
+ * and smooths every point; a pan or zoom at the same parameters smooths nothing; a slider move
+ * smooths every point again but reads nothing from DuckDB; an invalidated series is read again;
+ * a fill that read before an invalidation is not stored; a series too big to hold is streamed
+ * each time and still exact. Every answer is checked against m4Reference over the reference.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PointWriter } from '../../src/server/pointwriter';
+import { openStore, type Store } from '../../src/server/schema';
+import { SmoothCache } from '../../src/server/smoothcache';
+import { smoothedView } from '../../src/server/smoothview';
+import { smooth, type SmoothParams } from '../../src/smooth/reference';
+import type { M4View } from '../../src/source/m4';
+import { m4Reference, type RefSeries } from '../../src/source/m4ref';
+import { mulberry32 } from './prng';
+
+let dir: string;
+let store: Store;
+const all: RefSeries[] = [];
+const N = 5000;
+const TOTAL = 3 * N;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'metricgl-server-smooth-cache-'));
+  store = await openStore(join(dir, 'cache.duckdb'), { threads: 1 });
+  const rand = mulberry32(9);
+  const w = await PointWriter.open(store.db);
+  for (const id of [1, 2, 3]) {
+    let x = 0;
+    const step = Float64Array.from({ length: N }, () => (x += 1 + Math.floor(rand() * 3 * id)));
+    const y = Float32Array.from({ length: N }, () => (rand() < 0.02 ? NaN : rand() * 2 - 0.2));
+    all.push({ id, step, y });
+    w.add({ series: id, file: 0, firstOrd: 0, x: step, y, time: null, wall: null, epoch: null });
+  }
+  await w.commit();
+});
+
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const R = () => Math.max(...all.map((s) => s.step[N - 1])) - Math.min(...all.map((s) => s.step[0]));
+
+async function check(cache: SmoothCache, v: M4View, p: SmoothParams): Promise<void> {
+  const got = await smoothedView(store.db, v, p, cache);
+  const raw = m4Reference(all, v);
+  const want = m4Reference(all.map((s) => ({ ...s, y: Float32Array.from(smooth(s.step, s.y, p)) })), v);
+  want.series.nonPositive = raw.series.nonPositive;
+  expect(got).toEqual(want);
+}
+
+describe('the smoothing cache', () => {
+  test('pan / zoom reuse, slider moves re-smooth without reading, invalidation re-reads', async () => {
+    const cache = new SmoothCache();
+    const v: M4View = { series: [1, 2, 3], xColumn: 'x', x0: 0, x1: 40000, W: 200, yScale: 'log' };
+    const tw: SmoothParams = { mode: 'time-weighted', weight: 0.9, range: R() };
+    await check(cache, v, tw);
+    expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: TOTAL });
+    await check(cache, { ...v, x0: 5000, x1: 9000 }, tw); // pan / zoom
+    await check(cache, { ...v, x0: 100, x1: 200, W: 1000 }, tw);
+    expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: TOTAL });
+    await check(cache, v, { ...tw, weight: 0.95 }); // slider move
+    expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: 2 * TOTAL });
+    await check(cache, v, { ...tw, range: R() * 2 }); // R grew: time-weighted is recomputed
+    expect(cache.counters.smoothedPoints).toBe(3 * TOTAL);
+    const ema: SmoothParams = { mode: 'ema', weight: 0.8, range: 5 };
+    await check(cache, v, ema);
+    await check(cache, v, { ...ema, range: 7 }); // ema does not depend on R
+    expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: 4 * TOTAL });
+    cache.invalidate([2]);
+    await check(cache, v, ema);
+    expect(cache.counters).toEqual({ readPoints: TOTAL + N, smoothedPoints: 4 * TOTAL + N });
+    cache.clear();
+    await check(cache, v, ema);
+    expect(cache.counters.readPoints).toBe(2 * TOTAL + N);
+    expect(cache.bytes).toBe(TOTAL * 16);
+  });
+
+  test('a fill that read before an invalidation of its series is not stored', async () => {
+    const cache = new SmoothCache();
+    const v: M4View = { series: [1, 2], xColumn: 'x', x0: 0, x1: 40000, W: 100, yScale: 'linear' };
+    const p: SmoothParams = { mode: 'ema', weight: 0.5, range: 0 };
+    const first = smoothedView(store.db, v, p, cache); // its ticket is taken before this returns
+    cache.invalidate([1]);
+    await first;
+    expect(cache.bytes).toBe(N * 16); // series 2 only
+    await check(cache, v, p);
+    expect(cache.counters.readPoints).toBe(3 * N);
+  });
+
+  test('series too big to hold are streamed each time, still exact', async () => {
+    const cache = new SmoothCache(N * 16); // one entry may take a quarter: none fits
+    const v: M4View = { series: [1, 2, 3], xColumn: 'x', x0: 3000, x1: 7000, W: 50, yScale: 'linear' };
+    const p: SmoothParams = { mode: 'time-weighted', weight: 0.99, range: R() };
+    await check(cache, v, p);
+    await check(cache, v, p);
+    await check(cache, { ...v, x0: 0, x1: 40000, W: 6000 }, p); // sparse series spanning several data chunks
+    expect(cache.counters.readPoints).toBe(3 * TOTAL);
+    expect(cache.bytes).toBe(0);
+  });
+});
