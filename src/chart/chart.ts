@@ -24,6 +24,7 @@ import { Feed } from './feed';
 import { Graphics } from './graphics';
 import { Hover } from './hover';
 import { Painter } from './paint';
+import { chartPNG } from './png';
 import { SmoothedReadback } from './readback';
 import { Runs } from './runs';
 import { Scheduler } from './scheduler';
@@ -244,21 +245,9 @@ class ChartImpl implements Chart {
     }
   }
 
-  async toPNG(options: { dpr?: number } = {}): Promise<Blob> {
+  toPNG(options: { dpr?: number } = {}): Promise<Blob> {
     this.alive();
-    const dpr = options.dpr ?? 2;
-    if (!(dpr > 0 && dpr <= 8)) throw new RangeError(`toPNG dpr must be in (0, 8], got ${dpr}`);
-    this.surface.exportDpr = dpr;
-    this.scheduler.mark('size');
-    try {
-      await this.rendered();
-      const blob = await new Promise<Blob | null>((r) => this.surface.canvas.toBlob(r, 'image/png'));
-      if (!blob) throw new Error('metricgl: the canvas could not be encoded as PNG');
-      return blob;
-    } finally {
-      this.surface.exportDpr = 0;
-      this.scheduler.mark('size');
-    }
+    return chartPNG(this.surface, () => this.scheduler.mark('size'), () => this.rendered(), options.dpr ?? 2);
   }
 
   /** Pointer, wheel and keyboard handling on or off (the `interactive` option). */
