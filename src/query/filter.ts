@@ -18,13 +18,12 @@
  * never becomes SQL). Parsing and evaluating are separate so the tree can travel as JSON;
  * `checkFilterNode` validates one that arrived from elsewhere.
  */
-import { comparisonOf, parseFilter, type FilterNode } from './filterparse';
+import { comparisonOf, parseFilter, type Fields, type FilterNode, type Predicate } from './filterparse';
 
 export { FilterError, parseFilter, type CompareOp, type FilterNode } from './filterparse';
 export { checkFilterNode } from './filtercheck';
 
-export type Fields = Readonly<Record<string, string>>;
-export type Predicate = (fields: Fields) => boolean;
+export type { Fields, Predicate } from './filterparse';
 
 /**
  * The predicate of a tree, its regular expressions compiled once, here (a tree from `parseFilter`

@@ -2,7 +2,9 @@
  * The filter language's tokenizer and parser (filter.ts has the grammar): source text to a
  * `FilterNode` tree, with the explorer's error messages and positions.
  */
-import type { Fields, Predicate } from './filter';
+/** A run's fields as the filter sees them. */
+export type Fields = Readonly<Record<string, string>>;
+export type Predicate = (fields: Fields) => boolean;
 
 export type CompareOp = '==' | '!=' | '~' | '!~' | '<' | '<=' | '>' | '>=';
 

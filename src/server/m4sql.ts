@@ -14,7 +14,7 @@
  * so zonemaps can prune row groups of other series), range, W, the log flag. The x column is
  * picked from a fixed table (schema.ts X_COLUMNS): no text from a request or a file reaches SQL.
  */
-import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
+import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { checkView, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from '../source/m4';
 import { xColumnSql } from './schema';
 
@@ -67,7 +67,7 @@ ORDER BY kind, series, c, fx, sx, so`;
 
 const TYPES = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, x0: DOUBLE, x1: DOUBLE, w: DOUBLE, span: DOUBLE, log: BOOLEAN };
 
-const num = (v: number | null): number => (v === null ? NaN : v);
+const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
 
 /** Run the view's M4 query; the answer has the layout of source/m4.ts. */
 export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Result> {
@@ -78,68 +78,56 @@ export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Res
     ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1],
     x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
   };
-  const result = await db.run(m4Sql(view.xColumn), params, TYPES);
-  const chunks = await result.fetchAllChunks();
+  const reader = await db.runAndReadAll(m4Sql(view.xColumn), params, TYPES);
+  const [kind, series, c, n, nf, np, fx, fy, lx, ly, mnx, mny, mxx, mxy] = reader.getColumns();
   const slot = new Map<number, number>(ids.map((id, i) => [id, i]));
   ids.forEach((id, i) => (stats.id[i] = id));
   let nb = 0, np_ = 0;
-  for (const chunk of chunks) {
-    const kind = chunk.getColumnVector(0);
-    for (let r = 0, m = chunk.rowCount; r < m; r++) {
-      const k = kind.getItem(r);
-      if (k === 1) nb++;
-      else if (k === 2) np_++;
-    }
+  for (const k of kind) {
+    if (k === 1) nb++;
+    else if (k === 2) np_++;
   }
   const b = emptyBuckets(nb);
   const p = emptyPoints(np_);
   let ib = 0, ip = 0;
-  for (const chunk of chunks) {
-    const [kind, series, c, n, nf, np, fx, fy, lx, ly, mnx, mny, mxx, mxy] = Array.from({ length: 14 }, (_, j) => chunk.getColumnVector(j)) as DuckDBVector<number>[];
-    for (let r = 0, m = chunk.rowCount; r < m; r++) {
-      const s = series.getItem(r)!;
-      switch (kind.getItem(r)) {
-        case 0: {
-          const i = slot.get(s)!;
-          stats.n[i] = n.getItem(r)!;
-          stats.nonFinite[i] = nf.getItem(r)!;
-          stats.nonPositive[i] = np.getItem(r)!;
-          stats.dense[i] = stats.n[i] > view.W ? 1 : 0;
-          break;
-        }
-        case 1:
-          b.series[ib] = s;
-          b.col[ib] = c.getItem(r)!;
-          b.n[ib] = n.getItem(r)!;
-          b.firstX[ib] = num(fx.getItem(r));
-          b.firstY[ib] = num(fy.getItem(r));
-          b.lastX[ib] = num(lx.getItem(r));
-          b.lastY[ib] = num(ly.getItem(r));
-          b.minX[ib] = num(mnx.getItem(r));
-          b.minY[ib] = num(mny.getItem(r));
-          b.maxX[ib] = num(mxx.getItem(r));
-          b.maxY[ib] = num(mxy.getItem(r));
-          ib++;
-          break;
-        case 2:
-          p.series[ip] = s;
-          p.x[ip] = num(fx.getItem(r));
-          p.y[ip] = num(fy.getItem(r));
-          ip++;
-          break;
-        case 3: {
-          const i = slot.get(s)!;
-          stats.beforeX[i] = num(fx.getItem(r));
-          stats.beforeY[i] = num(fy.getItem(r));
-          break;
-        }
-        case 4: {
-          const i = slot.get(s)!;
-          stats.afterX[i] = num(fx.getItem(r));
-          stats.afterY[i] = num(fy.getItem(r));
-          break;
-        }
-      }
+  for (let r = 0; r < kind.length; r++) {
+    const s = Number(series[r]);
+    const i = slot.get(s)!;
+    switch (kind[r]) {
+      case 0:
+        stats.n[i] = Number(n[r]);
+        stats.nonFinite[i] = Number(nf[r]);
+        stats.nonPositive[i] = Number(np[r]);
+        stats.dense[i] = stats.n[i] > view.W ? 1 : 0;
+        break;
+      case 1:
+        b.series[ib] = s;
+        b.col[ib] = Number(c[r]);
+        b.n[ib] = Number(n[r]);
+        b.firstX[ib] = num(fx[r]);
+        b.firstY[ib] = num(fy[r]);
+        b.lastX[ib] = num(lx[r]);
+        b.lastY[ib] = num(ly[r]);
+        b.minX[ib] = num(mnx[r]);
+        b.minY[ib] = num(mny[r]);
+        b.maxX[ib] = num(mxx[r]);
+        b.maxY[ib] = num(mxy[r]);
+        ib++;
+        break;
+      case 2:
+        p.series[ip] = s;
+        p.x[ip] = num(fx[r]);
+        p.y[ip] = num(fy[r]);
+        ip++;
+        break;
+      case 3:
+        stats.beforeX[i] = num(fx[r]);
+        stats.beforeY[i] = num(fy[r]);
+        break;
+      case 4:
+        stats.afterX[i] = num(fx[r]);
+        stats.afterY[i] = num(fy[r]);
+        break;
     }
   }
   return { series: stats, buckets: b, points: p };
