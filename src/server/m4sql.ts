@@ -7,22 +7,35 @@
  * clamped to [0, W - 1], evaluated in float64 in the same order as `columnOf`, so SQL and the
  * reference put every point in the same column. First / last take raw y (a NaN or, on log, a
  * value <= 0 there is a break at that edge); min / max take drawable y only. The store's order
- * (x, step, logged order) is a struct key: DuckDB compares structs field by field, which gives
- * first / last / ties exactly as the reference does.
+ * is (x, step, logged order), and ties follow it exactly as in the reference, but that order is
+ * compared only where a tie is possible (struct keys over every point cost more than the rest of
+ * the query): a first pass takes plain min / max of x and y per column; a second reads only the
+ * points that equal one of them (usually one to four per column) and there breaks ties: first /
+ * last y by (step, logged order), the x of min / max y as the least x among the points at that y
+ * (the first in store order). The neighbours are found the same way: the greatest x left of the
+ * view (least right of it), then the tie among points at that x.
+ *
+ * The answer is read chunk by chunk from DuckDB's vectors into the typed arrays of m4.ts, with no
+ * JS row or column arrays in between.
  *
  * Every value is a bound parameter: ids as an INTEGER[] (with their min and max as a plain range
- * so zonemaps can prune row groups of other series), range, W, the log flag. The x column is
+ * so zonemaps can prune row groups of other series; the list itself is a semi-join, which DuckDB
+ * runs several times faster than list_contains per row), range, W, the log flag. The x column is
  * picked from a fixed table (schema.ts X_COLUMNS): no text from a request or a file reaches SQL.
  */
-import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
 import { checkView, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from '../source/m4';
 import { xColumnSql } from './schema';
 
 /** The query text for an x column (a constant from X_COLUMNS; cached per column). */
 export function m4Sql(xColumn: string): string {
   const X = xColumnSql(xColumn);
-  const key = `{'v': ${X}, 'x': x, 'o': ord}`;
-  const inSeries = `series BETWEEN $lo AND $hi AND list_contains($ids, series)`;
+  const inSeries = `series BETWEEN $lo AND $hi AND series IN (SELECT unnest($ids))`;
+  const pIn = `p.series BETWEEN $lo AND $hi AND p.series IN (SELECT unnest($ids))`;
+  // the order among points of one series with the same view x: step, then logged order (on the
+  // step column itself the step is that x, so the logged order alone)
+  const tie = X === 'x' ? 'ord' : `{'x': x, 'o': ord}`;
+  const pTie = X === 'x' ? 'p.ord' : `{'x': p.x, 'o': p.ord}`;
   return `
 WITH pts AS MATERIALIZED (
   SELECT series, ${X} AS v, x, ord, y,
@@ -38,22 +51,38 @@ stats AS (
   FROM pts GROUP BY series
 ),
 dense AS (SELECT series FROM stats WHERE n > $w),
-buckets AS (
-  SELECT series, c, count(*)::INTEGER AS n,
-    min(v) AS fx, arg_min(y, {'v': v, 'x': x, 'o': ord}) AS fy,
-    max(v) AS lx, arg_max(y, {'v': v, 'x': x, 'o': ord}) AS ly,
-    arg_min(v, {'y': y, 'v': v, 'x': x, 'o': ord}) FILTER (WHERE ok) AS mnx, min(y) FILTER (WHERE ok) AS mny,
-    arg_max(v, {'y': y, 'v': -v, 'x': -x, 'o': -ord}) FILTER (WHERE ok) AS mxx, max(y) FILTER (WHERE ok) AS mxy
+b0 AS (
+  SELECT series, c, count(*)::INTEGER AS n, min(v) AS fx, max(v) AS lx,
+    min(y) FILTER (WHERE ok) AS mny, max(y) FILTER (WHERE ok) AS mxy
   FROM pts WHERE series IN (SELECT series FROM dense) GROUP BY series, c
 ),
-near AS (
-  SELECT series, ${X} AS v, y, ${key} AS k, ${X} < $x0 AS left_of
-  FROM points WHERE ${inSeries} AND (${X} < $x0 OR ${X} > $x1)
+cand AS (
+  SELECT p.series, p.c, p.v, p.x, p.ord, p.y, p.ok, b0.fx, b0.lx, b0.mny, b0.mxy
+  FROM pts p JOIN b0 ON p.series = b0.series AND p.c = b0.c
+  WHERE p.v = b0.fx OR p.v = b0.lx OR (p.ok AND (p.y = b0.mny OR p.y = b0.mxy))
+),
+b1 AS (
+  SELECT series, c,
+    arg_min(y, ${tie}) FILTER (WHERE v = fx) AS fy,
+    arg_max(y, ${tie}) FILTER (WHERE v = lx) AS ly,
+    min(v) FILTER (WHERE ok AND y = mny) AS mnx,
+    min(v) FILTER (WHERE ok AND y = mxy) AS mxx
+  FROM cand GROUP BY series, c
+),
+buckets AS (
+  SELECT b0.series, b0.c, n, fx, fy, lx, ly, mnx, mny, mxx, mxy
+  FROM b0 JOIN b1 ON b0.series = b1.series AND b0.c = b1.c
+),
+edge AS (
+  SELECT series, max(${X}) FILTER (WHERE ${X} < $x0) AS lm, min(${X}) FILTER (WHERE ${X} > $x1) AS rm
+  FROM points WHERE ${inSeries} AND (${X} < $x0 OR ${X} > $x1) GROUP BY series
 ),
 nb AS (
-  SELECT series, 3 AS kind, arg_max({'v': v, 'y': y}, k) AS p FROM near WHERE left_of GROUP BY series
+  SELECT p.series, 3 AS kind, arg_max({'v': p.${X}, 'y': p.y}, ${pTie}) AS p
+  FROM points p JOIN edge e ON p.series = e.series AND p.${X} = e.lm WHERE ${pIn} GROUP BY p.series
   UNION ALL
-  SELECT series, 4 AS kind, arg_min({'v': v, 'y': y}, k) AS p FROM near WHERE NOT left_of GROUP BY series
+  SELECT p.series, 4 AS kind, arg_min({'v': p.${X}, 'y': p.y}, ${pTie}) AS p
+  FROM points p JOIN edge e ON p.series = e.series AND p.${X} = e.rm WHERE ${pIn} GROUP BY p.series
 )
 SELECT 0 AS kind, series, 0 AS c, n, nf, np, NULL::DOUBLE AS fx, NULL::FLOAT AS fy,
   NULL::DOUBLE AS lx, NULL::FLOAT AS ly, NULL::DOUBLE AS mnx, NULL::FLOAT AS mny, NULL::DOUBLE AS mxx, NULL::FLOAT AS mxy,
@@ -67,7 +96,7 @@ ORDER BY kind, series, c, fx, sx, so`;
 
 const TYPES = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, x0: DOUBLE, x1: DOUBLE, w: DOUBLE, span: DOUBLE, log: BOOLEAN };
 
-const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
+const num = (v: number | null): number => (v === null ? NaN : v);
 
 /** Run the view's M4 query; the answer has the layout of source/m4.ts. */
 export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Result> {
@@ -78,56 +107,68 @@ export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Res
     ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1],
     x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
   };
-  const reader = await db.runAndReadAll(m4Sql(view.xColumn), params, TYPES);
-  const [kind, series, c, n, nf, np, fx, fy, lx, ly, mnx, mny, mxx, mxy] = reader.getColumns();
+  const result = await db.run(m4Sql(view.xColumn), params, TYPES);
+  const chunks = await result.fetchAllChunks();
   const slot = new Map<number, number>(ids.map((id, i) => [id, i]));
   ids.forEach((id, i) => (stats.id[i] = id));
   let nb = 0, np_ = 0;
-  for (const k of kind) {
-    if (k === 1) nb++;
-    else if (k === 2) np_++;
+  for (const chunk of chunks) {
+    const kind = chunk.getColumnVector(0);
+    for (let r = 0, m = chunk.rowCount; r < m; r++) {
+      const k = kind.getItem(r);
+      if (k === 1) nb++;
+      else if (k === 2) np_++;
+    }
   }
   const b = emptyBuckets(nb);
   const p = emptyPoints(np_);
   let ib = 0, ip = 0;
-  for (let r = 0; r < kind.length; r++) {
-    const s = Number(series[r]);
-    const i = slot.get(s)!;
-    switch (kind[r]) {
-      case 0:
-        stats.n[i] = Number(n[r]);
-        stats.nonFinite[i] = Number(nf[r]);
-        stats.nonPositive[i] = Number(np[r]);
-        stats.dense[i] = stats.n[i] > view.W ? 1 : 0;
-        break;
-      case 1:
-        b.series[ib] = s;
-        b.col[ib] = Number(c[r]);
-        b.n[ib] = Number(n[r]);
-        b.firstX[ib] = num(fx[r]);
-        b.firstY[ib] = num(fy[r]);
-        b.lastX[ib] = num(lx[r]);
-        b.lastY[ib] = num(ly[r]);
-        b.minX[ib] = num(mnx[r]);
-        b.minY[ib] = num(mny[r]);
-        b.maxX[ib] = num(mxx[r]);
-        b.maxY[ib] = num(mxy[r]);
-        ib++;
-        break;
-      case 2:
-        p.series[ip] = s;
-        p.x[ip] = num(fx[r]);
-        p.y[ip] = num(fy[r]);
-        ip++;
-        break;
-      case 3:
-        stats.beforeX[i] = num(fx[r]);
-        stats.beforeY[i] = num(fy[r]);
-        break;
-      case 4:
-        stats.afterX[i] = num(fx[r]);
-        stats.afterY[i] = num(fy[r]);
-        break;
+  for (const chunk of chunks) {
+    const [kind, series, c, n, nf, np, fx, fy, lx, ly, mnx, mny, mxx, mxy] = Array.from({ length: 14 }, (_, j) => chunk.getColumnVector(j)) as DuckDBVector<number>[];
+    for (let r = 0, m = chunk.rowCount; r < m; r++) {
+      const s = series.getItem(r)!;
+      switch (kind.getItem(r)) {
+        case 0: {
+          const i = slot.get(s)!;
+          stats.n[i] = n.getItem(r)!;
+          stats.nonFinite[i] = nf.getItem(r)!;
+          stats.nonPositive[i] = np.getItem(r)!;
+          stats.dense[i] = stats.n[i] > view.W ? 1 : 0;
+          break;
+        }
+        case 1:
+          b.series[ib] = s;
+          b.col[ib] = c.getItem(r)!;
+          b.n[ib] = n.getItem(r)!;
+          b.firstX[ib] = num(fx.getItem(r));
+          b.firstY[ib] = num(fy.getItem(r));
+          b.lastX[ib] = num(lx.getItem(r));
+          b.lastY[ib] = num(ly.getItem(r));
+          b.minX[ib] = num(mnx.getItem(r));
+          b.minY[ib] = num(mny.getItem(r));
+          b.maxX[ib] = num(mxx.getItem(r));
+          b.maxY[ib] = num(mxy.getItem(r));
+          ib++;
+          break;
+        case 2:
+          p.series[ip] = s;
+          p.x[ip] = num(fx.getItem(r));
+          p.y[ip] = num(fy.getItem(r));
+          ip++;
+          break;
+        case 3: {
+          const i = slot.get(s)!;
+          stats.beforeX[i] = num(fx.getItem(r));
+          stats.beforeY[i] = num(fy.getItem(r));
+          break;
+        }
+        case 4: {
+          const i = slot.get(s)!;
+          stats.afterX[i] = num(fx.getItem(r));
+          stats.afterY[i] = num(fy.getItem(r));
+          break;
+        }
+      }
     }
   }
   return { series: stats, buckets: b, points: p };
