@@ -38,14 +38,9 @@ export interface IngestResult {
 const CHUNK = 4 << 20;
 
 export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: IngestOptions = {}): Promise<IngestResult> {
-  const t0 = performance.now();
   const result: IngestResult = { files: 0, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] };
-  await db.run('BEGIN TRANSACTION');
-  let writer: PointWriter | null = null;
-  try {
-    const catalog = await SeriesCatalog.load(db);
+  return ingestTransaction(db, result, async (catalog, writer) => {
     const files = await loadFiles(db);
-    writer = await PointWriter.open(db);
     for (const path of paths) {
       const fh = await open(path, 'r');
       try {
@@ -62,17 +57,7 @@ export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: I
         await fh.close();
       }
     }
-    result.points = await writer.commit();
-    writer = null;
-    await catalog.save(db);
-    await db.run('COMMIT');
-  } catch (e) {
-    if (writer) await writer.abort().catch(() => undefined);
-    await db.run('ROLLBACK');
-    throw e;
-  }
-  result.seconds = (performance.now() - t0) / 1000;
-  return result;
+  });
 }
 
 /**
@@ -82,29 +67,54 @@ export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: I
  * replaces it). A text body's missing last line break is added: the body is complete.
  */
 export async function ingestBytes(db: DuckDBConnection, name: string, bytes: Uint8Array): Promise<IngestResult> {
-  const t0 = performance.now();
   const result: IngestResult = { files: 1, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] };
   const det = loaderFor(name, bytes.subarray(0, 65536)); // LoadError: not a format the loaders read
   if (det.kind !== 'tfevents' && bytes.length > 0 && bytes[bytes.length - 1] !== 10) bytes = concat(bytes, new Uint8Array([10]));
+  let id = 0;
+  let kind = '';
+  return ingestTransaction(
+    db,
+    result,
+    async (catalog, writer) => {
+      const r = await db.runAndReadAll('SELECT coalesce(max(id) + 1, 0) FROM files');
+      id = Number(r.getRows()[0][0]);
+      const feed = new Feeder(name, catalog, writer, id);
+      feed.start(det);
+      feed.push(bytes);
+      feed.end();
+      await feed.saveOrigins(db);
+      kind = feed.kind;
+      result.warnings.push(...feed.warnings);
+    },
+    // its `files` row records the points the writer committed
+    (points) =>
+      db.run(`INSERT INTO files VALUES ($1, $2, $3, false, $4, $4, 0, '', '', $5, $6, now())`, [
+        id, `post:${id}:${name}`, kind, bytes.length, points, result.warnings.length,
+      ]).then(() => undefined),
+  );
+}
+
+/**
+ * One ingest as one transaction: `body` reads into the series catalog and a point writer; then the
+ * points are committed (`recorded` sees how many), the catalog saved, and the transaction
+ * committed — or, on any error, nothing of it stays.
+ */
+async function ingestTransaction(
+  db: DuckDBConnection,
+  result: IngestResult,
+  body: (catalog: SeriesCatalog, writer: PointWriter) => Promise<void>,
+  recorded?: (points: number) => Promise<void>,
+): Promise<IngestResult> {
+  const t0 = performance.now();
   await db.run('BEGIN TRANSACTION');
   let writer: PointWriter | null = null;
   try {
     const catalog = await SeriesCatalog.load(db);
-    const r = await db.runAndReadAll('SELECT coalesce(max(id) + 1, 0) FROM files');
-    const id = Number(r.getRows()[0][0]);
     writer = await PointWriter.open(db);
-    const feed = new Feeder(name, catalog, writer, id);
-    feed.start(det);
-    feed.push(bytes);
-    feed.end();
-    await feed.saveOrigins(db);
-    result.warnings.push(...feed.warnings);
+    await body(catalog, writer);
     result.points = await writer.commit();
     writer = null;
-    await db.run(
-      `INSERT INTO files VALUES ($1, $2, $3, false, $4, $4, 0, '', '', $5, $6, now())`,
-      [id, `post:${id}:${name}`, feed.kind, bytes.length, result.points, feed.warnings.length],
-    );
+    await recorded?.(result.points);
     await catalog.save(db);
     await db.run('COMMIT');
   } catch (e) {
