@@ -201,17 +201,12 @@ export class Board {
   }
 
   /**
-   * Server series got points: their charts take their series again, so the worker asks the
-   * server for the view with the new counts and extents (a chart that follows its source by
-   * itself is only asked once more). Nothing is regrouped; zoom and hidden runs stay.
+   * Server series got points: their charts follow their server by themselves (the engine asks
+   * the new view on the server's `grew`), so only what the page shows about them is redrawn:
+   * the keys' run counts and the status line.
    */
   refreshRemote(keys: readonly string[]): void {
-    const charts = new Set(keys.map((k) => this.where.get(k)).filter((c): c is Chart => !!c));
-    for (const chart of charts) {
-      const list = [...this.where].filter(([, c]) => c === chart).map(([k]) => this.data.series.get(k)).filter((d): d is SeriesData => !!d);
-      chart.setSeries(list.map((d) => this.input(d)));
-    }
-    if (charts.size) this.keys();
+    if (keys.some((k) => this.where.has(k))) this.keys();
     this.hooks.drawn();
   }
 
