@@ -12,7 +12,7 @@ import { compileFilter } from '../../src/query/filter';
 import { panelToggles } from './layout';
 import { connectLive, logdirInfo, type LiveConnection } from './live';
 import { Messages } from './messages';
-import { Dataset, pointsOf, type Source } from './model';
+import { Dataset, type Source } from './model';
 import { connectServer, probeServer, type ServerConnection, type ServerState } from './remote';
 import type { SourceInfo } from '../../src/source/client';
 import { statusText } from './status';
@@ -178,27 +178,6 @@ function refilter(): void {
   });
 }
 
-/**
- * Whether the engine smooths server series: until the server does (in progress), it draws them
- * raw and says so when asked for one's smoothed curve; the smoothing control then says it.
- */
-function checkSmoothing(): void {
-  const d = board.shown().filter((x) => x.remote).sort((a, b) => pointsOf(a) - pointsOf(b))[0];
-  const chart = d && board.chartOf(d.key);
-  if (!d || !chart) return;
-  const note = $('smoothNote');
-  Promise.resolve()
-    .then(() => chart.smoothed(d.key))
-    .then(
-      () => (note.textContent = ''),
-      (e: Error) => {
-        if (/raw|not available|smooth/i.test(e?.message ?? '')) {
-          note.textContent = 'Series from the server are drawn raw for now: smoothing them on the server is in progress. Files loaded here are smoothed.';
-        }
-      },
-    );
-}
-
 async function startServer(info: SourceInfo): Promise<unknown> {
   server = connectServer(info, data, {
     state: (st, detail) => serverStatus(st, detail),
@@ -227,7 +206,6 @@ async function startServer(info: SourceInfo): Promise<unknown> {
   const frames = await Promise.all(board.charts.map((c) => c.rendered()));
   firstView = ` · first view in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
   status();
-  checkSmoothing();
   return frames;
 }
 
