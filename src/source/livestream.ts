@@ -7,8 +7,15 @@
  * Whoever holds it learns when the stream is up (`opened`: the moment to catch up on what was
  * missed while it was down, since the server pushes only what grows while a page listens) and
  * when it broke (`lost`, once per outage, not once per failed retry).
+ *
+ * The tabs of one origin share one stream per URL (liveshare.ts): a browser gives a plain-http
+ * host six connections per profile, and a stream holds one for good, so six tabs each with its
+ * own stream would leave the seventh's fetches queued forever. Where the browser cannot share
+ * (no Web Locks or BroadcastChannel: older browsers, a page served over plain http from a name
+ * other than localhost, which is no secure context), each page opens its own, as before.
  */
 import type { LiveGrew } from './api';
+import { browserShareEnv, SharedLive, type LiveStatus, type OwnStream, type Stream } from './liveshare';
 
 /** First retry after this long, doubling per failure... */
 export const RETRY_MIN_MS = 500;
@@ -29,21 +36,62 @@ export interface LiveHandlers {
 }
 
 export class LiveStream {
+  private impl: Stream;
+
+  constructor(url: string, on: LiveHandlers) {
+    const env = typeof EventSource === 'undefined' ? null : browserShareEnv();
+    this.impl = env
+      ? new SharedLive(absolute(url), on, env, (h, down) => new DirectStream(url, h, down))
+      : new DirectStream(url, on);
+  }
+
+  /** Open the stream unless it is open or a retry is due (browsers only: EventSource). */
+  start(): void {
+    this.impl.start();
+  }
+
+  /** Retry now rather than at the end of the back-off (something else found the server gone or back). */
+  retryNow(): void {
+    this.impl.retryNow();
+  }
+
+  close(): void {
+    this.impl.close();
+  }
+}
+
+/** The name the tabs agree on: one stream per absolute URL, however each page spelled it. */
+function absolute(url: string): string {
+  try {
+    return new URL(url, globalThis.location?.href).href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * One page's own EventSource with the back-off: the whole stream where tabs cannot share, the
+ * holder's where they do. `down`: an outage was reported already (a tab taking over a stream
+ * that was down), so its first failure is no new `lost`.
+ */
+export class DirectStream implements OwnStream {
   private es: EventSource | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
-  private down = false;
+  private up = false;
   private closed = false;
 
-  constructor(private url: string, private on: LiveHandlers) {}
+  constructor(private url: string, private on: LiveHandlers, private down = false) {}
 
-  /** Open the stream unless it is open or a retry is due (browsers only: EventSource). */
+  get status(): LiveStatus {
+    return this.up ? 'up' : this.down ? 'down' : 'connecting';
+  }
+
   start(): void {
     if (this.es || this.timer || this.closed || typeof EventSource === 'undefined') return;
     this.open();
   }
 
-  /** Retry now rather than at the end of the back-off (something else found the server gone or back). */
   retryNow(): void {
     if (this.closed || !this.timer) return;
     clearTimeout(this.timer);
@@ -57,6 +105,7 @@ export class LiveStream {
     this.timer = null;
     this.es?.close();
     this.es = null;
+    this.up = false;
   }
 
   private open(): void {
@@ -74,6 +123,7 @@ export class LiveStream {
     es.onopen = () => {
       this.failures = 0;
       this.down = false;
+      this.up = true;
       this.on.opened();
     };
     es.onerror = () => {
@@ -81,6 +131,7 @@ export class LiveStream {
       es.close();
       if (this.es !== es || this.closed) return;
       this.es = null;
+      this.up = false;
       const wait = retryDelay(this.failures++);
       if (!this.down) {
         this.down = true;

@@ -96,3 +96,18 @@ declare global {
     ch?: import('../../src/index').Chart;
   }
 }
+
+/** The page's frame once it holds `points` (drawn by itself after a server's pushes); the most it ever held on the way. */
+export async function frameWith(page: Page, points: number, ms: number): Promise<{ frame: FrameInfo; max: number }> {
+  return page.evaluate(async ([points, ms]) => {
+    const w = window as unknown as { ch: import('../../src/index').Chart; maxPoints: number };
+    let last: FrameInfo | null = null;
+    for (const t0 = performance.now(); performance.now() - t0 < ms; ) {
+      last = await w.ch.rendered().catch(() => null);
+      if (last) w.maxPoints = Math.max(w.maxPoints, last.points);
+      if (last && last.points === points) return { frame: last, max: w.maxPoints };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the page never held ${points} points (last frame: ${last?.points}, most seen: ${w.maxPoints})`);
+  }, [points, ms] as const);
+}

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameInfo, SourceSeries } from '../../src/index';
 import { startSourceServer, type SourceServer } from '../../src/server/http';
-import { openHarness } from './helpers';
+import { frameWith, openHarness } from './helpers';
 
 const ORIGIN = 'http://127.0.0.1:5199';
 const PAGES = 10;
@@ -82,20 +82,6 @@ async function openChart(browser: Browser, url: string, contexts: BrowserContext
   return { page, first, ids };
 }
 
-/** The page's frame once it holds `points` (drawn by itself after the server's pushes); the most it ever held on the way. */
-async function frameWith(page: Page, points: number, ms: number): Promise<{ frame: FrameInfo; max: number }> {
-  return page.evaluate(async ([points, ms]) => {
-    const w = window as unknown as { ch: import('../../src/index').Chart; maxPoints: number };
-    let last: FrameInfo | null = null;
-    for (const t0 = performance.now(); performance.now() - t0 < ms; ) {
-      last = await w.ch.rendered().catch(() => null);
-      if (last) w.maxPoints = Math.max(w.maxPoints, last.points);
-      if (last && last.points === points) return { frame: last, max: w.maxPoints };
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`the page never held ${points} points (last frame: ${last?.points}, most seen: ${w.maxPoints})`);
-  }, [points, ms] as const);
-}
 
 test('ten pages on one server while its log folder is appended to: every page holds exactly what was written', async ({ browser }) => {
   test.setTimeout(90_000);
