@@ -9,5 +9,16 @@ if (!existsSync(fileURLToPath(cli))) {
   console.error('metricgl: dist-server/cli.js is missing: run `npm run build` first (in the metricgl package folder)');
   process.exit(1);
 }
-const { main } = await import(cli.href);
+// DuckDB is an optional peer of the package (a chart in a web app does not need a 50 MB native
+// module): the server says what to install instead of failing with a module-resolution trace
+let main;
+try {
+  ({ main } = await import(cli.href));
+} catch (e) {
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' && /@duckdb/.test(String(e.message))) {
+    console.error('metricgl: the server needs DuckDB\'s Node package: npm install @duckdb/node-api');
+    process.exit(1);
+  }
+  throw e;
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -70,7 +70,7 @@
 // misses events on some filesystems (network mounts, Docker volumes), by polling every 250 ms:
 // a line appended to a log reaches the page well within a second. New files and new run folders
 // are picked up the same way. A rewrite is recognised by the file's inode, its size, its first
-// 256 bytes and the 1 KiB before the offset read so far (demo/live/tail.mjs).
+// 256 bytes and the 1 KiB before the offset read so far (src/node/tail.mjs).
 import { existsSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -80,7 +80,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_BUILD_DIR, ensureExplorerBuilt, REPO_ROOT } from './live/build.mjs';
 import { canOpenBrowser, openBrowser } from './live/open.mjs';
 import { startExplorerServer } from './live/prod.mjs';
-import { listLogFiles } from './live/tail.mjs';
+import { listLogFiles } from '../src/node/tail.mjs';
 
 export { startDemoServer, liveLogdirPlugin } from './live/server.mjs'; // types: serve.d.mts
 export { startExplorerServer } from './live/prod.mjs';

@@ -2,9 +2,9 @@
  * The demo explorer: the Aim Metrics Explorer workflow on metricgl. Real modded-nanogpt logs by
  * default (shipped in demo/data with their MIT notice), files by picker or drag-and-drop (parsed
  * in a worker with progress), a live folder when started with --logdir, and a replay of a run as
- * if it were training. On a metricgl server (`npm run demo -- --db FILE`: GET /api/source
- * answers) the series are the server's and their points stay there (remote.ts). The whole view
- * lives in the URL.
+ * if it were training. On a metricgl server (`npm run demo -- --db FILE`: its answer to GET
+ * /api/logdir says so) the series are the server's and their points stay there (remote.ts). The
+ * whole view lives in the URL.
  */
 import { loadFiles } from '../../src/loaders/client';
 import { Board } from './board';

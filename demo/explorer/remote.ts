@@ -9,23 +9,35 @@
  * Names and fields come from the database: they reach the page as text only (textContent,
  * Option text), never as markup.
  */
+import type { LogdirAnswer } from '../../src/source/api';
 import { connectSource, type Source, type SourceInfo, type SourceSeries } from '../../src/source/client';
 import type { Dataset } from './model';
 
 /**
- * Which server the page came from, asking as little as it can: the demo servers answer GET
- * /api/logdir (JSON; the live folder: live.ts); a metricgl server refuses it with a JSON error
- * (it has no such API), and then GET /api/source says what it holds; a plain static host's 404
- * is not JSON, and nothing more is asked (no second 404 on its console).
+ * Which server the page came from, in one request that every server of this repository answers
+ * with 200: GET /api/logdir. The demo servers answer with their live folder (live.ts reads that
+ * answer, so it is peeked at through a clone); a metricgl server answers with no folder and its
+ * SourceInfo as `source` (LogdirAnswer). A metricgl server from before it answered /api/logdir
+ * refuses it with a JSON error, and then GET /api/source says what it holds; a plain static
+ * host's 404 is not JSON, and nothing more is asked (no second 404 on its console).
  */
 export async function probeServer(): Promise<{ server: SourceInfo | null; logdir: Response | null }> {
   const logdir = await fetch('/api/logdir', { headers: { accept: 'application/json' } }).catch(() => null);
   const json = /json/.test(logdir?.headers.get('content-type') ?? '');
-  if (logdir && !logdir.ok && json) {
+  if (logdir?.ok && json) {
+    const answer = (await logdir.clone().json().catch(() => null)) as Partial<LogdirAnswer> | null;
+    const server = asSourceInfo(answer?.source);
+    if (server) return { server, logdir: null };
+  } else if (logdir && json) {
     const server = await serverInfo();
     if (server) return { server, logdir: null };
   }
   return { server: null, logdir };
+}
+
+/** A SourceInfo of a server this page can read (version 1), or null. */
+function asSourceInfo(info: Partial<SourceInfo> | null | undefined): SourceInfo | null {
+  return info && info.version === 1 && typeof info.engine === 'string' ? (info as SourceInfo) : null;
 }
 
 /** What `GET /api/source` says, when the page's own server is a metricgl server; else null. */
@@ -33,8 +45,7 @@ export async function serverInfo(): Promise<SourceInfo | null> {
   try {
     const res = await fetch('/api/source', { headers: { accept: 'application/json' } });
     if (!res.ok || !/json/.test(res.headers.get('content-type') ?? '')) return null;
-    const info = (await res.json()) as Partial<SourceInfo>;
-    return info && info.version === 1 && typeof info.engine === 'string' ? (info as SourceInfo) : null;
+    return asSourceInfo((await res.json()) as Partial<SourceInfo>);
   } catch {
     return null;
   }

@@ -2,8 +2,8 @@
 // servers mount: the production server (demo/live/prod.mjs) and the Vite dev server's plugin
 // (demo/live/server.mjs). The contract is written out in demo/serve.mjs.
 import { watch } from 'node:fs';
-import { listLogFiles, Tailer } from './tail.mjs';
-import { openEventStream, requestPath, sendJson } from './http.mjs';
+import { listLogFiles, Tailer } from '../../src/node/tail.mjs';
+import { openEventStream, requestPath, sendJson } from '../../src/node/http.mjs';
 
 const POLL_MS = 250;
 const PING_MS = 15_000;

@@ -8,9 +8,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createLiveApi } from './api.mjs';
 import { DEFAULT_BUILD_DIR } from './build.mjs';
-import { isAllowedHost, requestPath, sendText } from './http.mjs';
+import { isAllowedHost, requestPath, sendText } from '../../src/node/http.mjs';
 import { canOpenBrowser, openBrowser } from './open.mjs';
-import { createStaticHandler } from './static.mjs';
+import { createStaticHandler } from '../../src/node/static.mjs';
 
 /** Ports tried after a busy one (as Vite does: the next free one). */
 const PORT_TRIES = 20;

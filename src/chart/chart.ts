@@ -98,7 +98,7 @@ class ChartImpl implements Chart {
         chart,
         options: opts,
         post,
-        gpuSmoothed: (slots, index) => this.graphics.gather(slots, index),
+        gpuSmoothed: (slots, index, others) => this.graphics.gather(slots, index, others),
         highlight: (id) => this.highlight(id),
         hovered: (info) => this.events.emit('hover', info),
       },

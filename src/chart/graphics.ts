@@ -108,11 +108,19 @@ export class Graphics {
     return this.scan.read(gpu.offsets[slot], gpu.lengths[slot]);
   }
 
-  /** The smoothed values at these points (slot, index in its sorted order), read from the GPU's last scan. */
-  gather(slots: ArrayLike<number>, index: ArrayLike<number>): Float32Array | null {
+  /**
+   * The smoothed values at these points (slot, index in its sorted order), read from the GPU's
+   * last scan; `others` for slots whose points are not on the GPU (source series: offset -1).
+   */
+  gather(slots: ArrayLike<number>, index: ArrayLike<number>, others: ArrayLike<number>): Float64Array | null {
     const gpu = this.layout;
     if (!gpu || !this.scan) return null;
-    return this.scan.gather(Array.from(slots, (slot, j) => gpu.offsets[slot] + index[j]));
+    const on: number[] = [];
+    for (let j = 0; j < slots.length; j++) if (gpu.offsets[slots[j]] >= 0) on.push(j);
+    const read = this.scan.gather(on.map((j) => gpu.offsets[slots[j]] + index[j]));
+    const out = Float64Array.from(others);
+    on.forEach((j, k) => (out[j] = read[k]));
+    return out;
   }
 
   destroy(): void {

@@ -19,8 +19,11 @@ export interface HoverHost {
   readonly chart: number;
   options(): Readonly<ChartOptions>;
   post(msg: ToWorker): void;
-  /** smoothed values of GPU-smoothed points (slot, index), null when they are not on the GPU */
-  gpuSmoothed(slots: ArrayLike<number>, index: ArrayLike<number>): ArrayLike<number> | null;
+  /**
+   * smoothed values of GPU-smoothed points (slot, index), `others` where a slot's points are not
+   * on the GPU (a source series: its server's value); null when no points are on the GPU
+   */
+  gpuSmoothed(slots: ArrayLike<number>, index: ArrayLike<number>, others: ArrayLike<number>): ArrayLike<number> | null;
   highlight(id: string | null): void;
   hovered(info: HoverInfo | null): void;
 }
@@ -175,12 +178,14 @@ export class Hover {
       this.host.post({
         type: 'hover', chart, seq, x, xColumn: o.xColumn, xScale: o.xScale, hidden: this.runs.hiddenSlots(),
         smoothing: smoothing && f.smoothing === 'cpu' ? o.smoothing : null,
+        // source series are smoothed on their server, whatever the held ones' backend
+        sourceSmoothing: smoothing ? o.smoothing : null,
       }),
     );
     let smoothed: ArrayLike<number> = reply.smoothed;
     if (smoothing && f.smoothing === 'gpu') {
-      // the smoothed values live on the GPU: read just these few
-      smoothed = this.host.gpuSmoothed(reply.slots, reply.index) ?? smoothed;
+      // the held series' smoothed values live on the GPU: read just these few
+      smoothed = this.host.gpuSmoothed(reply.slots, reply.index, reply.smoothed) ?? smoothed;
     }
     const bySlot = this.runs.bySlot();
     return hoverPoints({ ...reply, smoothed }, (slot) => {

@@ -138,14 +138,20 @@ export interface HoverRequest {
   xColumn: string;
   xScale: ScaleType;
   hidden: number[];
+  /** the held series' smoothed value, computed here: the cpu backend's (null on the GPU or unsmoothed) */
   smoothing: SmoothingSpec | null;
+  /**
+   * the chart's smoothing (weight > 0) for its source series: their servers compute the smoothed
+   * value at each hovered point from the same values the smoothed view draws; null: raw only
+   */
+  sourceSmoothing?: SmoothingSpec | null;
 }
 
 export interface HoverReply {
   type: 'hover';
   chart: number;
   seq: number;
-  /** per series found: slot, index in its sorted order, x, raw y, smoothed y (cpu backend, else NaN) */
+  /** per series found: slot, index in its sorted order, x, raw y, smoothed y (cpu backend or a source's server, else NaN) */
   slots: Int32Array;
   index: Float64Array;
   x: Float64Array;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listLogFiles } from '../../demo/live/tail.mjs';
+import { listLogFiles } from '../node/tail.mjs';
 import { ingestFiles } from './ingest';
 import { startSourceServer } from './http';
 import { openStore } from './schema';

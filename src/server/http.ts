@@ -2,7 +2,7 @@
  * The metricgl server: the HTTP API of source/api.ts over a DuckDB store, and optionally the
  * built explorer (dist-demo/) and a watched log folder.
  *
- * Request hygiene is the demo server's (demo/live/http.mjs, static.mjs): a malformed request
+ * Request hygiene is the demo server's (src/node/http.mjs, static.mjs): a malformed request
  * line is a 400 and ends nothing, a Host header that does not name this machine is refused (DNS
  * rebinding), loopback only unless told otherwise. A request carrying an Origin that is neither
  * this server's nor one named with `cors` is refused outright, not just left without CORS
@@ -13,10 +13,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LoadError } from '../loaders/index';
-import { API, type IngestReply, type LiveGrew, type SourceInfo } from '../source/api';
+import { API, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
-import { isAllowedHost, requestPath, sendJson } from '../../demo/live/http.mjs';
-import { createStaticHandler } from '../../demo/live/static.mjs';
+import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
+import { createStaticHandler } from '../node/static.mjs';
 import { hoverQuery } from './hover';
 import { ingestBytes, type IngestResult } from './ingest';
 import { LiveHub } from './live';
@@ -59,7 +59,7 @@ export interface SourceServer {
 type Handler = (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) => Promise<void>;
 
 const PURPOSE: Record<string, string> = {
-  [API.source]: 'source info', [API.series]: 'series list', [API.view]: 'view', [API.hover]: 'hover', [API.live]: 'live', [API.ingest]: 'ingest',
+  [API.source]: 'source info', [API.logdir]: 'log folder', [API.series]: 'series list', [API.view]: 'view', [API.hover]: 'hover', [API.live]: 'live', [API.ingest]: 'ingest',
 };
 
 export async function startSourceServer(opts: SourceServerOptions): Promise<SourceServer> {
@@ -85,10 +85,16 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const serveStatic = opts.staticRoot ? createStaticHandler(resolve(opts.staticRoot)) : null;
   const hostNames = [host.toLowerCase(), hostname().toLowerCase()];
 
+  const info = (): SourceInfo => ({ version: 1, engine: 'duckdb', ...index.totals });
+
   const routes: Record<string, { method: 'GET' | 'POST'; run: Handler }> = {
     [API.source]: {
       method: 'GET',
-      run: async (_req, res, h) => sendJson(res, 200, { version: 1, engine: 'duckdb', ...index.totals } satisfies SourceInfo, h),
+      run: async (_req, res, h) => sendJson(res, 200, info(), h),
+    },
+    [API.logdir]: {
+      method: 'GET',
+      run: async (_req, res, h) => sendJson(res, 200, { dir: null, files: [], demoData: false, source: info() } satisfies LogdirAnswer, h),
     },
     [API.series]: {
       method: 'POST',
@@ -113,7 +119,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       method: 'POST',
       run: async (req, res, h) => {
         const q = checkHoverQuery(await readJson(req, 'hover'));
-        sendJson(res, 200, { points: await store.read((db) => hoverQuery(db, q)) }, h);
+        sendJson(res, 200, { points: await store.read((db) => hoverQuery(db, q, smoothCache)) }, h);
       },
     },
     [API.live]: {

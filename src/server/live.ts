@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LiveGrew } from '../source/api';
-import { openEventStream } from '../../demo/live/http.mjs';
+import { openEventStream } from '../node/http.mjs';
 
 const PING_MS = 15_000;
 export const MAX_LIVE_CLIENTS = 64;

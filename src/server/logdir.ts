@@ -1,10 +1,10 @@
 /**
- * `serve --logdir DIR`: the folder polled every 250 ms with the demo's listing (demo/live/tail.mjs:
+ * `serve --logdir DIR`: the folder polled every 250 ms with the demo's listing (src/node/tail.mjs:
  * recursive, hidden folders and links out of DIR skipped), and the files that changed (size,
  * mtime or inode) ingested with `ingestFiles`, which reads only what is new of each. Run names come
  * from paths relative to DIR, as `metricgl ingest DIR` names them.
  */
-import { listLogFiles } from '../../demo/live/tail.mjs';
+import { listLogFiles } from '../node/tail.mjs';
 import { ingestFiles, type IngestResult } from './ingest';
 import type { SourceStore } from './sourcestore';
 

@@ -108,7 +108,7 @@ export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
 }
 
 /**
- * `smoothing` of a view: absent or null is none. Weight in [0, 1) as docs/semantics.md states
+ * `smoothing` of a view or a hover: absent or null is none. Weight in [0, 1) as docs/semantics.md states
  * it; `range` (R of time-weighted) a finite number >= 0, required for time-weighted (ema does not
  * use it: absent is 0).
  */
@@ -129,5 +129,8 @@ export function checkHoverQuery(o: Record<string, unknown>): HoverQuery {
   const series = idsOf(o.series, purpose);
   const xColumn = xColumnOf(o.xColumn, purpose);
   if (typeof o.x !== 'number' || !Number.isFinite(o.x)) throw bad(purpose, `"x" must be a finite number, not ${JSON.stringify(o.x)}`);
-  return { series, xColumn, x: o.x };
+  const q: HoverQuery = { series, xColumn, x: o.x };
+  const smoothing = smoothingOf(o.smoothing, purpose);
+  if (smoothing) q.smoothing = smoothing;
+  return q;
 }

@@ -13,6 +13,9 @@
  *   to the M4 builder as it arrives, and kept for the cache when the series fits in it. A series
  *   too big to hold is never materialised: memory stays one chunk plus the buckets.
  *
+ * The smoothed value shown in a hover (hover.ts) is read in the same pass (eachSmoothed), from
+ * the same held columns, so the tooltip shows the value the curve is drawn from.
+ *
  * Counts per series (n, nonFinite, nonPositive) are those of the raw points in view; everything
  * drawn (first, last, min, max, sparse points, neighbours) is the smoothed value, so on a log axis
  * smoothed values <= 0 are not drawable exactly as raw ones are not.
@@ -100,14 +103,29 @@ function column<T extends Float64Array | Float32Array | Int32Array>(chunk: unkno
   return new C(data.buffer as ArrayBuffer, data.byteOffset, m);
 }
 
-/** Stream, smooth and bucket the series at `slots` of `parts`; hold those that fit. */
+/**
+ * What a pass over smoothed series does with their points. Series are named by their position
+ * `i` in the `ids` given to eachSmoothed.
+ */
+export interface SmoothedVisitor {
+  /** the whole series is held: its raw columns and their smoothed y */
+  held(i: number, raw: RawColumns, s: Float32Array): void;
+  /**
+   * points [from, to) of a chunk streamed out of DuckDB (v, s and y are valid only during the
+   * call); they are the series' points `offset`.. in the store's order
+   */
+  streamed(i: number, v: Float64Array, s: Float32Array, y: Float32Array, from: number, to: number, offset: number): void;
+}
+
+/** Stream and smooth the series at `slots` of `ids`, for `visit`; hold those that fit. */
 async function streamSeries(
-  db: DuckDBConnection, view: M4View, params: SmoothParams, parts: SeriesM4[], slots: number[], cache: SmoothCache, ticket: Ticket,
+  db: DuckDBConnection, ids: readonly number[], slots: number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, ticket: Ticket, visit: SmoothedVisitor,
 ): Promise<void> {
-  const ids = slots.map((i) => parts[i].id);
-  const bySid = new Map(slots.map((i) => [parts[i].id, parts[i]]));
-  const fills = new Map(ids.map((id) => [id, new Fill(cache.maxEntryBytes)]));
-  const result = await db.stream(streamSql(view.xColumn), { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
+  const wanted = slots.map((i) => ids[i]);
+  const slotOf = new Map(slots.map((i) => [ids[i], i]));
+  const fills = new Map(wanted.map((id) => [id, new Fill(cache.maxEntryBytes)]));
+  const seen = new Map(wanted.map((id) => [id, 0]));
+  const result = await db.stream(streamSql(xColumn), { ids: listValue(wanted), lo: wanted[0], hi: wanted[wanted.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
   let out = new Float32Array(2048);
   for (;;) {
     const chunk = await result.fetchChunk();
@@ -126,7 +144,9 @@ async function streamSeries(
       const f = fills.get(id)!;
       f.state = smoothInto(v, y, from, to, params, f.state, out);
       cache.counters.smoothedPoints += to - from;
-      bySid.get(id)!.feed(v, out, y, from, to);
+      const offset = seen.get(id)!;
+      visit.streamed(slotOf.get(id)!, v, out, y, from, to, offset);
+      seen.set(id, offset + to - from);
       f.append(v, y, out, from, to);
       from = to;
     }
@@ -134,21 +154,27 @@ async function streamSeries(
   for (const [id, f] of fills) {
     if (!f.keep) continue;
     const raw = { v: f.v.slice(0, f.n), y: f.y.slice(0, f.n) };
-    cache.putRaw(ticket, id, view.xColumn, raw);
-    cache.putSmoothed(ticket, id, view.xColumn, params, raw, f.s.slice(0, f.n));
+    cache.putRaw(ticket, id, xColumn, raw);
+    cache.putSmoothed(ticket, id, xColumn, params, raw, f.s.slice(0, f.n));
   }
 }
 
-/** The view's M4 over its smoothed series (weight > 0; weight 0 is the raw view, m4sql.ts). */
-export async function smoothedView(db: DuckDBConnection, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
-  const ids = checkView(view);
+/**
+ * Every point of the series `ids` on `xColumn`, smoothed with `params` over all of each series'
+ * points in the store's order, handed to `visit`: from the cache where the smoothed column is
+ * held, smoothed from the held raw columns where only they are (and then held), streamed out of
+ * DuckDB otherwise (and held when it fits). Smoothed views and the smoothed value of a hover both
+ * read their values here, so a tooltip shows exactly what the curve is drawn from.
+ */
+export async function eachSmoothed(
+  db: DuckDBConnection, ids: readonly number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, visit: SmoothedVisitor,
+): Promise<void> {
   const ticket = cache.ticket(ids);
-  const parts = ids.map((id) => new SeriesM4(id, view));
   const missing: number[] = [];
   let work = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    const held = cache.get(id, view.xColumn, params);
+    const held = cache.get(id, xColumn, params);
     if (!held) {
       missing.push(i);
       continue;
@@ -157,16 +183,26 @@ export async function smoothedView(db: DuckDBConnection, view: M4View, params: S
     if (!s) {
       s = smoothColumns(held.raw, params);
       cache.counters.smoothedPoints += s.length;
-      cache.putSmoothed(ticket, id, view.xColumn, params, held.raw, s);
+      cache.putSmoothed(ticket, id, xColumn, params, held.raw, s);
       work += s.length;
     }
-    feedHeld(parts[i], held.raw, s, view);
+    visit.held(i, held.raw, s);
     // a slider move over many points is synchronous work: let other requests in between series
     if (work > YIELD_POINTS) {
       work = 0;
       await new Promise((ok) => setImmediate(ok));
     }
   }
-  if (missing.length > 0) await streamSeries(db, view, params, parts, missing, cache, ticket);
+  if (missing.length > 0) await streamSeries(db, ids, missing, xColumn, params, cache, ticket, visit);
+}
+
+/** The view's M4 over its smoothed series (weight > 0; weight 0 is the raw view, m4sql.ts). */
+export async function smoothedView(db: DuckDBConnection, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
+  const ids = checkView(view);
+  const parts = ids.map((id) => new SeriesM4(id, view));
+  await eachSmoothed(db, ids, view.xColumn, params, cache, {
+    held: (i, raw, s) => feedHeld(parts[i], raw, s, view),
+    streamed: (i, v, s, y, from, to) => parts[i].feed(v, s, y, from, to),
+  });
   return assemble(parts, view.W);
 }

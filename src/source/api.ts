@@ -5,6 +5,7 @@
  * layout of layout.ts, never as per-point JSON; the small requests and lists are JSON.
  *
  *   GET  /api/source           → SourceInfo
+ *   GET  /api/logdir           → LogdirAnswer (the explorer's first question to any server)
  *   POST /api/series           SeriesQuery   → { series: SourceSeries[] }
  *   POST /api/view             ViewQuery     → application/octet-stream: layout.ts encode(M4Result)
  *   POST /api/hover            HoverQuery    → { points: HoverPoint[] }
@@ -21,6 +22,7 @@ import type { M4View, XColumnName } from './m4';
 
 export const API = {
   source: '/api/source',
+  logdir: '/api/logdir',
   series: '/api/series',
   view: '/api/view',
   hover: '/api/hover',
@@ -34,6 +36,21 @@ export interface SourceInfo {
   engine: string;
   series: number;
   points: number;
+}
+
+/**
+ * The answer to GET /api/logdir, the first thing the explorer asks the server it came from: the
+ * demo servers answer it with the log folder the page itself tails over their /api/live. A
+ * metricgl server ingests its --logdir itself and pushes `grew`, so there is no folder for the
+ * page to tail (`dir` null, whatever --logdir is) and no shipped logs to load; `source` says that
+ * this is a metricgl server and what it holds. Answering it, rather than a 404, keeps a page on
+ * this server free of failed requests.
+ */
+export interface LogdirAnswer {
+  dir: null;
+  files: [];
+  demoData: false;
+  source: SourceInfo;
 }
 
 /** The series list, filtered on the server. `where` is the explorer's filter, parsed on the client. */
@@ -75,6 +92,11 @@ export interface HoverQuery {
   xColumn: XColumnName;
   /** data x of the cursor */
   x: number;
+  /**
+   * as ViewQuery's (the chart's smoothing, `range` its R): each point then carries `smoothed`,
+   * the value the smoothed view draws there; absent, null or weight 0: no smoothed value
+   */
+  smoothing?: ViewQuery['smoothing'];
 }
 
 /** The point nearest in x of one series, with its other x columns. */
@@ -87,6 +109,12 @@ export interface HoverPoint {
   columns: Partial<Record<XColumnName, number>>;
   firstX: number;
   lastX: number;
+  /**
+   * only when the query asked for smoothing (weight > 0): the smoothed value at this point, as
+   * the smoothed view computes it (float32, over every point of the series); null when it is
+   * not a finite number
+   */
+  smoothed?: number | null;
 }
 
 /** Pushed when ingest (a growing --logdir file, or POST /api/ingest) added points. */

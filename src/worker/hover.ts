@@ -8,11 +8,14 @@ import { smoothedCurve, xRange } from '../smooth/cpu';
 import { lowerBound } from '../store/search';
 import type { Series } from '../store/store';
 
-/** `all`: the chart's series on the x column in use, hidden ones too (R spans them all). */
-export function hoverReply(msg: HoverRequest, all: readonly Series[]): HoverReply {
+/**
+ * `all`: the chart's series on the x column in use, hidden ones too (R spans them all); `range`:
+ * R when the chart also has source series, whose extents it spans as the view's does.
+ */
+export function hoverReply(msg: HoverRequest, all: readonly Series[], range = xRange(all)): HoverReply {
   const hidden = new Set(msg.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
-  const params = msg.smoothing && msg.smoothing.weight > 0 ? { ...msg.smoothing, range: xRange(all) } : null;
+  const params = msg.smoothing && msg.smoothing.weight > 0 ? { ...msg.smoothing, range } : null;
   const names = [...new Set(series.flatMap((s) => [...s.extra.keys()]))].sort();
   const found: { s: Series; i: number }[] = [];
   for (const s of series) {

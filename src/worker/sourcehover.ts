@@ -3,6 +3,10 @@
  * from their server (POST /api/hover, the nearest point in x of each), merged into one reply.
  * A server that does not answer leaves its runs out of the tooltip (a console warning says why);
  * the held runs' hover is still shown.
+ *
+ * With smoothing (`sourceSmoothing`, weight > 0) the query carries it with the view's R, and the
+ * server answers each point's smoothed value from the values its smoothed view is drawn from, so
+ * the tooltip shows the value under the cursor's curve, as for series held here.
  */
 import type { HoverReply, HoverRequest, SourcePayload } from '../protocol/messages';
 import type { HoverPoint } from '../source/api';
@@ -10,15 +14,17 @@ import type { XColumnName } from '../source/m4';
 import { fetchHover } from './sourcefetch';
 import { byServer } from './sourceview';
 
-export async function sourceHover(msg: HoverRequest, held: HoverReply, sources: readonly SourcePayload[]): Promise<HoverReply> {
+/** `range`: R of the chart, as its view computes it (sourceview.ts chartRange). */
+export async function sourceHover(msg: HoverRequest, held: HoverReply, sources: readonly SourcePayload[], range: number): Promise<HoverReply> {
   const hidden = new Set(msg.hidden);
+  const sm = msg.sourceSmoothing && msg.sourceSmoothing.weight > 0 ? { weight: msg.sourceSmoothing.weight, mode: msg.sourceSmoothing.mode, range } : null;
   const found: { slot: number; p: HoverPoint }[] = [];
   await Promise.all([...byServer(sources, msg.xColumn)].map(async ([url, list]) => {
     const bySid = new Map(list.filter((s) => !hidden.has(s.slot)).map((s) => [s.source.sid, s]));
     if (!bySid.size) return;
     let points: HoverPoint[];
     try {
-      points = await fetchHover(url, { series: [...bySid.keys()], xColumn: msg.xColumn as XColumnName, x: msg.x });
+      points = await fetchHover(url, { series: [...bySid.keys()], xColumn: msg.xColumn as XColumnName, x: msg.x, ...(sm && { smoothing: sm }) });
     } catch (err) {
       // a hover is not worth failing the chart for: the held runs' tooltip still shows
       console.warn(`metricgl: ${err instanceof Error ? err.message : String(err)}`);
@@ -56,8 +62,7 @@ export async function sourceHover(msg: HoverRequest, held: HoverReply, sources: 
     r.index[i] = p.index;
     r.x[i] = p.x;
     r.y[i] = p.y;
-    // HoverQuery asks no smoothed value (the server smooths per view, not per point): raw only
-    r.smoothed[i] = NaN;
+    r.smoothed[i] = p.smoothed ?? NaN;
     r.first[i] = p.firstX;
     r.last[i] = p.lastX;
     for (const c of r.columns) {

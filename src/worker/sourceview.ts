@@ -97,7 +97,7 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
 }
 
 /** R of the time-weighted mode: the x-extent of every series of the chart on the column, hidden ones too. */
-function chartRange(held: readonly Series[], sources: readonly SourcePayload[], column: string): number {
+export function chartRange(held: readonly Series[], sources: readonly SourcePayload[], column: string): number {
   let lo = Infinity, hi = -Infinity;
   for (const s of held) {
     if (s.n === 0) continue;

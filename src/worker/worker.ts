@@ -13,7 +13,7 @@ import { onColumn } from '../store/xcolumn';
 import { frameReply } from './frame';
 import { hoverReply } from './hover';
 import { sourceHover } from './sourcehover';
-import { forgetTotals, sourceFrame, sourceGrew } from './sourceview';
+import { chartRange, forgetTotals, sourceFrame, sourceGrew } from './sourceview';
 
 const charts = new Map<number, Map<string, Series>>();
 /** per chart: where its points sit in the GPU smoothing texture */
@@ -102,9 +102,12 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
       return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
     }
     case 'hover': {
-      const held = hoverReply(msg, seriesOn(msg.chart, msg.xColumn));
+      const held = seriesOn(msg.chart, msg.xColumn);
       const from = sources.get(msg.chart);
-      return from ? sourceHover(msg, held, from) : held;
+      if (!from) return hoverReply(msg, held);
+      // R of time-weighted spans the source series too, for both kinds, as in the view
+      const range = chartRange(held, from, msg.xColumn);
+      return sourceHover(msg, hoverReply(msg, held, range), from, range);
     }
     case 'gpuReset':
       layouts.delete(msg.chart);

@@ -275,3 +275,44 @@ test('the shipped logs: a FILE that does not exist is made from them, and drawn 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a store without --logdir: the page opens with no console error and no failed request', async ({ page }) => {
+  test.setTimeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'metricgl-demo-db-nologdir-'));
+  let server: Served | undefined;
+  try {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'run0.csv'), runCsv('alpha', 0, 2000));
+    const db = join(dir, 'runs.duckdb');
+    const ingest = spawn(process.execPath, [BIN, 'ingest', '--db', db, logs], { stdio: 'pipe' });
+    expect(await new Promise((resolve) => ingest.on('exit', resolve))).toBe(0);
+    server = await serve(['--db', db, '--port', '0']);
+    const consoleErrors: string[] = [];
+    const failed: string[] = [];
+    const asked: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      asked.push(new URL(r.url()).pathname);
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    await open(page, `${server.url}/`);
+    expect(await drawnPoints(page)).toBe(2000 + Math.ceil(2000 / EVAL_EVERY));
+    await expect(page.locator('#serverStatus')).toHaveAttribute('data-state', 'connected');
+    // the one probe says which server this is; the series come from the source API
+    expect(asked).toContain('/api/logdir');
+    expect(asked).toContain('/api/series');
+    expect(failed).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  } finally {
+    // as above: the page away and its last views answered before the server stops
+    await page.goto('about:blank');
+    await new Promise((r) => setTimeout(r, 1000));
+    await stop(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -106,7 +106,7 @@ test("an app's Vite build that imports 'metricgl/loaders' parses logs, parse wor
 
 test('every package.json export names files the build wrote; dist/loaders.js holds no chart or GPU code', () => {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string }> };
-  expect(Object.keys(pkg.exports)).toEqual(['.', './loaders']);
+  expect(Object.keys(pkg.exports)).toEqual(['.', './loaders', './server']);
   for (const [name, entry] of Object.entries(pkg.exports)) {
     for (const file of [entry.types, entry.import]) expect(existsSync(join(repo, file)), `${name}: ${file}`).toBe(true);
   }
@@ -114,6 +114,9 @@ test('every package.json export names files the build wrote; dist/loaders.js hol
   expect(loaders).not.toMatch(/regl|webgl|getContext/i);
   // self-contained: no chunk shared with the chart's bundle
   expect(loaders).not.toMatch(/^\s*import\s/m);
+  // the server entry exports its functions by their names (not a minifier's)
+  const server = readFileSync(join(repo, pkg.exports['./server'].import), 'utf8');
+  for (const name of ['startSourceServer', 'ingestFiles', 'openStore']) expect(server).toMatch(new RegExp(`\\b${name}\\b`));
 });
 
 test("TypeScript finds the types of 'metricgl/loaders' by package name, and they check", () => {

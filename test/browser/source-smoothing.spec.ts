@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import type { FrameInfo } from '../../src/index';
 import { diffFraction, openHarness, shotPlot } from './helpers';
-import { drawRuns, startRunsServer, type Opts, type RunsServer } from './source-fixture';
+import { drawRuns, MAKE, startRunsServer, type Opts, type RunsServer } from './source-fixture';
 
 let fx: RunsServer;
 
@@ -53,3 +53,56 @@ test('smoothed(id) of a source series says why it is not offered', async ({ page
   });
   expect(msg).toMatch(/stay on .*smoothed\(\) reads back full-resolution values only for series given as arrays/);
 });
+
+/**
+ * One chart holding run a twice, from arrays and from the server: with smoothing on, both rows of
+ * the tooltip show the same smoothed value (the server reads it from the values its smoothed
+ * view is drawn from, with the view's R; the arrays' comes from the cpu backend), and with GPU
+ * smoothing the source row still shows its server's value, not a read of another slot's texels.
+ */
+for (const [mode, backend] of [['ema', 'cpu'], ['time-weighted', 'cpu'], ['time-weighted', 'gpu']] as const) {
+  test(`the tooltip shows a source series' smoothed value as the same arrays': ${mode}, ${backend} backend`, async ({ page }) => {
+    const f = await page.evaluate(async ([MAKE, url, mode, backend]) => {
+      const w = window as unknown as { metricgl: typeof import('../../src/index'); ch?: import('../../src/index').Chart };
+      const d = eval(MAKE);
+      w.ch?.destroy();
+      w.ch = w.metricgl.createChart(document.getElementById('chart')!, { smoothing: { weight: 0.6, mode }, smoothingBackend: backend });
+      const src = w.metricgl.connectSource(url);
+      const listed = await src.series({ metric: 'loss' });
+      const id = listed.find((s) => s.run.includes('run-a'))!.id;
+      w.ch.setSeries([
+        { id: 'from-arrays', label: 'arrays', x: d.a.step, y: d.a.y, xs: { time: d.a.time }, color: '#d62728' },
+        { id, label: 'server', source: src, color: '#1f77b4' },
+      ]);
+      return { frame: await w.ch.rendered(), id };
+    }, [MAKE, fx.server.url, mode, backend] as const);
+    expect(f.frame.smoothing).toBe(backend);
+    const box = (await page.locator('#chart').boundingBox())!;
+    const { plot, xDomain } = f.frame;
+    const tip = page.locator('.metricgl-tooltip');
+    /** the smoothed column of each row, by series id (ids may hold any character: read, not selected) */
+    const shown = () => tip.evaluate((el) => Object.fromEntries([...el.querySelectorAll('tr')].map((tr) => [tr.dataset.id, tr.cells[2]?.textContent ?? ''])));
+    for (const x of [1234.5, 20000, 29990, 37777]) {
+      await page.mouse.move(5, 5);
+      await expect(tip).toBeHidden();
+      await page.mouse.move(box.x + plot.left + ((x - xDomain[0]) / (xDomain[1] - xDomain[0])) * plot.width, box.y + plot.top + plot.height / 2);
+      await expect(tip.locator('tr')).toHaveCount(2);
+      const cells = await shown();
+      const [fromArrays, fromServer] = [cells['from-arrays'], cells[f.id]];
+      expect(fromServer).toMatch(/\d/); // a value, not '–'
+      const info = await page.evaluate(async (x) => (await (window as unknown as { ch: import('../../src/index').Chart }).ch.hoverAt(x)).points, x);
+      const [a, s] = ['from-arrays', f.id].map((id) => info.find((p) => p.id === id)!);
+      expect(s.index).toBe(a.index);
+      expect(s.y).toBe(a.y);
+      expect(s.smoothed).not.toBeNull();
+      expect(s.smoothed).not.toBe(s.y);
+      if (backend === 'cpu') {
+        expect(fromServer).toBe(fromArrays);
+        expect(s.smoothed).toBe(a.smoothed);
+      } else {
+        // the GPU scan runs in float32: near the exact value, not equal to it
+        expect(Math.abs(s.smoothed! - a.smoothed!)).toBeLessThan(1e-4 * Math.abs(s.smoothed!));
+      }
+    }
+  });
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { startExplorerServer, type ExplorerServer } from '../../demo/live/prod.mjs';
-import { requestPath, isAllowedHost } from '../../demo/live/http.mjs';
+import { requestPath, isAllowedHost } from '../../src/node/http.mjs';
 
 interface Reply {
   status: number;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completeUnits, kindOf, listLogFiles, Tailer, type TailChunk } from '../../demo/live/tail.mjs';
+import { completeUnits, kindOf, listLogFiles, Tailer, type TailChunk } from '../../src/node/tail.mjs';
 
 // --- TFRecords, built by hand with real masked CRC32Cs (the server only frames; the CRCs make
 // the bytes a valid tfevents stream, so a reader of these chunks could verify them) -------------

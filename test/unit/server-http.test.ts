@@ -93,6 +93,14 @@ describe('metricgl server API', () => {
     expect(info).toEqual({ version: 1, engine: 'duckdb', series: RUNS.length * 2, points });
   });
 
+  test('GET /api/logdir (the explorer\'s first question) answers 200: no folder for the page to tail, and what this server is', async () => {
+    const r = await fetch(server.url + '/api/logdir');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/json/);
+    const info = (await (await fetch(server.url + '/api/source')).json()) as SourceInfo;
+    expect(await r.json()).toEqual({ dir: null, files: [], demoData: false, source: info });
+  });
+
   test('POST /api/series: all, by metric, by a parsed filter; extents and x columns', async () => {
     const all = await seriesList({});
     expect(all).toHaveLength(10);

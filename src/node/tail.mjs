@@ -1,4 +1,5 @@
-// Tailing a folder of training logs (CSV, JSONL, TensorBoard tfevents) for the demo's live view.
+// Tailing a folder of training logs (CSV, JSONL, TensorBoard tfevents) for the demo's live view,
+// and the listing the metricgl server's --logdir and `ingest DIR` use (src/server/logdir.ts, cli.ts).
 // Plain Node ES module, no build step: demo/serve.mjs runs it directly, the unit tests import it
 // (types in tail.d.mts).
 //

@@ -1,4 +1,6 @@
-// Small HTTP helpers shared by the demo's servers (demo/live/api.mjs, static.mjs, prod.mjs).
+// Small HTTP helpers shared by the node servers: the demo's (demo/live/api.mjs, prod.mjs) and the
+// metricgl server (src/server/http.ts, live.ts). Plain Node ES module, no build step, because
+// demo/serve.mjs runs the demo's servers unbuilt; the server's build bundles it (types in http.d.mts).
 import { isIP } from 'node:net';
 
 /**

@@ -1,5 +1,5 @@
 // Static files of one folder over node:http (the built explorer, dist-demo/), for the production
-// demo server. It never serves anything outside the folder: `..` segments (raw or %2e%2e), NUL,
+// demo server (demo/live/prod.mjs) and the metricgl server's --static (src/server/http.ts). It never serves anything outside the folder: `..` segments (raw or %2e%2e), NUL,
 // backslashes and hidden names are refused before the file system is asked, and the resolved real
 // path (after symlinks) must still be inside the folder's real path.
 import { createReadStream } from 'node:fs';
