@@ -15,8 +15,8 @@
  * (the first in store order). The neighbours are found the same way: the greatest x left of the
  * view (least right of it), then the tie among points at that x.
  *
- * The answer is read chunk by chunk from DuckDB's vectors into the typed arrays of m4.ts, with no
- * JS row or column arrays in between.
+ * The answer is read chunk by chunk from DuckDB's vectors into the typed arrays of m4.ts by the
+ * assembler both stores share (m4rows.ts), with no JS row or column arrays in between.
  *
  * Every value is a bound parameter: ids as an INTEGER[] (with their min and max as a plain range
  * so zonemaps can prune row groups of other series; the list itself is a semi-join, which DuckDB
@@ -24,8 +24,9 @@
  * picked from a fixed table (schema.ts X_COLUMNS): no text from a request or a file reaches SQL.
  */
 import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
-import { checkView, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from '../source/m4';
-import { xColumnSql } from './schema';
+import { checkView, type M4Result, type M4View } from '../source/m4';
+import { assembleM4 } from './m4rows';
+import { xColumnSql } from './xcolumns';
 
 /** The query text for an x column (a constant from X_COLUMNS; cached per column). */
 export function m4Sql(xColumn: string): string {
@@ -96,80 +97,21 @@ ORDER BY kind, series, c, fx, sx, so`;
 
 const TYPES = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, x0: DOUBLE, x1: DOUBLE, w: DOUBLE, span: DOUBLE, log: BOOLEAN };
 
-const num = (v: number | null): number => (v === null ? NaN : v);
-
 /** Run the view's M4 query; the answer has the layout of source/m4.ts. */
 export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Result> {
   const ids = checkView(view);
-  const stats = emptyStats(ids.length);
-  if (ids.length === 0) return { series: stats, buckets: emptyBuckets(0), points: emptyPoints(0) };
+  if (ids.length === 0) return assembleM4(ids, view.W, [], 'DuckDB');
   const params = {
     ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1],
     x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
   };
   const result = await db.run(m4Sql(view.xColumn), params, TYPES);
   const chunks = await result.fetchAllChunks();
-  const slot = new Map<number, number>(ids.map((id, i) => [id, i]));
-  ids.forEach((id, i) => (stats.id[i] = id));
-  let nb = 0, np_ = 0;
-  for (const chunk of chunks) {
-    const kind = chunk.getColumnVector(0);
-    for (let r = 0, m = chunk.rowCount; r < m; r++) {
-      const k = kind.getItem(r);
-      if (k === 1) nb++;
-      else if (k === 2) np_++;
-    }
-  }
-  const b = emptyBuckets(nb);
-  const p = emptyPoints(np_);
-  let ib = 0, ip = 0;
-  for (const chunk of chunks) {
-    const [kind, series, c, n, nf, np, fx, fy, lx, ly, mnx, mny, mxx, mxy] = Array.from({ length: 14 }, (_, j) => chunk.getColumnVector(j)) as DuckDBVector<number>[];
-    for (let r = 0, m = chunk.rowCount; r < m; r++) {
-      const s = series.getItem(r)!;
-      switch (kind.getItem(r)) {
-        case 0: {
-          const i = slot.get(s)!;
-          stats.n[i] = n.getItem(r)!;
-          stats.nonFinite[i] = nf.getItem(r)!;
-          stats.nonPositive[i] = np.getItem(r)!;
-          stats.dense[i] = stats.n[i] > view.W ? 1 : 0;
-          break;
-        }
-        case 1:
-          b.series[ib] = s;
-          b.col[ib] = c.getItem(r)!;
-          b.n[ib] = n.getItem(r)!;
-          b.firstX[ib] = num(fx.getItem(r));
-          b.firstY[ib] = num(fy.getItem(r));
-          b.lastX[ib] = num(lx.getItem(r));
-          b.lastY[ib] = num(ly.getItem(r));
-          b.minX[ib] = num(mnx.getItem(r));
-          b.minY[ib] = num(mny.getItem(r));
-          b.maxX[ib] = num(mxx.getItem(r));
-          b.maxY[ib] = num(mxy.getItem(r));
-          ib++;
-          break;
-        case 2:
-          p.series[ip] = s;
-          p.x[ip] = num(fx.getItem(r));
-          p.y[ip] = num(fy.getItem(r));
-          ip++;
-          break;
-        case 3: {
-          const i = slot.get(s)!;
-          stats.beforeX[i] = num(fx.getItem(r));
-          stats.beforeY[i] = num(fy.getItem(r));
-          break;
-        }
-        case 4: {
-          const i = slot.get(s)!;
-          stats.afterX[i] = num(fx.getItem(r));
-          stats.afterY[i] = num(fy.getItem(r));
-          break;
-        }
-      }
-    }
-  }
-  return { series: stats, buckets: b, points: p };
+  return assembleM4(ids, view.W, chunks.map((chunk) => ({
+    rows: chunk.rowCount,
+    col: (j: number) => {
+      const v = chunk.getColumnVector(j) as DuckDBVector<number>;
+      return (r: number) => v.getItem(r);
+    },
+  })), 'DuckDB');
 }

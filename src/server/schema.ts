@@ -17,7 +17,6 @@
  *
  * Nothing from a file is ever spliced into SQL: names, paths and values are bound parameters.
  */
-import type { XColumnName } from '../source/m4';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 export const SCHEMA_VERSION = 1;
@@ -63,17 +62,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS runs(run VARCHAR NOT NULL, origin DOUBLE NOT NULL);
 `;
 
-/**
- * The x columns a view may use, mapped to their column in `points`. A view names one of these
- * keys; only the mapped constant ever reaches SQL text.
- */
-export const X_COLUMNS: Readonly<Record<XColumnName, string>> = { x: 'x', time: 'time', wall: 'wall', epoch: 'epoch' };
-export type { XColumnName };
-
-export function xColumnSql(name: string): string {
-  if (!Object.prototype.hasOwnProperty.call(X_COLUMNS, name)) throw new Error(`unknown x column ${JSON.stringify(name)}`);
-  return X_COLUMNS[name as XColumnName];
-}
+export { X_COLUMNS, xColumnSql, type XColumnName } from './xcolumns';
 
 export interface Store {
   instance: DuckDBInstance;
