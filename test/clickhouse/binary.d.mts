@@ -1,0 +1,2 @@
+export function clickhouseServerCommand(): string[] | null;
+export function clickhouseServerPath(): string | null;
