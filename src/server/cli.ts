@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { listLogFiles } from '../node/tail.mjs';
 import { ingestFiles } from './ingest';
 import { startSourceServer } from './http';
+import { buildLodFile } from './lodbuild';
 import { openStore } from './schema';
 
 export const USAGE = `usage:
   metricgl ingest --db FILE PATH...    read CSV / JSON Lines / tfevents files (folders: recursively)
                                         into the DuckDB store FILE (created when missing); again:
                                         reads only what is new
+  metricgl lod --db FILE               build the level-of-detail blocks of every series in FILE
+                                        (ingest keeps them up to date; for files written otherwise)
   metricgl serve --db FILE [options]   the HTTP API over FILE (and the explorer, when built)
       --logdir DIR      watch DIR and ingest what training scripts append to it
       --port N          default 5180; 0: any free port
@@ -22,6 +25,7 @@ export const USAGE = `usage:
       --cors ORIGIN     a page of ORIGIN (e.g. http://localhost:3000) may call the API; repeatable
       --static DIR      the explorer build to serve at / (default: dist-demo/ of this package, if built)
       --threads N       DuckDB worker threads (default: one per core)
+      --m4 naive        compute views from the points only (default lod: from the blocks)
   metricgl --help`;
 
 interface Args {
@@ -30,7 +34,7 @@ interface Args {
   flags: Map<string, string[]>;
 }
 
-const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads']);
+const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads', 'm4']);
 
 function parseArgs(argv: string[]): Args {
   const first = argv[0] ?? '';
@@ -130,6 +134,19 @@ async function ingest(a: Args, out: (s: string) => void, err: (s: string) => voi
   return failed > 0 ? 1 : 0;
 }
 
+async function lod(a: Args, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const db = dbOf(a);
+  if (!existsSync(db)) throw new UsageError(`lod: ${db} does not exist`);
+  try {
+    const r = await buildLodFile(db, { threads: intFlag(a, 'threads', 1, 1024) });
+    out(`level-of-detail blocks for ${r.series} series in ${r.seconds.toFixed(1)} s`);
+    return 0;
+  } catch (e) {
+    err(`metricgl lod: ${storeError(db, e)}`);
+    return 1;
+  }
+}
+
 function defaultStatic(): string | null {
   // dist-server/cli.js -> the package's dist-demo/
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist-demo');
@@ -140,11 +157,13 @@ async function serve(a: Args, out: (s: string) => void, err: (s: string) => void
   const db = dbOf(a);
   const logdir = one(a, 'logdir');
   if (logdir && !(await stat(logdir).catch(() => null))?.isDirectory()) throw new UsageError(`--logdir ${logdir}: not a folder`);
+  const m4 = one(a, 'm4') ?? 'lod';
+  if (m4 !== 'lod' && m4 !== 'naive') throw new UsageError(`--m4 ${m4}: lod or naive`);
   let server;
   try {
     server = await startSourceServer({
       db, logdir: logdir ?? null, port: intFlag(a, 'port', 0, 65535) ?? 5180, host: one(a, 'host'), cors: a.flags.get('cors') ?? [],
-      staticRoot: one(a, 'static') ?? defaultStatic(), threads: intFlag(a, 'threads', 1, 1024), warn: err,
+      staticRoot: one(a, 'static') ?? defaultStatic(), threads: intFlag(a, 'threads', 1, 1024), m4, warn: err,
     });
   } catch (e) {
     err(`metricgl serve: ${storeError(db, e)}`);
@@ -168,9 +187,10 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       io.out(USAGE);
       return 0;
     }
-    if (a.command === '') throw new UsageError('name a command: ingest or serve');
+    if (a.command === '') throw new UsageError('name a command: ingest, lod or serve');
     if (a.command === 'ingest') return await ingest(a, io.out, io.err);
     if (a.command === 'serve') return await serve(a, io.out, io.err, signals);
+    if (a.command === 'lod') return await lod(a, io.out, io.err);
     throw new UsageError(`unknown command ${JSON.stringify(a.command)}`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;

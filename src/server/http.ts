@@ -12,7 +12,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { LoadError } from '../loaders/index';
+import type { M4View } from '../source/m4';
 import { API, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
@@ -22,6 +24,8 @@ import { ingestBytes, type IngestResult } from './ingest';
 import { LiveHub } from './live';
 import { LogdirWatcher } from './logdir';
 import { m4Query } from './m4sql';
+import { m4LodQuery } from './m4lod';
+import { readLodSeries } from './lodbuild';
 import { checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
 import { SeriesIndex } from './seriesindex';
 import { SmoothCache } from './smoothcache';
@@ -47,6 +51,11 @@ export interface SourceServerOptions {
   maxLiveClients?: number;
   /** bytes of raw and smoothed columns held for smoothed views (default smoothcache.ts's) */
   smoothCacheBytes?: number;
+  /**
+   * how a raw view is computed: 'lod' (default) from the level-of-detail blocks where a series has
+   * them (m4lod.ts), 'naive' always by GROUP BY over the points in view (m4sql.ts); equal answers
+   */
+  m4?: 'lod' | 'naive';
   warn?: (message: string) => void;
 }
 
@@ -70,10 +79,16 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const index = new SeriesIndex();
   const hub = new LiveHub(opts.maxLiveClients);
   const smoothCache = new SmoothCache(opts.smoothCacheBytes);
+  if (opts.m4 !== undefined && opts.m4 !== 'lod' && opts.m4 !== 'naive') throw new Error(`m4 must be 'lod' or 'naive', not ${JSON.stringify(opts.m4)}`);
+  const useLod = opts.m4 !== 'naive';
   await store.read((db) => index.refresh(db));
+  // the blocks' parameters, one row a series (an ingest updates the blocks in its transaction)
+  let lod = await store.read(readLodSeries);
+  const rawView = (db: DuckDBConnection, view: M4View) => (useLod ? m4LodQuery(db, view, lod) : m4Query(db, view));
   /** The series list refreshed after an ingest, and the open pages told; what changed. */
   const afterIngest = async (r: IngestResult): Promise<LiveGrew | null> => {
     if (r.points === 0 && r.removed === 0) return null;
+    lod = await store.read(readLodSeries);
     const grew = await store.read((db) => index.refresh(db));
     // smoothed columns of changed series are stale; a removal may leave a series out of `grew`
     // (it has no points left), so then everything goes
@@ -109,7 +124,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
         const view = checkViewQuery(await readJson(req, 'view'));
         const sm = view.smoothing;
         // weight 0 is no smoothing (docs/semantics.md): the raw view, in SQL
-        const result = await store.read((db) => (sm && sm.weight > 0 ? smoothedView(db, view, sm, smoothCache) : m4Query(db, view)));
+        const result = await store.read((db) => (sm && sm.weight > 0 ? smoothedView(db, view, sm, smoothCache) : rawView(db, view)));
         const bytes = Buffer.from(encode(result, view.W));
         res.writeHead(200, { ...h, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
         res.end(bytes);

@@ -9,10 +9,13 @@
  *
  *   const store = await openStore('runs.duckdb');      // the file is locked while open
  *   try { await ingestFiles(store.db, ['logs/a.csv'], { root: 'logs' }); } finally { store.close(); }
+ *
+ *   await buildLodFile('runs.duckdb');  // level-of-detail blocks for a file not written by ingest
  */
 export { startSourceServer, type SourceServer, type SourceServerOptions } from './http';
 export { ingestFiles, type IngestOptions, type IngestResult } from './ingest';
 export { openStore, type Store } from './schema';
+export { buildLodFile, type LodOptions } from './lodbuild';
 export { API } from '../source/api';
 export type {
   HoverPoint, HoverQuery, IngestReply, LiveGrew, SeriesQuery, SourceInfo, SourceSeries, ViewQuery,

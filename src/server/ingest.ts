@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createFileParser, isGzip, loaderFor, LoadError, MetricTable, type FileParser, type LoadedSeries } from '../loaders/index';
 import { csvHeaderLength, fingerprints, lastLineEnd, lastRecordEnd, planFile, readAt, type FileRow } from './fileplan';
+import { updateLod } from './lodbuild';
 import { PointWriter } from './pointwriter';
 import { SeriesCatalog } from './seriescatalog';
 
@@ -112,8 +113,12 @@ async function ingestTransaction(
     const catalog = await SeriesCatalog.load(db);
     writer = await PointWriter.open(db);
     await body(catalog, writer);
+    const touched = new Map(writer.touched);
     result.points = await writer.commit();
     writer = null;
+    // the level-of-detail blocks follow the points in the same transaction
+    for (const [series, x] of catalog.removedFrom) touched.set(series, Math.min(touched.get(series) ?? Infinity, x));
+    await updateLod(db, [...touched].map(([series, fromX]) => ({ series, fromX })));
     await recorded?.(result.points);
     await catalog.save(db);
     await db.run('COMMIT');

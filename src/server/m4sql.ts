@@ -23,7 +23,7 @@
  * runs several times faster than list_contains per row), range, W, the log flag. The x column is
  * picked from a fixed table (schema.ts X_COLUMNS): no text from a request or a file reaches SQL.
  */
-import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
+import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import { checkView, type M4Result, type M4View } from '../source/m4';
 import { assembleM4 } from './m4rows';
 import { xColumnSql } from './xcolumns';
@@ -105,9 +105,16 @@ export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Res
     ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1],
     x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
   };
-  const result = await db.run(m4Sql(view.xColumn), params, TYPES);
+  return runM4(db, m4Sql(view.xColumn), params, TYPES, ids, view.W);
+}
+
+/** Run an M4 query selecting the rows of m4rows.ts and assemble its answer for `ids`. */
+export async function runM4(
+  db: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, types: Record<string, DuckDBType>, ids: readonly number[], W: number,
+): Promise<M4Result> {
+  const result = await db.run(sql, params, types);
   const chunks = await result.fetchAllChunks();
-  return assembleM4(ids, view.W, chunks.map((chunk) => ({
+  return assembleM4(ids, W, chunks.map((chunk) => ({
     rows: chunk.rowCount,
     col: (j: number) => {
       const v = chunk.getColumnVector(j) as DuckDBVector<number>;

@@ -69,8 +69,12 @@ export class PointWriter {
     return this.rows;
   }
 
+  /** per series staged: the least x (NaN once an x that is not finite came) */
+  readonly touched = new Map<number, number>();
+
   add(b: PointBatch): void {
     const n = b.x.length;
+    if (n > 0) this.touch(b);
     const s = this.scratch;
     if (this.inOrder && n > 0) this.inOrder = this.follows(b);
     for (let base = 0; base < n; base += CHUNK) {
@@ -97,6 +101,15 @@ export class PointWriter {
       this.appender.appendDataChunk(chunk);
     }
     this.rows += n;
+  }
+
+  private touch(b: PointBatch): void {
+    let least = this.touched.get(b.series) ?? Infinity;
+    for (let i = 0; i < b.x.length && least === least; i++) {
+      const x = b.x[i];
+      least = x - x !== 0 ? NaN : Math.min(least, x);
+    }
+    this.touched.set(b.series, least);
   }
 
   /**

@@ -14,12 +14,22 @@
  *           own points (see ingest.ts).
  *   runs    the time origin of each run read from event files (their relative time is wall minus
  *           the run's first wall), kept so that a grown event file continues the same clock.
+ *   lod, lod_series  the level-of-detail blocks of the step column (lodbuild.ts), empty until
+ *           built: a view reads the raw points of a series without blocks.
  *
  * Nothing from a file is ever spliced into SQL: names, paths and values are bound parameters.
  */
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 export const SCHEMA_VERSION = 1;
+
+/** the level-of-detail tables (lodbuild.ts says what they hold) */
+export const LOD_DDL = `
+CREATE TABLE IF NOT EXISTS lod_series(series INTEGER NOT NULL, k INTEGER NOT NULL, levels INTEGER NOT NULL, n BIGINT NOT NULL, xmin DOUBLE NOT NULL, xmax DOUBLE NOT NULL);
+CREATE TABLE IF NOT EXISTS lod(
+  lv TINYINT NOT NULL, series INTEGER NOT NULL, b BIGINT NOT NULL, n INTEGER NOT NULL, nf INTEGER NOT NULL, np INTEGER NOT NULL,
+  vmin DOUBLE NOT NULL, vmax DOUBLE NOT NULL, fy FLOAT, ly FLOAT, mny FLOAT, mnx DOUBLE, mpy FLOAT, mpx DOUBLE, mxy FLOAT, mxx DOUBLE
+);`;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta(key VARCHAR, value VARCHAR);
@@ -60,6 +70,7 @@ CREATE TABLE IF NOT EXISTS files(
   ingested_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs(run VARCHAR NOT NULL, origin DOUBLE NOT NULL);
+${LOD_DDL}
 `;
 
 export { X_COLUMNS, xColumnSql, type XColumnName } from './xcolumns';

@@ -17,8 +17,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 /** `metricgl serve` on `db` at any port: the process, the URL it printed, and what it printed so far. */
-async function serve(db: string) {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(db: string, extra: string[] = []) {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -85,6 +85,39 @@ test('serve stops on SIGTERM while views are being answered (DuckDB queries inte
     if (code === 'still running after 15 s') proc.kill('SIGKILL');
     expect(code).toBe(0);
     await Promise.all(asks);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('metricgl lod builds the blocks; serve from the blocks and serve --m4 naive answer a view with the same bytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'metricgl-cli-lod-'));
+  try {
+    let csv = 'run,metric,step,value\n';
+    for (let r = 0; r < 3; r++) for (let i = 0; i < 20_000; i++) csv += `r${r},loss,${i},${i % 997 === 0 ? 'nan' : Math.sin(i / 50) + r + (i % 4099 === 0 ? 9 : 0)}\n`;
+    writeFileSync(join(dir, 'big.csv'), csv);
+    const db = join(dir, 'store.duckdb');
+    expect(cli(['ingest', '--db', db, join(dir, 'big.csv')]).status).toBe(0);
+    const built = cli(['lod', '--db', db]);
+    expect(built.status).toBe(0);
+    expect(built.stdout).toMatch(/^level-of-detail blocks for 3 series in [\d.]+ s$/m);
+    expect(cli(['lod', '--db', join(dir, 'none.duckdb')]).stderr).toMatch(/none\.duckdb does not exist/);
+    expect(cli(['serve', '--db', db, '--m4', 'fast']).stderr).toMatch(/--m4 fast: lod or naive/);
+    const answers: Buffer[] = [];
+    for (const extra of [[], ['--m4', 'naive']]) {
+      const { proc, url } = await serve(db, extra);
+      try {
+        const list = (await (await fetch(`${url}/api/series`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as { series: { sid: number }[] };
+        const view = JSON.stringify({ series: list.series.map((s) => s.sid), xColumn: 'x', x0: 1000.5, x1: 18_000, W: 300, yScale: 'log' });
+        const res = await fetch(`${url}/api/view`, { method: 'POST', body: view, headers: { 'content-type': 'application/json' } });
+        expect(res.status).toBe(200);
+        answers.push(Buffer.from(await res.arrayBuffer()));
+      } finally {
+        proc.kill('SIGTERM');
+      }
+    }
+    expect(answers[0].length).toBeGreaterThan(300 * 3 * 20);
+    expect(answers[0].equals(answers[1])).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

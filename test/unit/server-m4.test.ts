@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { m4Reference, type RefSeries } from '../../src/source/m4ref';
 import type { M4View } from '../../src/source/m4';
 import { m4Query } from '../../src/server/m4sql';
+import { m4LodQuery, planLod } from '../../src/server/m4lod';
+import { buildLod, readLodSeries, type LodSeries } from '../../src/server/lodbuild';
 import { PointWriter } from '../../src/server/pointwriter';
 import { openStore, type Store } from '../../src/server/schema';
 import { mulberry32, randInt } from './prng';
@@ -12,6 +14,7 @@ import { expectExercised } from './m4-exercised';
 
 let dir: string;
 let store: Store;
+let lod: Map<number, LodSeries>;
 const all: RefSeries[] = [];
 
 /** A series of one of several shapes: dense, sparse, restarted (repeated steps), with NaN, ±Inf, values <= 0. */
@@ -49,6 +52,10 @@ beforeAll(async () => {
   all.push({ id: 200, step, y, columns: { time: Float64Array.from(step, (s) => s * 10) } });
   w.add({ series: 200, file: 0, firstOrd: 0, x: step, y, time: Float64Array.from(step, (s) => s * 10), wall: null, epoch: null });
   await w.commit();
+  // blocks of ~4 points for series of 100 points and more: the views below read levels 1 to 4,
+  // whole blocks and straddling ones, and series too zoomed-in for their blocks
+  await buildLod(store.db, { pointsPerBlock: 4, minPoints: 100 });
+  lod = await readLodSeries(store.db);
 });
 
 afterAll(() => {
@@ -56,18 +63,23 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function same(view: M4View): Promise<ReturnType<typeof m4Reference>> {
-  const ref = m4Reference(all, view);
-  const sql = await m4Query(store.db, view);
-  expect(sql.series).toEqual(ref.series);
-  expect(sql.points).toEqual(ref.points);
-  expect(sql.buckets).toEqual(ref.buckets);
-  return ref;
-}
+const PATHS = {
+  'the points (GROUP BY over the points in view)': (view: M4View) => m4Query(store.db, view),
+  'the level-of-detail blocks': (view: M4View) => m4LodQuery(store.db, view, lod),
+};
 
 const ids = () => all.map((s) => s.id);
 
-describe('M4 in SQL equals the reference', () => {
+for (const [path, query] of Object.entries(PATHS)) describe(`M4 in SQL from ${path} equals the reference`, () => {
+  async function same(view: M4View): Promise<ReturnType<typeof m4Reference>> {
+    const ref = m4Reference(all, view);
+    const sql = await query(view);
+    expect(sql.series).toEqual(ref.series);
+    expect(sql.points).toEqual(ref.points);
+    expect(sql.buckets).toEqual(ref.buckets);
+    return ref;
+  }
+
   for (const yScale of ['linear', 'log'] as const) {
     for (const W of [1, 7, 100, 1000]) {
       test(`${yScale}, W = ${W}, every series over the whole range`, () => same({ series: ids(), xColumn: 'x', x0: 0, x1: 12000, W, yScale }));
@@ -88,19 +100,52 @@ describe('M4 in SQL equals the reference', () => {
     await same({ series: ids(), xColumn: 'x', x0: 10.5, x1: 10.6, W: 50, yScale: 'linear' });
     await same({ series: ids(), xColumn: 'x', x0: 1e6, x1: 2e6, W: 50, yScale: 'linear' });
   });
+  test('one series at a time (a range of ids)', async () => {
+    for (const id of [1, 7, 10, 31, 200]) await same({ series: [id], xColumn: 'x', x0: 100.5, x1: 9000, W: 40, yScale: 'log' });
+  });
   test('a subset of series, unknown ids, duplicates', () =>
     same({ series: [7, 7, 1, 9999, 13, 4], xColumn: 'x', x0: 0, x1: 4000, W: 300, yScale: 'linear' }));
   test('random views', async () => {
     const rand = mulberry32(11);
-    for (let k = 0; k < 12; k++) {
+    for (let k = 0; k < Number(process.env.M4_RANDOM_VIEWS ?? 12); k++) {
       const a = rand() * 6000, b = a + 1 + rand() * 6000;
       const pick = ids().filter(() => rand() < 0.5);
       await same({ series: pick, xColumn: rand() < 0.7 ? 'x' : 'time', x0: a, x1: b, W: randInt(rand, 1, 1500), yScale: rand() < 0.5 ? 'log' : 'linear' });
     }
   });
   test('a bad view is refused before any SQL', async () => {
+    await expect(query({ series: [1], xColumn: 'x', x0: 1, x1: 1, W: 10, yScale: 'linear' })).rejects.toThrow(RangeError);
     await expect(m4Query(store.db, { series: [1], xColumn: 'x', x0: 1, x1: 1, W: 10, yScale: 'linear' })).rejects.toThrow(RangeError);
     await expect(m4Query(store.db, { series: [1], xColumn: "x; DROP TABLE points" as 'x', x0: 0, x1: 1, W: 10, yScale: 'linear' })).rejects.toThrow(/unknown x column/);
     expect((await store.db.runAndReadAll('SELECT count(*) FROM points')).getRows()[0][0]).toBeGreaterThan(0n);
+  });
+});
+
+describe('the level-of-detail path', () => {
+  test('the views above read blocks at several levels, whole and straddling, and raw series', () => {
+    expect(lod.size).toBeGreaterThan(25);
+    const full = (W: number) => planLod({ series: ids(), xColumn: 'x', x0: 0, x1: 12000, W, yScale: 'linear' }, lod).plans;
+    expect(full(100).filter((p) => !p.allRaw && p.lv === 1).length).toBeGreaterThan(10);
+    expect(full(7).filter((p) => p.lv >= 2).length).toBeGreaterThan(10);
+    expect(full(1).filter((p) => p.lv >= 3).length).toBeGreaterThan(5);
+    expect(full(1000).filter((p) => p.allRaw).length).toBeGreaterThan(10);
+    expect(planLod({ series: ids(), xColumn: 'time', x0: 0, x1: 12000, W: 7, yScale: 'linear' }, lod).plans).toEqual([]);
+  });
+  test('the answer comes from the blocks: a changed block changes it', async () => {
+    const view: M4View = { series: ids(), xColumn: 'x', x0: 0, x1: 12000, W: 100, yScale: 'linear' };
+    const before = await m4LodQuery(store.db, view, lod);
+    await store.db.run('CREATE TEMP TABLE lod_saved AS SELECT * FROM lod');
+    try {
+      await store.db.run('UPDATE lod SET mxy = 1e6 WHERE lv = 1');
+      const after = await m4LodQuery(store.db, view, lod);
+      const high = (r: typeof before) => Array.from(r.buckets.maxY).filter((v) => v === 1e6).length;
+      expect(high(before)).toBe(0);
+      expect(high(after)).toBeGreaterThan(500);
+    } finally {
+      await store.db.run('DELETE FROM lod');
+      await store.db.run('INSERT INTO lod SELECT * FROM lod_saved');
+      await store.db.run('DROP TABLE lod_saved');
+    }
+    expect(await m4LodQuery(store.db, view, lod)).toEqual(before);
   });
 });

@@ -1,0 +1,264 @@
+/**
+ * M4 of a view from the level-of-detail tables (lodbuild.ts): the answer of m4sql.ts, equal to
+ * the reference (m4ref.ts) in every field, reading blocks where m4sql.ts reads points.
+ *
+ * Per series the planner (`planLod`) picks the coarsest level whose blocks are at most an eighth
+ * of a pixel column wide. At that level a block is *whole* when its nominal range
+ * [b w, (b + 1) w) lies inside the view and inside one pixel column (the column of both ends is
+ * the same: the column formula is monotone in x, so every point of the block is in that column);
+ * a whole block enters its column as one part with its n, first, last, min and max. The points
+ * of the other blocks between the two that hold x0 and x1 (those straddling a column boundary
+ * or a view edge: at most about one per column) are read raw, each its own part. Whether a
+ * block is whole is decided by the same expression over the block's index, from the block row
+ * and from the point, so every point is counted exactly once. At an eighth of a column per block
+ * the raw points are at most about an eighth of the points in view, the rest is one row per
+ * block. Parts combine per column as in m4sql.ts: first / last by (x, logged order), min / max
+ * by (y, least x); counts are sums.
+ *
+ * Neighbours without a scan outside the view: the last point left of x0 is a raw point of the
+ * block holding x0, or the last point of the nearest block left of it among the children of the
+ * top-level block holding x0 (those are read), or the last point of the nearest top-level block
+ * left of that one (the top level has a few dozen blocks a series). The same on the right.
+ *
+ * Series read raw (m4sql.ts): those without blocks (small, or with a non-finite x), and every
+ * series on an x column other than the step. A series with blocks but so zoomed in that its
+ * blocks are wider than an eighth of a column is read raw within the view, with its neighbours
+ * still from the blocks; one with fewer points in view than columns (sparse: drawn from its
+ * points) is asked again that way, in a second query.
+ */
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { checkView, columnOf, type M4Result, type M4View } from '../source/m4';
+import { mergeM4, withoutSeries } from '../source/m4merge';
+import type { LodSeries } from './lodbuild';
+import { m4Query, runM4 } from './m4sql';
+
+/** How one series is read for a view from its blocks. */
+export interface LodPlan {
+  series: number;
+  /** the level read, >= 1 */
+  lv: number;
+  /** block width at lv */
+  bw: number;
+  /** read every point in [b0 bw, (b1 + 1) bw) raw: the blocks are too wide for the columns */
+  allRaw: boolean;
+  /** the blocks holding x0 and x1 */
+  b0: number;
+  b1: number;
+  /** the blocks read at lv: the children of the top-level blocks t0 .. t1 */
+  ba: number;
+  bz: number;
+  top: number;
+  t0: number;
+  t1: number;
+  /** the series' x range (lod_series) */
+  xmin: number;
+  xmax: number;
+}
+
+/** The plan of a view: series read from blocks, and series read raw. */
+export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, forceRaw: ReadonlySet<number> = new Set()): { plans: LodPlan[]; raw: number[] } {
+  const ids = checkView(view);
+  const plans: LodPlan[] = [], raw: number[] = [];
+  const cw = (view.x1 - view.x0) / view.W;
+  for (const id of ids) {
+    const s = lod.get(id);
+    if (!s || view.xColumn !== 'x') {
+      raw.push(id);
+      continue;
+    }
+    // the coarsest level whose blocks are at most a quarter of a column wide: 2^(k + 3 (lv - 1)) <= cw / 4
+    const fit = Math.floor((Math.log2(cw) - s.k - 2) / 3) + 1;
+    const allRaw = fit < 1 || forceRaw.has(id);
+    const lv = allRaw ? 1 : Math.min(s.levels, fit);
+    const bw = 2 ** (s.k + 3 * (lv - 1)), wt = 2 ** (s.k + 3 * (s.levels - 1)), m = 8 ** (s.levels - lv);
+    const t0 = Math.floor(view.x0 / wt), t1 = Math.floor(view.x1 / wt);
+    plans.push({
+      series: id, lv, bw, allRaw, b0: Math.floor(view.x0 / bw), b1: Math.floor(view.x1 / bw),
+      ba: t0 * m, bz: (t1 + 1) * m - 1, top: s.levels, t0, t1, xmin: s.xmin, xmax: s.xmax,
+    });
+  }
+  return { plans, raw };
+}
+
+const COL = (v: string) => `LEAST(GREATEST(floor((${v} - $x0) * $w / $span), 0), $w - 1)::INTEGER`;
+
+/**
+ * The query for a group of series with the same plan but the ids (so every block width, block
+ * range and the list of blocks that are not whole are constants: no per-point join). `allRaw`:
+ * every point between the blocks holding x0 and x1 is read raw. `range`: the ids are every id
+ * from the least to the greatest, a plain range (no semi-join per point).
+ */
+function lodSql(allRaw: boolean, range: boolean): string {
+  const IDS = (col: string) => `${col} BETWEEN $slo AND $shi${range ? '' : ` AND ${col} IN (SELECT unnest($ids))`}`;
+  return `
+WITH blk AS MATERIALIZED (
+  SELECT series, b, n, nf, np, vmin, vmax, fy, ly, mny, mnx, mpy, mpx, mxy, mxx,
+    ${allRaw ? 'FALSE' : '(b BETWEEN $b0 AND $b1 AND NOT (b IN (SELECT unnest($strad))))'} AS whole, ${COL('b * $bw')} AS c
+  FROM lod WHERE lv = $lv AND ${IDS('series')} AND b BETWEEN $ba AND $bz
+),
+raw AS MATERIALIZED (
+  SELECT series, x AS v, ord, y, ${COL('x')} AS c, (isfinite(y) AND (NOT $log OR y > 0)) AS ok,
+    -- left of, in, right of the view: the readers filter on this, not on x (a filter on x would be
+    -- pushed into the scan below the block test, evaluated on every point)
+    CASE WHEN x < $x0 THEN -1 WHEN x > $x1 THEN 1 ELSE 0 END AS pos
+  FROM points
+  WHERE ${IDS('series')} AND x >= $b0 * $bw AND x < ($b1 + 1) * $bw
+    ${allRaw ? '' : 'AND floor(x / $bw) IN (SELECT unnest($strad))'}
+),
+inview AS (SELECT * FROM raw WHERE pos = 0),
+stats AS (
+  SELECT series, sum(n)::INTEGER AS n, sum(nf)::INTEGER AS nf, sum(np)::INTEGER AS np FROM (
+    SELECT series, n, nf, CASE WHEN $log THEN np ELSE 0 END AS np FROM blk WHERE whole
+    UNION ALL
+    -- every raw point, unfiltered: with a reader that does not filter, DuckDB does not push the
+    -- readers' filters on pos into the scan of the points (where they cost more than the rest)
+    SELECT series, count(*) FILTER (WHERE pos = 0), count(*) FILTER (WHERE pos = 0 AND NOT isfinite(y)),
+      count(*) FILTER (WHERE pos = 0 AND $log AND isfinite(y) AND y <= 0) FROM raw GROUP BY series
+  ) GROUP BY series
+  HAVING sum(n) > 0
+),
+dense AS (SELECT series FROM stats WHERE n > $w),
+parts AS (
+  SELECT series, c, n, vmin AS fx, 0::BIGINT AS fo, fy, vmax AS lx, 0::BIGINT AS lo, ly,
+    CASE WHEN $log THEN mpy ELSE mny END AS mny, CASE WHEN $log THEN mpx ELSE mnx END AS mnx,
+    CASE WHEN $log AND mxy <= 0 THEN NULL ELSE mxy END AS mxy, CASE WHEN $log AND mxy <= 0 THEN NULL ELSE mxx END AS mxx
+  FROM blk WHERE whole AND series IN (SELECT series FROM dense)
+  UNION ALL
+  SELECT series, c, 1, v, ord, y, v, ord, y, CASE WHEN ok THEN y END, CASE WHEN ok THEN v END, CASE WHEN ok THEN y END, CASE WHEN ok THEN v END
+  FROM inview WHERE series IN (SELECT series FROM dense)
+),
+g AS (
+  SELECT series, c, sum(n)::INTEGER AS n, min(fx) AS fx, max(lx) AS lx, min(mny) AS mny, max(mxy) AS mxy
+  FROM parts GROUP BY series, c
+),
+cand AS (
+  SELECT p.series, p.c, p.fx = g.fx AS isf, p.fo, p.fy, p.lx = g.lx AS isl, p.lo, p.ly, p.mny = g.mny AS ismn, p.mnx, p.mxy = g.mxy AS ismx, p.mxx
+  FROM parts p JOIN g ON p.series = g.series AND p.c = g.c
+  WHERE p.fx = g.fx OR p.lx = g.lx OR p.mny = g.mny OR p.mxy = g.mxy
+),
+t AS (
+  SELECT series, c, arg_min(fy, fo) FILTER (WHERE isf) AS fy, arg_max(ly, lo) FILTER (WHERE isl) AS ly,
+    min(mnx) FILTER (WHERE ismn) AS mnx, min(mxx) FILTER (WHERE ismx) AS mxx
+  FROM cand GROUP BY series, c
+),
+buckets AS (
+  SELECT g.series, g.c, n, fx, fy, lx, ly, mnx, mny, mxx, mxy FROM g JOIN t ON g.series = t.series AND g.c = t.c
+),
+tops AS (
+  SELECT series, b, vmin, vmax, fy, ly FROM lod WHERE lv = $top AND ${IDS('series')} AND (b < $t0 OR b > $t1)
+),
+nb AS (
+  SELECT series, 3 AS kind, max({'x': x, 'o': o, 'y': y}) AS p FROM (
+    SELECT series, v AS x, ord AS o, y FROM raw WHERE pos = -1
+    UNION ALL SELECT series, vmax, 0, ly FROM blk WHERE b < $b0
+    UNION ALL SELECT series, vmax, 0, ly FROM tops WHERE b < $t0
+  ) GROUP BY series
+  UNION ALL
+  SELECT series, 4 AS kind, min({'x': x, 'o': o, 'y': y}) AS p FROM (
+    SELECT series, v AS x, ord AS o, y FROM raw WHERE pos = 1
+    UNION ALL SELECT series, vmin, 0, fy FROM blk WHERE b > $b1
+    UNION ALL SELECT series, vmin, 0, fy FROM tops WHERE b > $t1
+  ) GROUP BY series
+)
+SELECT 0 AS kind, series, 0 AS c, n, nf, np, NULL::DOUBLE AS fx, NULL::FLOAT AS fy,
+  NULL::DOUBLE AS lx, NULL::FLOAT AS ly, NULL::DOUBLE AS mnx, NULL::FLOAT AS mny, NULL::DOUBLE AS mxx, NULL::FLOAT AS mxy,
+  NULL::DOUBLE AS sx, NULL::BIGINT AS so FROM stats
+UNION ALL SELECT 1, series, c, n, 0, 0, fx, fy, lx, ly, mnx, mny, mxx, mxy, NULL, NULL FROM buckets
+${allRaw ? `UNION ALL SELECT 2, series, c, 1, 0, 0, v, y, NULL, NULL, NULL, NULL, NULL, NULL, v, ord
+  FROM inview WHERE series NOT IN (SELECT series FROM dense)` : ''}
+UNION ALL SELECT kind, series, -1, 1, 0, 0, p.x, p.y, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM nb
+ORDER BY kind, series, c, fx, sx, so`;
+}
+
+const SQL = new Map<string, string>();
+const sqlFor = (allRaw: boolean, range: boolean) => {
+  const key = `${allRaw}/${range}`;
+  if (!SQL.has(key)) SQL.set(key, lodSql(allRaw, range));
+  return SQL.get(key)!;
+};
+
+export const LOD_TYPES = {
+  ids: LIST(INTEGER), strad: LIST(DOUBLE), slo: INTEGER, shi: INTEGER, lv: INTEGER, top: INTEGER, bw: DOUBLE,
+  b0: BIGINT, b1: BIGINT, ba: BIGINT, bz: BIGINT, t0: BIGINT, t1: BIGINT,
+  x0: DOUBLE, x1: DOUBLE, w: DOUBLE, span: DOUBLE, log: BOOLEAN,
+};
+
+/** at most this many blocks are tested for wholeness in JS (a view far wider than its data) */
+const MAX_TESTED = 1 << 22;
+
+/**
+ * The blocks b0 .. b1 of width bw that are not whole in the view, those overlapping the data
+ * range [xmin, xmax] (blocks beyond it hold no point): the same test as a whole block's in SQL,
+ * evaluated here once for the group rather than per point.
+ */
+export function straddlers(view: M4View, bw: number, b0: number, b1: number, xmin: number, xmax: number): number[] {
+  const { x0, x1, W } = view, span = x1 - x0;
+  const from = Math.max(b0, Math.floor(xmin / bw)), to = Math.min(b1, Math.floor(xmax / bw));
+  if (to - from > MAX_TESTED) throw new RangeError(`a view of ${to - from} blocks: plan error`);
+  const out: number[] = [];
+  for (let b = from; b <= to; b++) {
+    const lo = b * bw, hi = (b + 1) * bw;
+    if (!(lo >= x0 && hi <= x1 && columnOf(lo, x0, W, span) === columnOf(hi, x0, W, span))) out.push(b);
+  }
+  return out;
+}
+
+/** The bound parameters of one group's query (plans equal but for the series, ascending). */
+export function lodParams(view: M4View, plans: readonly LodPlan[]) {
+  const ids = plans.map((p) => p.series), p = plans[0];
+  const xmin = plans.reduce((m, q) => Math.min(m, q.xmin), Infinity), xmax = plans.reduce((m, q) => Math.max(m, q.xmax), -Infinity);
+  const strad = p.allRaw ? [] : straddlers(view, p.bw, p.b0, p.b1, xmin, xmax);
+  return {
+    ...(p.allRaw ? {} : { strad: listValue(strad) }),
+    ...(isRange(ids) ? {} : { ids: listValue(ids) }),
+    slo: ids[0], shi: ids[ids.length - 1], lv: p.lv, top: p.top, bw: p.bw,
+    b0: big(p.b0), b1: big(p.b1), ba: big(p.ba), bz: big(p.bz), t0: big(p.t0), t1: big(p.t1),
+    x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
+  };
+}
+
+const big = (v: number) => BigInt(v);
+const isRange = (ids: readonly number[]) => ids[ids.length - 1] - ids[0] + 1 === ids.length;
+
+async function runGroup(db: DuckDBConnection, view: M4View, plans: readonly LodPlan[]): Promise<M4Result> {
+  const ids = plans.map((p) => p.series);
+  const params = lodParams(view, plans);
+  const types = Object.fromEntries(Object.entries(LOD_TYPES).filter(([k]) => k in params));
+  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids)), params, types, ids, view.W);
+}
+
+/** One query per group of series planned alike (most views: one), their answers merged. */
+async function runPlans(db: DuckDBConnection, view: M4View, plans: readonly LodPlan[]): Promise<M4Result> {
+  const groups = new Map<string, LodPlan[]>();
+  for (const p of plans) {
+    const key = `${p.lv}/${p.bw}/${p.allRaw}/${p.top}/${p.ba}/${p.bz}`;
+    const g = groups.get(key);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
+  }
+  const parts: M4Result[] = [];
+  for (const g of groups.values()) parts.push(await runGroup(db, view, g));
+  return mergeM4(parts);
+}
+
+/**
+ * The view's M4 from the blocks where a series has them, from its points where not (m4sql.ts);
+ * equal to m4Query's answer.
+ */
+export async function m4LodQuery(db: DuckDBConnection, view: M4View, lod: ReadonlyMap<number, LodSeries>): Promise<M4Result> {
+  const { plans, raw } = planLod(view, lod);
+  const parts: M4Result[] = [];
+  if (raw.length) parts.push(await m4Query(db, { ...view, series: raw }));
+  if (plans.length) {
+    const first = await runPlans(db, view, plans);
+    // sparse in view but read from blocks: its points are needed, read it raw within the view
+    const again = plans.filter((p, i) => !p.allRaw && first.series.n[i] > 0 && first.series.n[i] <= view.W).map((p) => p.series);
+    if (again.length === 0) parts.push(first);
+    else {
+      const redo = new Set(again);
+      parts.push(withoutSeries(first, redo));
+      parts.push(await runPlans(db, view, planLod({ ...view, series: again }, lod, redo).plans));
+    }
+  }
+  return parts.length ? mergeM4(parts) : m4Query(db, view);
+}

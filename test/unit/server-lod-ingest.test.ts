@@ -1,0 +1,130 @@
+/**
+ * The level-of-detail blocks follow the points through every kind of ingest: a series too small
+ * for blocks that grows past the threshold, appends (made again from the last top-level block
+ * only), a rewritten file (points removed and read again), a restart (repeated steps) and an x
+ * that is not finite. After each, the view from the blocks equals the view from the points, and
+ * the blocks equal a build from scratch on the same points.
+ */
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ingestFiles } from '../../src/server/ingest';
+import { buildLod, MIN_POINTS, readLodSeries, updateLod } from '../../src/server/lodbuild';
+import { PointWriter } from '../../src/server/pointwriter';
+import { m4LodQuery, planLod } from '../../src/server/m4lod';
+import { m4Query } from '../../src/server/m4sql';
+import { openStore, type Store } from '../../src/server/schema';
+import type { M4View } from '../../src/source/m4';
+import { mulberry32 } from './prng';
+
+let dir: string;
+let store: Store;
+const rand = mulberry32(5);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'metricgl-lod-ingest-'));
+  store = await openStore(join(dir, 'store.duckdb'), { threads: 1 });
+});
+
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Lines of run `run` for steps [from, to): noisy values, a NaN now and then, spikes. */
+function lines(run: string, from: number, to: number, step = (i: number) => i): string {
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const u = rand();
+    const y = u < 0.01 ? 'NaN' : u < 0.02 ? String(-u) : String(2 + Math.sin(i / 300) + rand() * 0.1 + (u > 0.999 ? 5 : 0));
+    s += `${run},loss,${step(i)},${y}\n`;
+  }
+  return s;
+}
+
+async function ids(): Promise<number[]> {
+  return (await store.db.runAndReadAll('SELECT id FROM series ORDER BY id')).getRows().map((r) => Number(r[0]));
+}
+
+/** Views from the blocks equal views from the points, full range and cut, both y scales. */
+async function viewsAgree(): Promise<void> {
+  const lod = await readLodSeries(store.db);
+  const series = await ids();
+  const views: M4View[] = [];
+  for (const yScale of ['linear', 'log'] as const) {
+    views.push({ series, xColumn: 'x', x0: 0, x1: 20000, W: 64, yScale });
+    views.push({ series, xColumn: 'x', x0: 1234.5, x1: 9876.5, W: 50, yScale });
+    views.push({ series, xColumn: 'x', x0: 5000, x1: 5600, W: 300, yScale });
+  }
+  for (const v of views) expect(await m4LodQuery(store.db, v, lod)).toEqual(await m4Query(store.db, v));
+}
+
+/** The blocks as they are, then as a build from scratch makes them: equal. */
+async function blocksAsFromScratch(): Promise<void> {
+  const read = async () => (await store.db.runAndReadAll('SELECT * FROM lod ORDER BY lv, series, b')).getRows();
+  const kept = await read();
+  const series = (await store.db.runAndReadAll('SELECT series, k, levels FROM lod_series ORDER BY series')).getRows();
+  await buildLod(store.db);
+  expect((await store.db.runAndReadAll('SELECT series, k, levels FROM lod_series ORDER BY series')).getRows()).toEqual(series);
+  expect(await read()).toEqual(kept);
+}
+
+describe('level-of-detail blocks through ingest', () => {
+  const a = () => join(dir, 'a.csv');
+  const b = () => join(dir, 'b.csv');
+
+  test('small series have none; grown past the threshold they get blocks', async () => {
+    writeFileSync(a(), 'run,metric,step,value\n' + lines('a', 0, 3000));
+    writeFileSync(b(), 'run,metric,step,value\n' + lines('b', 0, 500, (i) => i * 10));
+    await ingestFiles(store.db, [a(), b()]);
+    expect((await readLodSeries(store.db)).size).toBe(0);
+    await viewsAgree();
+    appendFileSync(a(), lines('a', 3000, MIN_POINTS + 2000));
+    await ingestFiles(store.db, [a(), b()]);
+    const lod = await readLodSeries(store.db);
+    expect([...lod.keys()]).toEqual([(await ids())[0]]);
+    await viewsAgree();
+    await blocksAsFromScratch();
+  });
+
+  test('appends are made again from the last top-level block', async () => {
+    const before = (await store.db.runAndReadAll('SELECT count(*) FROM lod WHERE vmax < 4096')).getRows()[0][0];
+    appendFileSync(a(), lines('a', MIN_POINTS + 2000, MIN_POINTS + 2600));
+    await ingestFiles(store.db, [a()]);
+    // the blocks well before the new points were not touched (same rows)
+    expect((await store.db.runAndReadAll('SELECT count(*) FROM lod WHERE vmax < 4096')).getRows()[0][0]).toBe(before);
+    await viewsAgree();
+    await blocksAsFromScratch();
+  });
+
+  test('a restart logs steps again: blocks hold both, views agree', async () => {
+    appendFileSync(a(), lines('a', 0, 700, (i) => 5000 + i));
+    await ingestFiles(store.db, [a()]);
+    await viewsAgree();
+    await blocksAsFromScratch();
+  });
+
+  test('a rewritten file: its points are replaced and the blocks with them', async () => {
+    writeFileSync(a(), 'run,metric,step,value\n' + lines('a', 0, 7000, (i) => i * 2));
+    const r = await ingestFiles(store.db, [a()]);
+    expect(r.removed).toBeGreaterThan(0);
+    await viewsAgree();
+    await blocksAsFromScratch();
+    const lod = await readLodSeries(store.db);
+    const plans = planLod({ series: await ids(), xColumn: 'x', x0: 0, x1: 20000, W: 64, yScale: 'linear' }, lod).plans;
+    expect(plans.some((p) => !p.allRaw)).toBe(true);
+  });
+
+  test('an x that is not finite (the loaders refuse one; a program writing points may not) takes the series off the blocks', async () => {
+    const [id] = await ids();
+    const w = await PointWriter.open(store.db);
+    w.add({ series: id, file: 99, firstOrd: 1e6, x: Float64Array.of(Infinity), y: Float32Array.of(1), time: null, wall: null, epoch: null });
+    const touched = [...w.touched].map(([series, fromX]) => ({ series, fromX }));
+    await w.commit();
+    expect(touched).toEqual([{ series: id, fromX: NaN }]);
+    await updateLod(store.db, touched);
+    expect((await readLodSeries(store.db)).size).toBe(0);
+    await viewsAgree();
+  });
+});
