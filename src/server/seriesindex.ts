@@ -18,7 +18,7 @@ const EXTENT_COLUMNS: XColumnName[] = ['x', 'time', 'wall', 'epoch'];
 const finiteMinMax = (c: string) => `min(${c}) FILTER (WHERE isfinite(${c})), max(${c}) FILTER (WHERE isfinite(${c}))`;
 const EXTENT_SQL = `SELECT series, ${EXTENT_COLUMNS.map(finiteMinMax).join(', ')}, ${finiteMinMax('y')},
   min(y) FILTER (WHERE isfinite(y) AND y > 0), max(y) FILTER (WHERE isfinite(y) AND y > 0)
-FROM points WHERE list_contains($ids, series) GROUP BY series`;
+FROM points WHERE series BETWEEN $lo AND $hi AND series IN (SELECT unnest($ids)) GROUP BY series`;
 
 const pair = (a: unknown, b: unknown): [number, number] | null => (a === null || b === null ? null : [Number(a), Number(b)]);
 
@@ -64,7 +64,9 @@ export class SeriesIndex {
       changed.push(s);
     }
     if (changed.length > 0) {
-      const e = await db.runAndReadAll(EXTENT_SQL, { ids: listValue(changed.map((s) => s.sid)) }, { ids: LIST(INTEGER) });
+      // a semi-join on the ids (list_contains per point costs the list's length per point)
+      const ids = changed.map((s) => s.sid).sort((a, b) => a - b);
+      const e = await db.runAndReadAll(EXTENT_SQL, { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
       for (const row of e.getRows()) {
         const s = this.byId.get(Number(row[0]))!;
         EXTENT_COLUMNS.forEach((c, i) => {

@@ -1,5 +1,5 @@
 /**
- * Eight tabs of one browser profile on one metricgl server while its log folder is appended to.
+ * Ten tabs of one browser profile on one metricgl server while its log folder is appended to.
  * A plain-http host gets six connections per profile and a live stream holds one for good, so
  * with a stream per tab the seventh tab's fetches would queue forever; the tabs share one stream
  * instead (src/source/liveshare.ts). Every tab answers its fetches all along and ends holding
@@ -18,7 +18,7 @@ import { startSourceServer, type SourceServer } from '../../src/server/http';
 import { frameWith, openHarness } from './helpers';
 
 const ORIGIN = 'http://127.0.0.1:5199';
-const PAGES = 8;
+const PAGES = 10;
 const FIRST = 100; // steps each run holds before the pages open
 const PER_ROUND = 150; // steps appended to each run per round
 /** ms after each round: some rounds land while the tabs redraw the one before, some when idle */
