@@ -117,7 +117,8 @@ async function ingestTransaction(
     result.points = await writer.commit();
     writer = null;
     // the level-of-detail blocks follow the points in the same transaction
-    for (const [series, x] of catalog.removedFrom) touched.set(series, Math.min(touched.get(series) ?? Infinity, x));
+    // (a series that lost points is built again in full: its extents may shrink)
+    for (const series of catalog.lostPoints) touched.set(series, NaN);
     await updateLod(db, [...touched].map(([series, fromX]) => ({ series, fromX })));
     await recorded?.(result.points);
     await catalog.save(db);

@@ -29,6 +29,9 @@ import { LOD_DDL, openStore } from './schema';
 export const POINTS_PER_BLOCK = 16;
 /** series with fewer points are read raw: their whole view costs less than the blocks' rows */
 export const MIN_POINTS = 4096;
+/** the finite extents of the other x columns, kept with the blocks so a server starts without a scan */
+const EXTENTS = ['time', 'wall', 'epoch'].map((c) => `min(${c}) FILTER (WHERE isfinite(${c})) AS ${c[0]}min, max(${c}) FILTER (WHERE isfinite(${c})) AS ${c[0]}max`).join(', ');
+
 /** the top level holds at most about this many blocks a series */
 const TOP_BLOCKS = 64;
 
@@ -85,11 +88,13 @@ export async function rebuildLod(db: DuckDBConnection, opts: LodOptions = {}): P
   await db.run(`DELETE FROM lod WHERE ${where('series')}`, params, types);
   await db.run(`DELETE FROM lod_series WHERE ${where('series')}`, params, types);
   await db.run(`
-INSERT INTO lod_series
-SELECT series, k, 1 + GREATEST(0, ceil(log(GREATEST((xmax - xmin) / pow(2, k) / ${TOP_BLOCKS}, 1)) / log(8)))::INTEGER, n, xmin, xmax
+INSERT INTO lod_series (series, k, levels, n, xmin, xmax, ext, tmin, tmax, wmin, wmax, emin, emax)
+SELECT series, k, 1 + GREATEST(0, ceil(log(GREATEST((xmax - xmin) / pow(2, k) / ${TOP_BLOCKS}, 1)) / log(8)))::INTEGER, n, xmin, xmax,
+  TRUE, tmin, tmax, wmin, wmax, emin, emax
 FROM (
   SELECT series, count(*) AS n, min(x) AS xmin, max(x) AS xmax,
-    ceil(log2(${ppb} * (max(x) - min(x)) / (count(*) - 1)))::INTEGER AS k
+    ceil(log2(${ppb} * (max(x) - min(x)) / (count(*) - 1)))::INTEGER AS k,
+    ${EXTENTS}
   FROM points WHERE ${where('series')}
   GROUP BY series
   HAVING count(*) >= ${minN} AND count(x) FILTER (WHERE isfinite(x)) = count(*) AND max(x) > min(x)
@@ -150,7 +155,7 @@ FROM (
 /** What an ingest changed in one series: the least x of the points it added or removed. */
 export interface LodChange {
   series: number;
-  /** least x touched (NaN: some added x is not finite: the series is built again in full) */
+  /** least x added (NaN: built again in full: some added x is not finite, or points were removed) */
   fromX: number;
 }
 
@@ -185,8 +190,11 @@ export async function updateLod(db: DuckDBConnection, changes: readonly LodChang
     await writeBlocks(db, 'SELECT series, xstar FROM lod_upd');
     // the x range only widens here (a removal leaves it wider than the points: harmless, the
     // planner only bounds its work by it)
-    await db.run(`UPDATE lod_series SET xmin = least(lod_series.xmin, r.xmin), xmax = greatest(lod_series.xmax, r.xmax)
-      FROM (SELECT series, min(x) AS xmin, max(x) AS xmax FROM points WHERE series IN (SELECT series FROM lod_upd) AND x >= (SELECT min(xstar) FROM lod_upd) GROUP BY series) r
+    // extents only widen here: what was removed was built again in full
+    const widen = ['x', 't', 'w', 'e'].map((c) => `${c}min = least(lod_series.${c}min, r.${c}min), ${c}max = greatest(lod_series.${c}max, r.${c}max)`).join(', ');
+    await db.run(`UPDATE lod_series SET ${widen}
+      FROM (SELECT series, min(x) AS xmin, max(x) AS xmax, ${EXTENTS} FROM points
+        WHERE series IN (SELECT series FROM lod_upd) AND x >= (SELECT min(xstar) FROM lod_upd) GROUP BY series) r
       WHERE lod_series.series = r.series`);
     await db.run('DROP TABLE lod_upd');
   }

@@ -65,17 +65,16 @@ export class SeriesCatalog {
     return e;
   }
 
-  /** per series with points removed in this ingest: the least x removed */
-  readonly removedFrom = new Map<number, number>();
+  /** the series that lost points in this ingest */
+  readonly lostPoints = new Set<number>();
 
   /** Delete a file's points; returns how many. */
   async removeFilePoints(db: DuckDBConnection, file: number): Promise<number> {
     const where = 'file = $1';
-    const r = await db.runAndReadAll(`SELECT series, count(*)::BIGINT, min(x) FROM points WHERE ${where} GROUP BY series`, [file]);
+    const r = await db.runAndReadAll(`SELECT series, count(*)::BIGINT FROM points WHERE ${where} GROUP BY series`, [file]);
     let removed = 0;
-    for (const [series, n, least] of r.getRows()) {
-      const x = least === null ? NaN : Number(least), was = this.removedFrom.get(Number(series));
-      this.removedFrom.set(Number(series), was === undefined ? x : Math.min(was, x));
+    for (const [series, n] of r.getRows()) {
+      this.lostPoints.add(Number(series));
       const e = this.byId.get(Number(series));
       if (e) {
         e.points -= Number(n);

@@ -20,6 +20,21 @@ const EXTENT_SQL = `SELECT series, ${EXTENT_COLUMNS.map(finiteMinMax).join(', ')
   min(y) FILTER (WHERE isfinite(y) AND y > 0), max(y) FILTER (WHERE isfinite(y) AND y > 0)
 FROM points WHERE series BETWEEN $lo AND $hi AND series IN (SELECT unnest($ids)) GROUP BY series`;
 
+/**
+ * The same columns for series with level-of-detail blocks, without reading their points: x and y
+ * from their top-level blocks (exact: the blocks are remade with the points), the other x
+ * columns as kept in lod_series when they were built (lodbuild.ts). Series whose blocks predate
+ * those columns (ext NULL) are left to EXTENT_SQL.
+ */
+const LOD_EXTENT_SQL = `SELECT s.series, t.xmin, t.xmax, s.tmin, s.tmax, s.wmin, s.wmax, s.emin, s.emax, t.ymin, t.ymax, t.pmin, t.pmax
+FROM lod_series s JOIN (
+  SELECT l.series, min(l.vmin) AS xmin, max(l.vmax) AS xmax, min(l.mny) AS ymin, max(l.mxy) AS ymax,
+    min(l.mpy) AS pmin, max(l.mxy) FILTER (WHERE l.mxy > 0) AS pmax
+  FROM lod l JOIN lod_series q ON l.series = q.series AND l.lv = q.levels
+  WHERE l.series IN (SELECT unnest($ids)) GROUP BY l.series
+) t ON s.series = t.series
+WHERE s.ext`;
+
 const pair = (a: unknown, b: unknown): [number, number] | null => (a === null || b === null ? null : [Number(a), Number(b)]);
 
 export class SeriesIndex {
@@ -64,10 +79,13 @@ export class SeriesIndex {
       changed.push(s);
     }
     if (changed.length > 0) {
-      // a semi-join on the ids (list_contains per point costs the list's length per point)
       const ids = changed.map((s) => s.sid).sort((a, b) => a - b);
-      const e = await db.runAndReadAll(EXTENT_SQL, { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
-      for (const row of e.getRows()) {
+      const fromBlocks = (await db.runAndReadAll(LOD_EXTENT_SQL, { ids: listValue(ids) }, { ids: LIST(INTEGER) })).getRows();
+      const done = new Set(fromBlocks.map((row) => Number(row[0])));
+      const rest = ids.filter((id) => !done.has(id));
+      // a semi-join on the ids (list_contains per point costs the list's length per point)
+      const fromPoints = rest.length === 0 ? [] : (await db.runAndReadAll(EXTENT_SQL, { ids: listValue(rest), lo: rest[0], hi: rest[rest.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER })).getRows();
+      for (const row of [...fromBlocks, ...fromPoints]) {
         const s = this.byId.get(Number(row[0]))!;
         EXTENT_COLUMNS.forEach((c, i) => {
           const p = pair(row[1 + 2 * i], row[2 + 2 * i]);

@@ -15,6 +15,7 @@ import { PointWriter } from '../../src/server/pointwriter';
 import { m4LodQuery, planLod } from '../../src/server/m4lod';
 import { m4Query } from '../../src/server/m4sql';
 import { openStore, type Store } from '../../src/server/schema';
+import { SeriesIndex } from '../../src/server/seriesindex';
 import type { M4View } from '../../src/source/m4';
 import { mulberry32 } from './prng';
 
@@ -32,13 +33,15 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const HEAD = 'run,metric,step,value,time,epoch\n';
+
 /** Lines of run `run` for steps [from, to): noisy values, a NaN now and then, spikes. */
 function lines(run: string, from: number, to: number, step = (i: number) => i): string {
   let s = '';
   for (let i = from; i < to; i++) {
     const u = rand();
     const y = u < 0.01 ? 'NaN' : u < 0.02 ? String(-u) : String(2 + Math.sin(i / 300) + rand() * 0.1 + (u > 0.999 ? 5 : 0));
-    s += `${run},loss,${step(i)},${y}\n`;
+    s += `${run},loss,${step(i)},${y},${i * 100 + Math.floor(rand() * 50)},${Math.floor(i / 1000)}\n`;
   }
   return s;
 }
@@ -58,6 +61,27 @@ async function viewsAgree(): Promise<void> {
     views.push({ series, xColumn: 'x', x0: 5000, x1: 5600, W: 300, yScale });
   }
   for (const v of views) expect(await m4LodQuery(store.db, v, lod)).toEqual(await m4Query(store.db, v));
+  await extentsAgree();
+}
+
+/** The series list's extents from the blocks (a server's start at 1e9 points) equal those from the points. */
+async function extentsAgree(): Promise<void> {
+  // every series with blocks has its extents kept with them
+  const [withExt, all] = (await store.db.runAndReadAll('SELECT count(*) FILTER (WHERE ext), count(*) FROM lod_series')).getRows()[0];
+  expect(withExt).toBe(all);
+  const fromBlocks = new SeriesIndex();
+  await fromBlocks.refresh(store.db);
+  await store.db.run('CREATE TEMP TABLE ls_saved AS SELECT * FROM lod_series');
+  try {
+    await store.db.run('UPDATE lod_series SET ext = NULL');
+    const fromPoints = new SeriesIndex();
+    await fromPoints.refresh(store.db);
+    expect(fromBlocks.list()).toEqual(fromPoints.list());
+  } finally {
+    await store.db.run('DELETE FROM lod_series');
+    await store.db.run('INSERT INTO lod_series SELECT * FROM ls_saved');
+    await store.db.run('DROP TABLE ls_saved');
+  }
 }
 
 /** The blocks as they are, then as a build from scratch makes them: equal. */
@@ -75,8 +99,8 @@ describe('level-of-detail blocks through ingest', () => {
   const b = () => join(dir, 'b.csv');
 
   test('small series have none; grown past the threshold they get blocks', async () => {
-    writeFileSync(a(), 'run,metric,step,value\n' + lines('a', 0, 3000));
-    writeFileSync(b(), 'run,metric,step,value\n' + lines('b', 0, 500, (i) => i * 10));
+    writeFileSync(a(), HEAD + lines('a', 0, 3000));
+    writeFileSync(b(), HEAD + lines('b', 0, 500, (i) => i * 10));
     await ingestFiles(store.db, [a(), b()]);
     expect((await readLodSeries(store.db)).size).toBe(0);
     await viewsAgree();
@@ -106,7 +130,7 @@ describe('level-of-detail blocks through ingest', () => {
   });
 
   test('a rewritten file: its points are replaced and the blocks with them', async () => {
-    writeFileSync(a(), 'run,metric,step,value\n' + lines('a', 0, 7000, (i) => i * 2));
+    writeFileSync(a(), HEAD + lines('a', 0, 7000, (i) => i * 2));
     const r = await ingestFiles(store.db, [a()]);
     expect(r.removed).toBeGreaterThan(0);
     await viewsAgree();
