@@ -41,6 +41,8 @@ export interface LodOptions {
   series?: readonly number[];
   pointsPerBlock?: number;
   minPoints?: number;
+  /** a full build reads about this many points a statement (whole series; default 2^25) */
+  batchPoints?: number;
 }
 
 /**
@@ -75,16 +77,36 @@ export async function buildLodFile(path: string, opts: LodOptions & { threads?: 
   }
 }
 
-/** buildLod inside the caller's transaction. */
+/** a build reads about this many points a statement at most (whole series): its hash tables stay small */
+const BATCH_POINTS = 1 << 25;
+
+/** buildLod inside the caller's transaction; every series in batches of whole series. */
 export async function rebuildLod(db: DuckDBConnection, opts: LodOptions = {}): Promise<number> {
+  if (opts.series) return rebuildSome(db, [...new Set(opts.series)].sort((a, b) => a - b), opts);
+  await db.run('DELETE FROM lod');
+  await db.run('DELETE FROM lod_series');
+  const counts = (await db.runAndReadAll('SELECT series, count(*) FROM points GROUP BY series ORDER BY series')).getRows();
+  let built = 0, batch: number[] = [], inBatch = 0;
+  for (const [series, n] of counts) {
+    batch.push(Number(series));
+    inBatch += Number(n);
+    if (inBatch >= (opts.batchPoints ?? BATCH_POINTS)) {
+      built += await rebuildSome(db, batch, opts);
+      (batch = []), (inBatch = 0);
+    }
+  }
+  if (batch.length) built += await rebuildSome(db, batch, opts);
+  return built;
+}
+
+async function rebuildSome(db: DuckDBConnection, only: number[], opts: LodOptions): Promise<number> {
   const ppb = opts.pointsPerBlock ?? POINTS_PER_BLOCK;
   const minN = Math.max(2, opts.minPoints ?? MIN_POINTS);
-  const only = opts.series ? [...new Set(opts.series)].sort((a, b) => a - b) : null;
-  if (only && only.length === 0) return 0;
-  // the series filter: a bound list (semi-join), or nothing
-  const where = (col: string) => (only ? `${col} IN (SELECT unnest($ids))` : 'TRUE');
-  const params: Record<string, DuckDBValue> = only ? { ids: listValue(only) } : {};
-  const types: Record<string, DuckDBType> = only ? { ids: LIST(INTEGER) } : {};
+  if (only.length === 0) return 0;
+  // the series filter: their range (zonemaps prune the scan to it) and the bound list (semi-join)
+  const where = (col: string) => `${col} BETWEEN $lo AND $hi AND ${col} IN (SELECT unnest($ids))`;
+  const params: Record<string, DuckDBValue> = { ids: listValue(only), lo: only[0], hi: only[only.length - 1] };
+  const types: Record<string, DuckDBType> = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER };
   await db.run(`DELETE FROM lod WHERE ${where('series')}`, params, types);
   await db.run(`DELETE FROM lod_series WHERE ${where('series')}`, params, types);
   await db.run(`
@@ -108,7 +130,8 @@ FROM (
  * The blocks of the series `from` selects (columns series, xstar) made again from their points
  * at x >= xstar, at every level, into lod (their old blocks from xstar on must be gone). xstar
  * is a multiple of the top level's width (or -Infinity): the blocks from there on at every level
- * hold exactly the points from there on.
+ * hold exactly the points from there on. `params` hold lo and hi, the least and greatest id
+ * (a range the scan of the points is pruned to).
  */
 async function writeBlocks(db: DuckDBConnection, from: string, params: Record<string, DuckDBValue> = {}, types: Record<string, DuckDBType> = {}): Promise<void> {
   // level 1 from the points: structs order by their fields in turn, so min({x, o, y}) is the
@@ -126,7 +149,7 @@ FROM (
     min({'y': p.y, 'x': p.x}) FILTER (WHERE isfinite(p.y) AND p.y > 0) AS mp,
     max({'y': p.y, 'nx': -p.x}) FILTER (WHERE isfinite(p.y)) AS mx
   FROM points p JOIN (${from}) u ON p.series = u.series JOIN lod_series s ON p.series = s.series
-  WHERE p.x >= u.xstar
+  WHERE p.series BETWEEN $lo AND $hi AND p.x >= u.xstar
   GROUP BY p.series, b
 )`, params, types);
   const top = await db.runAndReadAll(`SELECT coalesce(max(levels), 0) FROM lod_series WHERE series IN (SELECT DISTINCT series FROM lod_new)`);
@@ -185,9 +208,10 @@ export async function updateLod(db: DuckDBConnection, changes: readonly LodChang
     const params = { ids: listValue(part.map((p) => p.series)), xs: listValue(part.map((p) => p.xstar)) };
     const types = { ids: LIST(INTEGER), xs: LIST(DOUBLE) };
     await db.run('CREATE OR REPLACE TEMP TABLE lod_upd AS SELECT unnest($ids) AS series, unnest($xs) AS xstar', params, types);
+    const ids = part.map((p) => p.series);
     await db.run(`DELETE FROM lod USING lod_upd u, lod_series s
       WHERE lod.series = u.series AND s.series = u.series AND lod.b >= floor(u.xstar / pow(2, s.k + 3 * (lod.lv - 1)))`);
-    await writeBlocks(db, 'SELECT series, xstar FROM lod_upd');
+    await writeBlocks(db, 'SELECT series, xstar FROM lod_upd', { lo: Math.min(...ids), hi: Math.max(...ids) }, { lo: INTEGER, hi: INTEGER });
     // the x range only widens here (a removal leaves it wider than the points: harmless, the
     // planner only bounds its work by it)
     // extents only widen here: what was removed was built again in full

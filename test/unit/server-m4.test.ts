@@ -54,7 +54,7 @@ beforeAll(async () => {
   await w.commit();
   // blocks of ~4 points for series of 100 points and more: the views below read levels 1 to 4,
   // whole blocks and straddling ones, and series too zoomed-in for their blocks
-  await buildLod(store.db, { pointsPerBlock: 4, minPoints: 100 });
+  await buildLod(store.db, { pointsPerBlock: 4, minPoints: 100, batchPoints: 5000 }); // several batches
   lod = await readLodSeries(store.db);
 });
 
