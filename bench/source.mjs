@@ -1,14 +1,12 @@
 // `npm run bench:source`: the metricgl server on a DuckDB file no browser could hold (issue 12).
 //
-// IN PROGRESS: it needs two things the server does not have yet: `buildLodFile(path)` exported
-// from dist-server/index.js (the level-of-detail tables) and the `m4: 'lod' | 'naive'` option of
-// startSourceServer. Until then it stops at step 1 with a TypeError; the sweep generator
-// (source/sweep.mjs), the ingest timing (source/ingest.mjs), the page driver and the report work.
+// The sweep is written once (bench/source/sweep.mjs), its level-of-detail blocks built
+// (buildLodFile), and the figures of that kept beside it in FILE.made.json; later runs reuse it.
 //
 //   SWEEP=1000x1e6   runs x points of the generated sweep (bench/source/sweep.mjs); the file is
 //                    made once under bench/.tmp/source/ and reused (SOURCE_DB= another path)
 //   MODES=lod,naive  server query paths: the level-of-detail tables, and the plain GROUP BY over
-//                    the raw points in view (no level-of-detail table)
+//                    the raw points in view (no level-of-detail table); empty: neither
 //   NAIVE_MAX=100    the most runs in view the naive path is asked for (it scans every point in
 //                    view: at 1,000 runs of 1e6 it takes minutes a view)
 //   ARRAYS=10,100    runs drawn by the in-browser store for comparison (1e7, 1e8 points)
@@ -31,7 +29,7 @@ import { renderSourceReport, checkSourceTargets } from './source/report.mjs';
 const env = process.env;
 const [RUNS, PER] = (env.SWEEP ?? '1000x1e6').split('x').map(Number);
 const REPS = Number(env.REPS ?? 5);
-const MODES = (env.MODES ?? 'lod,naive').split(',');
+const MODES = (env.MODES ?? 'lod,naive').split(',').filter(Boolean);
 const NAIVE_MAX = Number(env.NAIVE_MAX ?? 100);
 const ARRAYS = (env.ARRAYS ?? '10,100').split(',').filter(Boolean).map(Number).filter((n) => n <= RUNS);
 const IN_VIEW = [1, 10, 100, 1000].filter((n) => n <= RUNS);

@@ -37,8 +37,9 @@ export const sweepRun = (s) => `sweep-${String(s).padStart(4, '0')}`;
 
 /** Run s as arrays (the in-browser store's input): the formulas of sweepSql in JS. */
 export function sweepRunJs(s, per) {
+  // self-contained (the page evaluates this function's source): RESTART_EVERY and RESTART_AT inline
   const cut = Math.floor(per * 0.6), back = Math.floor(per * 0.05), nanFrom = Math.floor(per * 0.9);
-  const restart = s % RESTART_EVERY === RESTART_AT;
+  const restart = s % 100 === 42;
   const x = new Float64Array(per), y = new Float32Array(per);
   const floor = 1.5 + ((s * 37) % 100) / 200, rate = 0.5 + (s % 10) * 0.15;
   for (let o = 0; o < per; o++) {
