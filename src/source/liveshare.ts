@@ -23,10 +23,18 @@
  * each time.
  */
 import type { LiveGrew } from './api';
-import type { LiveHandlers } from './livestream';
 
 /** The holder's stream: opened and not broken since ('up'), broken and retrying ('down'), or neither yet. */
 export type LiveStatus = 'connecting' | 'up' | 'down';
+
+/** What a live stream tells its owner. */
+export interface LiveHandlers {
+  grew(g: LiveGrew): void;
+  /** the stream is up (first time or again) */
+  opened(): void;
+  /** the stream broke or could not be opened; called once until it is up again */
+  lost(message: string): void;
+}
 
 /** A page's handle on a stream, shared or its own. */
 export interface Stream {

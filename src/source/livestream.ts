@@ -15,7 +15,9 @@
  * other than localhost, which is no secure context), each page opens its own, as before.
  */
 import type { LiveGrew } from './api';
-import { browserShareEnv, SharedLive, type LiveStatus, type OwnStream, type Stream } from './liveshare';
+import { browserShareEnv, SharedLive, type LiveHandlers, type LiveStatus, type OwnStream, type Stream } from './liveshare';
+
+export type { LiveHandlers };
 
 /** First retry after this long, doubling per failure... */
 export const RETRY_MIN_MS = 500;
@@ -25,14 +27,6 @@ export const RETRY_MAX_MS = 5000;
 /** The wait before retry number `failures` (0-based): 0.5 s, 1 s, 2 s, 4 s, then 5 s. */
 export function retryDelay(failures: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.max(0, Math.min(failures, 16)));
-}
-
-export interface LiveHandlers {
-  grew(g: LiveGrew): void;
-  /** the stream is up (first time or again) */
-  opened(): void;
-  /** the stream broke or could not be opened; called once until it is up again */
-  lost(message: string): void;
 }
 
 export class LiveStream {
