@@ -167,7 +167,7 @@ function append(logdir: string, from: number, to: number): void {
 /** The EventSources each page made and holds open (counted by the init script). */
 const streamsOf = (pages: Page[]) => Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as W).streams())));
 
-test('eight tabs of one profile share one live stream: all answer, all hold exactly what was written, and a tab takes over when the holder closes', async ({ browser }) => {
+test('ten tabs of one profile share one live stream: all answer, all hold exactly what was written, and a tab takes over when the holder closes', async ({ browser }) => {
   test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'metricgl-live-tabs-'));
   const logdir = join(dir, 'logs');
