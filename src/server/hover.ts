@@ -9,9 +9,10 @@
  * With `smoothing` (weight > 0), each point also carries the smoothed value there, the one the
  * smoothed view draws (hoversmooth.ts); weight 0 is no smoothing (docs/semantics.md), so no value.
  *
- * Two queries, every value a bound parameter, the x column a constant from X_COLUMNS.
+ * Two queries, every value a bound parameter, the x column a constant from X_COLUMNS: plain
+ * aggregates over the series' points, then only the points in a window around the cursor.
  */
-import { BIGINT, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { HoverPoint, HoverQuery } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { smoothedAt } from './hoversmooth';
@@ -20,53 +21,106 @@ import type { SmoothCache } from './smoothcache';
 
 const COLUMNS: XColumnName[] = ['x', 'time', 'wall', 'epoch'];
 
-function nearestSql(X: string): string {
-  const key = `{'v': ${X}, 'x': x, 'o': ord}`;
-  const point = `{'v': ${X}, 'o': ord, 'y': y, 'x': x, 'time': time, 'wall': wall, 'epoch': epoch}`;
+/**
+ * Pass 1, plain aggregates over the series' points (no struct per point: those cost ten times
+ * more): per series the first and last x with a finite y, the greatest such x before the cursor
+ * (lm) and the least at or after it (rm), and how many points lie before the cursor (all, and
+ * those with a finite x: the smoothed column's positions).
+ */
+function passOneSql(X: string): string {
   return `
-WITH p AS (
-  SELECT series, ${X} AS v, ${key} AS k, ${point} AS pt FROM points
-  WHERE series BETWEEN $lo AND $hi AND list_contains($ids, series) AND isfinite(y) AND isfinite(${X})
-)
-SELECT series, min(v), max(v), arg_max(pt, k) FILTER (WHERE v < $c), arg_min(pt, k) FILTER (WHERE v >= $c)
-FROM p GROUP BY series ORDER BY series`;
+SELECT series, min(v) FILTER (WHERE ok), max(v) FILTER (WHERE ok),
+  max(v) FILTER (WHERE ok AND v < $c), min(v) FILTER (WHERE ok AND v >= $c),
+  count(*) FILTER (WHERE v < $c), count(*) FILTER (WHERE v < $c AND isfinite(v))
+FROM (
+  SELECT series, ${X} AS v, isfinite(y) AND isfinite(${X}) AS ok FROM points
+  WHERE series BETWEEN $lo AND $hi AND series IN (SELECT unnest($ids))
+) GROUP BY series ORDER BY series`;
 }
 
-/** Per point: its index among all the series' points, and among those with a finite x (the smoothed column's). */
-function indexSql(X: string): string {
+/**
+ * Pass 2, only the points between lm and rm of each series (a window around the cursor: zonemaps
+ * prune the scan to it): how many lie in [lm, cursor) and in [cursor, rm), and every point at lm
+ * and at rm (ties among them are broken by (step, logged order) in JS).
+ */
+function passTwoSql(X: string): string {
   return `
-WITH c AS (SELECT unnest($sids) AS s, unnest($vs) AS cv, unnest($xs) AS cx, unnest($os) AS co)
-SELECT c.s, count(p.series), count(p.series) FILTER (WHERE isfinite(p.${X})) FROM c LEFT JOIN points p ON p.series = c.s
-  AND (p.${X} < c.cv OR (p.${X} = c.cv AND (p.x < c.cx OR (p.x = c.cx AND p.ord < c.co))))
-GROUP BY c.s`;
+WITH s AS (SELECT unnest($sids) AS series, unnest($lms) AS lm, unnest($rms) AS rm),
+w AS MATERIALIZED (
+  SELECT p.series, p.${X} AS v, p.x, p.ord, p.y, p.time, p.wall, p.epoch, s.lm, s.rm
+  FROM points p JOIN s ON p.series = s.series
+  WHERE p.series BETWEEN $lo AND $hi AND p.${X} >= $wa AND p.${X} <= $wb
+    AND p.${X} >= coalesce(s.lm, $c) AND p.${X} <= coalesce(s.rm, $c)
+)
+SELECT 0 AS kind, series, count(*) FILTER (WHERE v >= lm AND v < $c) AS a, count(*) FILTER (WHERE v >= $c AND v < rm) AS b,
+  NULL::DOUBLE AS v, NULL::DOUBLE AS x, NULL::BIGINT AS ord, NULL::FLOAT AS y, NULL::DOUBLE AS time, NULL::DOUBLE AS wall, NULL::DOUBLE AS epoch
+FROM w GROUP BY series
+UNION ALL
+SELECT 1, series, 0, 0, v, x, ord, y, time, wall, epoch FROM w WHERE v = lm OR v = rm`;
 }
 
 type Pt = { v: number; o: bigint; y: number; x: number; time: number | null; wall: number | null; epoch: number | null };
+
+/** (x, ord) order of points at one view x */
+const before = (a: Pt, b: Pt) => a.x < b.x || (a.x === b.x && a.o < b.o);
 
 export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: SmoothCache): Promise<HoverPoint[]> {
   const X = xColumnSql(q.xColumn);
   const ids = [...new Set(q.series)].sort((a, b) => a - b);
   if (ids.length === 0) return [];
-  const r = await db.runAndReadAll(nearestSql(X), { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1], c: q.x }, {
+  const r1 = await db.runAndReadAll(passOneSql(X), { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1], c: q.x }, {
     ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, c: DOUBLE,
   });
-  const found: { sid: number; p: Pt; first: number; last: number }[] = [];
-  for (const [series, first, last, before, after] of r.getRowsJS()) {
-    const lo = before as Pt | null, hi = after as Pt | null;
-    const p = !lo ? hi : !hi ? lo : Math.abs(q.x - Number(lo.v)) <= Math.abs(Number(hi.v) - q.x) ? lo : hi;
-    if (p) found.push({ sid: Number(series), p, first: Number(first), last: Number(last) });
+  const one = r1.getRows()
+    .map(([series, first, last, lm, rm, nlt, nltFinite]) => ({
+      sid: Number(series), first: Number(first), last: Number(last), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm),
+      nlt: Number(nlt), nltFinite: Number(nltFinite),
+    }))
+    .filter((s) => s.lm !== null || s.rm !== null);
+  if (one.length === 0) return [];
+  // [lm, rm] of every series, or the cursor where a side has no point: [lm, cursor) and [cursor, rm) are counted
+  const wa = Math.min(...one.map((s) => s.lm ?? q.x)), wb = Math.max(...one.map((s) => s.rm ?? q.x));
+  const sids = one.map((s) => s.sid);
+  const r2 = await db.runAndReadAll(passTwoSql(X), {
+    sids: listValue(sids), lms: listValue(one.map((s) => s.lm)), rms: listValue(one.map((s) => s.rm)),
+    lo: sids[0], hi: sids[sids.length - 1], wa, wb, c: q.x,
+  }, { sids: LIST(INTEGER), lms: LIST(DOUBLE), rms: LIST(DOUBLE), lo: INTEGER, hi: INTEGER, wa: DOUBLE, wb: DOUBLE, c: DOUBLE });
+  const counts = new Map<number, { a: number; b: number }>();
+  const at = new Map<number, Pt[]>();
+  for (const [kind, series, a, b, v, x, ord, y, time, wall, epoch] of r2.getRows()) {
+    const sid = Number(series);
+    if (Number(kind) === 0) counts.set(sid, { a: Number(a), b: Number(b) });
+    else {
+      const p: Pt = { v: Number(v), o: BigInt(ord as bigint), y: Number(y), x: Number(x), time: time as number | null, wall: wall as number | null, epoch: epoch as number | null };
+      const list = at.get(sid);
+      if (list) list.push(p);
+      else at.set(sid, [p]);
+    }
   }
-  if (found.length === 0) return [];
-  const ix = await db.runAndReadAll(indexSql(X), {
-    sids: listValue(found.map((f) => f.sid)), vs: listValue(found.map((f) => Number(f.p.v))),
-    xs: listValue(found.map((f) => Number(f.p.x))), os: listValue(found.map((f) => BigInt(f.p.o))),
-  }, { sids: LIST(INTEGER), vs: LIST(DOUBLE), xs: LIST(DOUBLE), os: LIST(BIGINT) });
-  const rows = ix.getRows();
-  const index = new Map(rows.map(([s, n]) => [Number(s), Number(n)]));
+  const found: { sid: number; p: Pt; first: number; last: number; index: number; pos: number }[] = [];
+  for (const s of one) {
+    const pts = at.get(s.sid) ?? [];
+    const finite = (p: Pt) => p.y - p.y === 0;
+    // before the cursor: the last in order among points at lm with a finite y; after: the first at rm
+    let lo: Pt | null = null, hi: Pt | null = null;
+    for (const p of pts) {
+      if (!finite(p)) continue;
+      if (p.v === s.lm && (!lo || before(lo, p))) lo = p;
+      if (p.v === s.rm && (!hi || before(p, hi))) hi = p;
+    }
+    const p = !lo ? hi : !hi ? lo : Math.abs(q.x - lo.v) <= Math.abs(hi.v - q.x) ? lo : hi;
+    if (!p) continue;
+    const c = counts.get(s.sid) ?? { a: 0, b: 0 };
+    // points before p in store order: those before its x, then those at its x ahead of it
+    const ahead = pts.filter((o) => o.v === p.v && before(o, p)).length;
+    const shift = p === lo ? -c.a : c.b;
+    found.push({ sid: s.sid, p, first: s.first, last: s.last, index: s.nlt + shift + ahead, pos: s.nltFinite + shift + ahead });
+  }
+  const index = new Map(found.map((f) => [f.sid, f.index]));
   const sm = q.smoothing && q.smoothing.weight > 0 ? q.smoothing : null;
   const xOf = new Map(found.map((f) => [f.sid, Number(f.p.v)]));
   const smoothed = sm
-    ? await smoothedAt(db, q.xColumn, sm, rows.map(([s, , pos]) => ({ sid: Number(s), pos: Number(pos), v: xOf.get(Number(s))! })), cache)
+    ? await smoothedAt(db, q.xColumn, sm, found.map((f) => ({ sid: f.sid, pos: f.pos, v: xOf.get(f.sid)! })), cache)
     : null;
   return found.map(({ sid, p, first, last }) => {
     const columns: HoverPoint['columns'] = {};
