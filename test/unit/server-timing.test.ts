@@ -1,6 +1,6 @@
 /**
  * Timings of the server side, skipped unless METRICGL_SERVER_BENCH=1 (it takes tens of seconds
- * and the suite shares its cores): ingest points/s and M4 query ms. At most 1e6 points each.
+ * and the suite shares its cores): ingest points/s, M4 query ms, hover ms. At most 1e7 points each.
  * The M4 lines also give the process CPU time per query (DuckDB's threads included), which a
  * loaded machine disturbs less than wall time. METRICGL_SERVER_THREADS sets DuckDB's threads (2).
  *   METRICGL_SERVER_BENCH=1 npx vitest run test/unit/server-timing.test.ts
@@ -12,6 +12,8 @@ import { describe, expect, test } from 'vitest';
 import { ingestFiles } from '../../src/server/ingest';
 import { encode } from '../../src/source/layout';
 import { m4Query } from '../../src/server/m4sql';
+import { hoverQuery } from '../../src/server/hover';
+import { SmoothCache } from '../../src/server/smoothcache';
 import { PointWriter } from '../../src/server/pointwriter';
 import { openStore } from '../../src/server/schema';
 import { mulberry32 } from './prng';
@@ -91,6 +93,32 @@ describe.skipIf(!on)('server timings', () => {
         cpu.sort((a, b) => a - b);
         console.log(`${runs} x ${per}, ${label}: median ${times[2].toFixed(1)} ms (min ${times[0].toFixed(1)}; CPU, all threads: median ${cpu[2].toFixed(1)} ms), ${bytes} bytes = ${(bytes / (1000 * runs)).toFixed(1)} B/column/run`);
       }
+      done();
+    }, 300_000);
+  }
+
+  for (const [runs, per] of [[1, 1e6], [10, 1e6]]) {
+    test(`hover: ${runs} series x ${per} points`, async () => {
+      const { store, done } = await fresh('hover');
+      const w = await PointWriter.open(store.db);
+      for (let s = 0; s < runs; s++) {
+        const x = Float64Array.from({ length: per }, (_, k) => k);
+        w.add({ series: s, file: 0, firstOrd: 0, x, y: walk(per, s), time: Float64Array.from(x, (k) => k * 120), wall: null, epoch: null });
+      }
+      await w.commit();
+      const cache = new SmoothCache();
+      const ids = [...Array(runs).keys()];
+      const rand = mulberry32(9);
+      await hoverQuery(store.db, { series: ids, xColumn: 'x', x: per / 2 }, cache); // warm
+      const times: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const t = performance.now();
+        const got = await hoverQuery(store.db, { series: ids, xColumn: 'x', x: rand() * per }, cache);
+        times.push(performance.now() - t);
+        expect(got).toHaveLength(runs);
+      }
+      times.sort((a, b) => a - b);
+      console.log(`hover, ${runs} x ${per}: median ${times[2].toFixed(1)} ms (min ${times[0].toFixed(1)})`);
       done();
     }, 300_000);
   }
