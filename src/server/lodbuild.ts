@@ -5,7 +5,9 @@
  *
  *   lod_series  one row per series that has blocks: k (level 1's block width is 2^k steps,
  *               about POINTS_PER_BLOCK points a block on average), levels (the top level has at
- *               most ~64 blocks when built in full), n (points at that build), xmin, xmax.
+ *               most ~64 blocks when built in full), n (points at that build), xmin, xmax, and
+ *               ext with the finite extents of time, wall and epoch (t/w/e min, max), which
+ *               the series list reads instead of scanning the points (seriesindex.ts).
  *   lod         one row per non-empty block: level lv, index b (the block holds the points with
  *               b <= x / width < b + 1, width = 2^(k + 3 (lv - 1))), and over its points: n,
  *               non-finite and finite <= 0 counts, least and greatest x (vmin, vmax), the y of
@@ -20,10 +22,10 @@
  * non-finite x, fewer than MIN_POINTS points or a single x has none and is always read raw.
  *
  * Built from the points in SQL (level 1 by GROUP BY over the points, each higher level from the
- * one below), for some series or all; ingest.ts rebuilds the series an ingest changed.
+ * one below), in batches of whole series; ingest.ts calls updateLod for the series an ingest
+ * changed, in the ingest's transaction.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { DOUBLE, INTEGER, LIST, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { LOD_DDL, openStore } from './schema';
 
 export const POINTS_PER_BLOCK = 16;

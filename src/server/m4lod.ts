@@ -2,18 +2,19 @@
  * M4 of a view from the level-of-detail tables (lodbuild.ts): the answer of m4sql.ts, equal to
  * the reference (m4ref.ts) in every field, reading blocks where m4sql.ts reads points.
  *
- * Per series the planner (`planLod`) picks the coarsest level whose blocks are at most an eighth
+ * Per series the planner (`planLod`) picks the coarsest level whose blocks are at most a quarter
  * of a pixel column wide. At that level a block is *whole* when its nominal range
  * [b w, (b + 1) w) lies inside the view and inside one pixel column (the column of both ends is
  * the same: the column formula is monotone in x, so every point of the block is in that column);
  * a whole block enters its column as one part with its n, first, last, min and max. The points
  * of the other blocks between the two that hold x0 and x1 (those straddling a column boundary
- * or a view edge: at most about one per column) are read raw, each its own part. Whether a
- * block is whole is decided by the same expression over the block's index, from the block row
- * and from the point, so every point is counted exactly once. At an eighth of a column per block
- * the raw points are at most about an eighth of the points in view, the rest is one row per
- * block. Parts combine per column as in m4sql.ts: first / last by (x, logged order), min / max
- * by (y, least x); counts are sums.
+ * or a view edge: about one per column) are read raw, each its own part. Which blocks are not
+ * whole is decided once per view in JS (`straddlers`, the column formula of m4.ts); the block
+ * rows and the points both test membership in that one list, so every point is counted exactly
+ * once, and the points' test is a semi-join on floor(x / w) with no per-point arithmetic beyond
+ * it. At a quarter of a column per block the raw points are at most about a quarter of the
+ * points in view (usually far fewer), the rest is one row per block. Parts combine per column as
+ * in m4sql.ts: first / last by (x, logged order), min / max by (y, least x); counts are sums.
  *
  * Neighbours without a scan outside the view: the last point left of x0 is a raw point of the
  * block holding x0, or the last point of the nearest block left of it among the children of the
@@ -22,7 +23,7 @@
  *
  * Series read raw (m4sql.ts): those without blocks (small, or with a non-finite x), and every
  * series on an x column other than the step. A series with blocks but so zoomed in that its
- * blocks are wider than an eighth of a column is read raw within the view, with its neighbours
+ * blocks are wider than a quarter of a column is read raw within the view, with its neighbours
  * still from the blocks; one with fewer points in view than columns (sparse: drawn from its
  * points) is asked again that way, in a second query.
  */
