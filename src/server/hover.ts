@@ -12,10 +12,11 @@
  * Two queries, every value a bound parameter, the x column a constant from X_COLUMNS: plain
  * aggregates over the series' points, then only the points in a window around the cursor.
  */
-import { DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { HoverPoint, HoverQuery } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { smoothedAt } from './hoversmooth';
+import type { LodSeries } from './lodbuild';
 import { xColumnSql } from './schema';
 import type { SmoothCache } from './smoothcache';
 
@@ -64,19 +65,98 @@ type Pt = { v: number; o: bigint; y: number; x: number; time: number | null; wal
 /** (x, ord) order of points at one view x */
 const before = (a: Pt, b: Pt) => a.x < b.x || (a.x === b.x && a.o < b.o);
 
-export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: SmoothCache): Promise<HoverPoint[]> {
+/** What the first pass gives per series. */
+interface PassOne {
+  sid: number;
+  first: number;
+  last: number;
+  lm: number | null;
+  rm: number | null;
+  nlt: number;
+  nltFinite: number;
+}
+
+async function passOne(db: DuckDBConnection, X: string, ids: readonly number[], c: number): Promise<PassOne[]> {
+  if (ids.length === 0) return [];
+  const r1 = await db.runAndReadAll(passOneSql(X), { ids: listValue([...ids]), lo: ids[0], hi: ids[ids.length - 1], c }, {
+    ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, c: DOUBLE,
+  });
+  return r1.getRows().map(([series, first, last, lm, rm, nlt, nltFinite]) => ({
+    sid: Number(series), first: Number(first), last: Number(last), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm),
+    nlt: Number(nlt), nltFinite: Number(nltFinite),
+  }));
+}
+
+/**
+ * The first pass from the level-of-detail blocks, for series on the step column with at least
+ * two levels: level 2's blocks (~128 points) give the points before and after a window of three
+ * of them around the cursor and the first and last blocks holding a finite y; the window's raw
+ * points give the nearest x on each side and the count before the cursor. A series is answered
+ * here only when that is exact: a nearest point on each side within the window (or no point at
+ * all beyond it on that side), and first / last blocks whose first / last point has a finite y
+ * (then it is the first / last with one). The others are left to the scan (`rest`).
+ */
+export async function passOneFromBlocks(db: DuckDBConnection, ids: readonly number[], c: number, lod: ReadonlyMap<number, LodSeries>): Promise<{ done: PassOne[]; rest: number[] }> {
+  const plan = ids.flatMap((sid) => {
+    const s = lod.get(sid);
+    if (!s || s.levels < 2) return [];
+    const w = 2 ** (s.k + 3), b = Math.floor(c / w);
+    return [{ sid, w, wa: b - 1, wb: b + 1 }];
+  });
+  const planned = new Set(plan.map((p) => p.sid));
+  const rest = ids.filter((id) => !planned.has(id));
+  if (plan.length === 0) return { done: [], rest };
+  const sids = plan.map((p) => p.sid);
+  const params = {
+    sids: listValue(sids), ws: listValue(plan.map((p) => p.w)), was: listValue(plan.map((p) => BigInt(p.wa))), wbs: listValue(plan.map((p) => BigInt(p.wb))),
+    lo: sids[0], hi: sids[sids.length - 1], c,
+    xa: Math.min(...plan.map((p) => p.wa * p.w)), xb: Math.max(...plan.map((p) => (p.wb + 1) * p.w)),
+  };
+  const r = await db.runAndReadAll(`
+WITH s AS (SELECT unnest($sids) AS series, unnest($ws) AS w, unnest($was) AS wa, unnest($wbs) AS wb),
+blocks AS (
+  SELECT l.series, sum(l.n) FILTER (WHERE l.b < s.wa) AS nbefore, sum(l.n) FILTER (WHERE l.b > s.wb) AS nafter,
+    arg_min({'x': l.vmin, 'y': l.fy}, l.b) FILTER (WHERE l.n > l.nf) AS f, arg_max({'x': l.vmax, 'y': l.ly}, l.b) FILTER (WHERE l.n > l.nf) AS t
+  FROM lod l JOIN s ON l.series = s.series
+  WHERE l.lv = 2 AND l.series BETWEEN $lo AND $hi GROUP BY l.series
+),
+win AS (
+  SELECT p.series, max(p.x) FILTER (WHERE isfinite(p.y) AND p.x < $c) AS lm, min(p.x) FILTER (WHERE isfinite(p.y) AND p.x >= $c) AS rm,
+    count(*) FILTER (WHERE p.x < $c) AS nlt
+  FROM points p JOIN s ON p.series = s.series
+  WHERE p.series BETWEEN $lo AND $hi AND p.x >= $xa AND p.x < $xb AND p.x >= s.wa * s.w AND p.x < (s.wb + 1) * s.w
+  GROUP BY p.series
+)
+SELECT b.series, coalesce(b.nbefore, 0), coalesce(b.nafter, 0), b.f.x, b.f.y, b.t.x, b.t.y, w.lm, w.rm, coalesce(w.nlt, 0)
+FROM blocks b LEFT JOIN win w ON b.series = w.series`, params, {
+    sids: LIST(INTEGER), ws: LIST(DOUBLE), was: LIST(BIGINT), wbs: LIST(BIGINT), lo: INTEGER, hi: INTEGER, c: DOUBLE, xa: DOUBLE, xb: DOUBLE,
+  });
+  const done: PassOne[] = [], answered = new Set<number>();
+  for (const [series, nbefore, nafter, fx, fy, tx, ty, lm, rm, nlt] of r.getRows()) {
+    const sid = Number(series);
+    answered.add(sid);
+    if (fx === null) continue; // no finite y at all: nothing to hover
+    const exact = (lm !== null || Number(nbefore) === 0) && (rm !== null || Number(nafter) === 0) && Number.isFinite(Number(fy)) && Number.isFinite(Number(ty));
+    if (!exact) {
+      rest.push(sid);
+      continue;
+    }
+    // every x of a series with blocks is finite: both counts are the same
+    const before = Number(nbefore) + Number(nlt);
+    done.push({ sid, first: Number(fx), last: Number(tx), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm), nlt: before, nltFinite: before });
+  }
+  for (const sid of sids) if (!answered.has(sid)) rest.push(sid);
+  return { done, rest: rest.sort((a, b) => a - b) };
+}
+
+export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: SmoothCache, lod: ReadonlyMap<number, LodSeries> = new Map()): Promise<HoverPoint[]> {
   const X = xColumnSql(q.xColumn);
   const ids = [...new Set(q.series)].sort((a, b) => a - b);
   if (ids.length === 0) return [];
-  const r1 = await db.runAndReadAll(passOneSql(X), { ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1], c: q.x }, {
-    ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, c: DOUBLE,
-  });
-  const one = r1.getRows()
-    .map(([series, first, last, lm, rm, nlt, nltFinite]) => ({
-      sid: Number(series), first: Number(first), last: Number(last), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm),
-      nlt: Number(nlt), nltFinite: Number(nltFinite),
-    }))
-    .filter((s) => s.lm !== null || s.rm !== null);
+  const fast = q.xColumn === 'x' ? await passOneFromBlocks(db, ids, q.x, lod) : { done: [], rest: ids };
+  const one = [...fast.done, ...(await passOne(db, X, fast.rest, q.x))]
+    .filter((s) => s.lm !== null || s.rm !== null)
+    .sort((a, b) => a.sid - b.sid);
   if (one.length === 0) return [];
   // [lm, rm] of every series, or the cursor where a side has no point: [lm, cursor) and [cursor, rm) are counted
   const wa = Math.min(...one.map((s) => s.lm ?? q.x)), wb = Math.max(...one.map((s) => s.rm ?? q.x));

@@ -134,7 +134,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       method: 'POST',
       run: async (req, res, h) => {
         const q = checkHoverQuery(await readJson(req, 'hover'));
-        sendJson(res, 200, { points: await store.read((db) => hoverQuery(db, q, smoothCache)) }, h);
+        sendJson(res, 200, { points: await store.read((db) => hoverQuery(db, q, smoothCache, useLod ? lod : undefined)) }, h);
       },
     },
     [API.live]: {

@@ -16,6 +16,8 @@ import { m4LodQuery, planLod } from '../../src/server/m4lod';
 import { m4Query } from '../../src/server/m4sql';
 import { openStore, type Store } from '../../src/server/schema';
 import { SeriesIndex } from '../../src/server/seriesindex';
+import { hoverQuery, passOneFromBlocks } from '../../src/server/hover';
+import { SmoothCache } from '../../src/server/smoothcache';
 import type { M4View } from '../../src/source/m4';
 import { mulberry32 } from './prng';
 
@@ -62,6 +64,25 @@ async function viewsAgree(): Promise<void> {
   }
   for (const v of views) expect(await m4LodQuery(store.db, v, lod)).toEqual(await m4Query(store.db, v));
   await extentsAgree();
+  await hoversAgree();
+}
+
+/** Hover from the blocks equals hover from the points (itself tested against a brute force). */
+async function hoversAgree(): Promise<void> {
+  const lod = await readLodSeries(store.db);
+  const series = await ids();
+  const cache = new SmoothCache();
+  let fromBlocks = 0;
+  const cursors = [-50, 0, 0.5, 1, 127.5, 2048, 4095.9, 5000, 5000.5, 5350, 6999, 13000, 14001, 30000];
+  for (let k = 0; k < 12; k++) cursors.push(rand() * 15000);
+  for (const x of cursors) {
+    for (const smoothing of [undefined, { weight: 0.9, mode: 'ema' as const, range: 14000 }]) {
+      const q = { series, xColumn: 'x' as const, x, smoothing };
+      expect(await hoverQuery(store.db, q, cache, lod)).toEqual(await hoverQuery(store.db, q, cache));
+    }
+    fromBlocks += (await passOneFromBlocks(store.db, series, x, lod)).done.length;
+  }
+  if (lod.size > 0) expect(fromBlocks).toBeGreaterThan(cursors.length / 2);
 }
 
 /** The series list's extents from the blocks (a server's start at 1e9 points) equal those from the points. */
