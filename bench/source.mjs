@@ -10,11 +10,12 @@
 //   NAIVE_MAX=100    the most runs in view the naive path is asked for (it scans every point in
 //                    view: at 1,000 runs of 1e6 it takes minutes a view)
 //   ARRAYS=10,100    runs drawn by the in-browser store for comparison (1e7, 1e8 points)
-//   INGEST=0         skip the ingest figures; REPS=5; NAME=x writes source-x.* instead of -latest
+//   INGEST=0         skip the ingest figures; VIEWS=0 skip the page's views (hover only);
+//                    REPS=5; NAME=x writes source-x.* instead of -latest
 //
 // Figures: ingest rate of `metricgl ingest` on files; first view, zoom and pan from the call to
 // the frame drawn, median of REPS, with 1, 10, 100, 1,000 runs in view; bytes received per view;
-// page heap. SwiftShader draws here: the figures are this machine's CPU, not a GPU's.
+// page heap; a hover over HTTP (median of three cursors) for as many runs. SwiftShader draws here: the figures are this machine's CPU, not a GPU's.
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -123,10 +124,33 @@ async function measure(label, page, first) {
   return r;
 }
 
+/** POST /api/hover for the first n series at three cursors near the zoom's centre: median ms over HTTP. */
+async function hoverTimes(url, n) {
+  const list = (await (await fetch(`${url}/api/series`, { method: 'POST', body: JSON.stringify({ metric: 'loss' }), headers: { 'content-type': 'application/json' } })).json()).series;
+  const series = list.map((s) => s.sid).sort((a, b) => a - b).slice(0, n);
+  const ms = [];
+  for (const x of [499_955.5, 512_345, 487_001.25]) {
+    const t0 = performance.now();
+    const r = await fetch(`${url}/api/hover`, { method: 'POST', body: JSON.stringify({ series, xColumn: 'x', x }), headers: { 'content-type': 'application/json' } });
+    const got = await r.json();
+    if (!r.ok || got.points.length !== n) throw new Error(`hover: ${r.status} ${JSON.stringify(got).slice(0, 200)}`);
+    ms.push(performance.now() - t0);
+  }
+  return { ms, ...stats(ms) };
+}
+
+out.hover = {};
 for (const mode of MODES) {
   const srv = await server.startSourceServer({ db: dbPath, port: 0, cors: [origin], m4: mode, warn: log });
   out.views[mode] = {};
+  out.hover[mode] = {};
   try {
+    for (const n of IN_VIEW) {
+      if (mode === 'naive' && n > NAIVE_MAX) continue;
+      out.hover[mode][n] = await timed(`${mode} hover ${n}`, hoverTimes(srv.url, n));
+      log(`${mode} hover ${n} runs: ${out.hover[mode][n].median.toFixed(0)} ms`);
+    }
+    if (env.VIEWS === '0') continue;
     for (const n of IN_VIEW) {
       if (mode === 'naive' && n > NAIVE_MAX) {
         out.views[mode][n] = { skipped: `over NAIVE_MAX=${NAIVE_MAX} runs` };

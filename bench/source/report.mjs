@@ -59,6 +59,11 @@ export function renderSourceReport(out) {
   for (const [mode, byN] of Object.entries(out.views)) for (const [n, r] of Object.entries(byN)) L.push(row(`server, ${mode}`, n, r));
   for (const [n, r] of Object.entries(out.arrays)) L.push(row('in-browser store', n, r));
   L.push('', 'zoom: five steps in from the full range, each half as wide, centred on step 499,955; pan: the last window moved right by 10% of its width five times. In-browser bytes are the bytes its worker holds (x, y, pyramid), not bytes received.', '');
+  if (out.hover && Object.keys(out.hover).length) {
+    L.push('## Hover (`POST /api/hover` from node, request to answer, median of three cursors, ms)', '', '| path | runs | ms |', '| --- | --- | --- |');
+    for (const [mode, byN] of Object.entries(out.hover)) for (const [n, r] of Object.entries(byN)) L.push(`| server, ${mode} | ${n} | ${r.median.toFixed(0)} |`);
+    L.push('');
+  }
   L.push('## Targets', '', '| target | measured | |', '| --- | --- | --- |');
   for (const t of out.targets) L.push(`| ${t.target} | ${t.measured} | ${t.pass ? 'pass' : 'NOT met'} |`);
   L.push('');
