@@ -12,7 +12,7 @@
  * Two queries, every value a bound parameter, the x column a constant from X_COLUMNS: plain
  * aggregates over the series' points, then only the points in a window around the cursor.
  */
-import { BIGINT, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { HoverPoint, HoverQuery } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { smoothedAt } from './hoversmooth';
@@ -93,10 +93,11 @@ async function passOne(db: DuckDBConnection, X: string, ids: readonly number[], 
  * of them around the cursor and the first and last blocks holding a finite y; the window's raw
  * points give the nearest x on each side and the count before the cursor. A series is answered
  * here only when that is exact: a nearest point on each side within the window (or no point at
- * all beyond it on that side), and first / last blocks whose first / last point has a finite y
- * (then it is the first / last with one). The others are left to the scan (`rest`).
+ * all beyond it on that side). The first / last x with a finite y is that of the first / last
+ * block holding one when its first / last point has it, else looked up inside that block. The
+ * others are left to the scan (`rest`).
  */
-export async function passOneFromBlocks(db: DuckDBConnection, ids: readonly number[], c: number, lod: ReadonlyMap<number, LodSeries>): Promise<{ done: PassOne[]; rest: number[] }> {
+export async function passOneFromBlocks(db: DuckDBConnection, ids: readonly number[], c: number, lod: ReadonlyMap<number, LodSeries>): Promise<{ done: PassOne[]; rows: PassTwoRow[]; rest: number[] }> {
   const plan = ids.flatMap((sid) => {
     const s = lod.get(sid);
     if (!s || s.levels < 2) return [];
@@ -105,69 +106,118 @@ export async function passOneFromBlocks(db: DuckDBConnection, ids: readonly numb
   });
   const planned = new Set(plan.map((p) => p.sid));
   const rest = ids.filter((id) => !planned.has(id));
-  if (plan.length === 0) return { done: [], rest };
+  if (plan.length === 0) return { done: [], rows: [], rest };
   const sids = plan.map((p) => p.sid);
   const params = {
     sids: listValue(sids), ws: listValue(plan.map((p) => p.w)), was: listValue(plan.map((p) => BigInt(p.wa))), wbs: listValue(plan.map((p) => BigInt(p.wb))),
     lo: sids[0], hi: sids[sids.length - 1], c,
     xa: Math.min(...plan.map((p) => p.wa * p.w)), xb: Math.max(...plan.map((p) => (p.wb + 1) * p.w)),
   };
+  // one query: per series its pass-one values (kind 2), and what pass two would read, from the
+  // same window: the counts in [lm, cursor) and [cursor, rm) (kind 0), the points at lm and rm (kind 1)
   const r = await db.runAndReadAll(`
 WITH s AS (SELECT unnest($sids) AS series, unnest($ws) AS w, unnest($was) AS wa, unnest($wbs) AS wb),
 blocks AS (
   SELECT l.series, sum(l.n) FILTER (WHERE l.b < s.wa) AS nbefore, sum(l.n) FILTER (WHERE l.b > s.wb) AS nafter,
-    arg_min({'x': l.vmin, 'y': l.fy}, l.b) FILTER (WHERE l.n > l.nf) AS f, arg_max({'x': l.vmax, 'y': l.ly}, l.b) FILTER (WHERE l.n > l.nf) AS t
+    arg_min({'x': l.vmin, 'y': l.fy, 'b': l.b}, l.b) FILTER (WHERE l.n > l.nf) AS f, arg_max({'x': l.vmax, 'y': l.ly, 'b': l.b}, l.b) FILTER (WHERE l.n > l.nf) AS t
   FROM lod l JOIN s ON l.series = s.series
   WHERE l.lv = 2 AND l.series BETWEEN $lo AND $hi GROUP BY l.series
 ),
-win AS (
-  SELECT p.series, max(p.x) FILTER (WHERE isfinite(p.y) AND p.x < $c) AS lm, min(p.x) FILTER (WHERE isfinite(p.y) AND p.x >= $c) AS rm,
-    count(*) FILTER (WHERE p.x < $c) AS nlt
+wp AS MATERIALIZED (
+  SELECT p.series, p.x, p.ord, p.y, p.time, p.wall, p.epoch
   FROM points p JOIN s ON p.series = s.series
   WHERE p.series BETWEEN $lo AND $hi AND p.x >= $xa AND p.x < $xb AND p.x >= s.wa * s.w AND p.x < (s.wb + 1) * s.w
-  GROUP BY p.series
+),
+win AS (
+  SELECT series, max(x) FILTER (WHERE isfinite(y) AND x < $c) AS lm, min(x) FILTER (WHERE isfinite(y) AND x >= $c) AS rm,
+    count(*) FILTER (WHERE x < $c) AS nlt
+  FROM wp GROUP BY series
 )
-SELECT b.series, coalesce(b.nbefore, 0), coalesce(b.nafter, 0), b.f.x, b.f.y, b.t.x, b.t.y, w.lm, w.rm, coalesce(w.nlt, 0)
-FROM blocks b LEFT JOIN win w ON b.series = w.series`, params, {
+SELECT 2 AS kind, b.series, coalesce(b.nbefore, 0) AS i1, coalesce(b.nafter, 0) AS i2, coalesce(w.nlt, 0) AS i3,
+  b.f.x AS d1, b.f.y AS d2, b.t.x AS d3, b.t.y AS d4, w.lm AS d5, w.rm AS d6, b.f.b AS ord, NULL::FLOAT AS y, b.t.b AS tb
+FROM blocks b LEFT JOIN win w ON b.series = w.series
+UNION ALL
+SELECT 0, p.series, count(*) FILTER (WHERE p.x >= w.lm AND p.x < $c), count(*) FILTER (WHERE p.x >= $c AND p.x < w.rm), 0,
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM wp p JOIN win w ON p.series = w.series GROUP BY p.series
+UNION ALL
+SELECT 1, p.series, 0, 0, 0, p.x, p.time, p.wall, p.epoch, NULL, NULL, p.ord, p.y, NULL
+FROM wp p JOIN win w ON p.series = w.series WHERE p.x = w.lm OR p.x = w.rm`, params, {
     sids: LIST(INTEGER), ws: LIST(DOUBLE), was: LIST(BIGINT), wbs: LIST(BIGINT), lo: INTEGER, hi: INTEGER, c: DOUBLE, xa: DOUBLE, xb: DOUBLE,
   });
   const done: PassOne[] = [], answered = new Set<number>();
-  for (const [series, nbefore, nafter, fx, fy, tx, ty, lm, rm, nlt] of r.getRows()) {
+  const rows: PassTwoRow[] = [];
+  const rowsOf = new Map<number, PassTwoRow[]>();
+  // series whose first / last block with a finite y starts / ends with a non-finite y: the first /
+  // last finite y lies inside that block (it has one): looked up there, one query for all
+  const inside: { sid: number; b: number; w: number; last: boolean }[] = [];
+  const wOf = new Map(plan.map((p) => [p.sid, p.w]));
+  for (const [kind, series, i1, i2, i3, d1, d2, d3, d4, d5, d6, ord, y, tb] of r.getRows()) {
     const sid = Number(series);
-    answered.add(sid);
-    if (fx === null) continue; // no finite y at all: nothing to hover
-    const exact = (lm !== null || Number(nbefore) === 0) && (rm !== null || Number(nafter) === 0) && Number.isFinite(Number(fy)) && Number.isFinite(Number(ty));
-    if (!exact) {
-      rest.push(sid);
-      continue;
+    if (Number(kind) === 0) rowsOf.set(sid, [...(rowsOf.get(sid) ?? []), [0, sid, i1, i2, null, null, null, null, null, null, null]]);
+    else if (Number(kind) === 1) rowsOf.set(sid, [...(rowsOf.get(sid) ?? []), [1, sid, 0, 0, d1, d1, ord, y, d2, d3, d4]]);
+    else {
+      answered.add(sid);
+      const [nbefore, nafter, nlt, fx, fy, tx, ty, lm, rm] = [i1, i2, i3, d1, d2, d3, d4, d5, d6];
+      if (fx === null) continue; // no finite y at all: nothing to hover
+      const exact = (lm !== null || Number(nbefore) === 0) && (rm !== null || Number(nafter) === 0);
+      if (!exact) {
+        rest.push(sid);
+        continue;
+      }
+      if (!Number.isFinite(Number(fy))) inside.push({ sid, b: Number(ord), w: wOf.get(sid)!, last: false });
+      if (!Number.isFinite(Number(ty))) inside.push({ sid, b: Number(tb), w: wOf.get(sid)!, last: true });
+      // every x of a series with blocks is finite: both counts are the same
+      const before = Number(nbefore) + Number(nlt);
+      done.push({ sid, first: Number(fx), last: Number(tx), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm), nlt: before, nltFinite: before });
     }
-    // every x of a series with blocks is finite: both counts are the same
-    const before = Number(nbefore) + Number(nlt);
-    done.push({ sid, first: Number(fx), last: Number(tx), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm), nlt: before, nltFinite: before });
   }
+  if (inside.length) {
+    const got = (await db.runAndReadAll(`
+WITH k AS (SELECT unnest($sids) AS series, unnest($from) AS a, unnest($to) AS z, unnest($last) AS last)
+SELECT k.series, k.last, CASE WHEN k.last THEN max(p.x) ELSE min(p.x) END
+FROM points p JOIN k ON p.series = k.series
+WHERE p.series BETWEEN $lo AND $hi AND p.x >= k.a AND p.x < k.z AND isfinite(p.y) GROUP BY k.series, k.last`, {
+      sids: listValue(inside.map((i) => i.sid)), from: listValue(inside.map((i) => i.b * i.w)), to: listValue(inside.map((i) => (i.b + 1) * i.w)),
+      last: listValue(inside.map((i) => i.last)), lo: Math.min(...inside.map((i) => i.sid)), hi: Math.max(...inside.map((i) => i.sid)),
+    }, { sids: LIST(INTEGER), from: LIST(DOUBLE), to: LIST(DOUBLE), last: LIST(BOOLEAN), lo: INTEGER, hi: INTEGER })).getRows();
+    const bySid = new Map(done.map((d) => [d.sid, d]));
+    for (const [series, last, x] of got) {
+      const d = bySid.get(Number(series))!;
+      if (last) d.last = Number(x);
+      else d.first = Number(x);
+    }
+  }
+  for (const d of done) rows.push(...(rowsOf.get(d.sid) ?? []));
   for (const sid of sids) if (!answered.has(sid)) rest.push(sid);
-  return { done, rest: rest.sort((a, b) => a - b) };
+  return { done, rows, rest: rest.sort((a, b) => a - b) };
 }
+
+/** A row of pass two: [kind, series, a, b, v, x, ord, y, time, wall, epoch] (passTwoSql). */
+type PassTwoRow = unknown[];
 
 export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: SmoothCache, lod: ReadonlyMap<number, LodSeries> = new Map()): Promise<HoverPoint[]> {
   const X = xColumnSql(q.xColumn);
   const ids = [...new Set(q.series)].sort((a, b) => a - b);
   if (ids.length === 0) return [];
-  const fast = q.xColumn === 'x' ? await passOneFromBlocks(db, ids, q.x, lod) : { done: [], rest: ids };
-  const one = [...fast.done, ...(await passOne(db, X, fast.rest, q.x))]
-    .filter((s) => s.lm !== null || s.rm !== null)
-    .sort((a, b) => a.sid - b.sid);
+  const fast = q.xColumn === 'x' ? await passOneFromBlocks(db, ids, q.x, lod) : { done: [], rows: [], rest: ids };
+  const scanned = (await passOne(db, X, fast.rest, q.x)).filter((s) => s.lm !== null || s.rm !== null);
+  const one = [...fast.done.filter((s) => s.lm !== null || s.rm !== null), ...scanned].sort((a, b) => a.sid - b.sid);
   if (one.length === 0) return [];
-  // [lm, rm] of every series, or the cursor where a side has no point: [lm, cursor) and [cursor, rm) are counted
-  const wa = Math.min(...one.map((s) => s.lm ?? q.x)), wb = Math.max(...one.map((s) => s.rm ?? q.x));
-  const sids = one.map((s) => s.sid);
-  const r2 = await db.runAndReadAll(passTwoSql(X), {
-    sids: listValue(sids), lms: listValue(one.map((s) => s.lm)), rms: listValue(one.map((s) => s.rm)),
-    lo: sids[0], hi: sids[sids.length - 1], wa, wb, c: q.x,
-  }, { sids: LIST(INTEGER), lms: LIST(DOUBLE), rms: LIST(DOUBLE), lo: INTEGER, hi: INTEGER, wa: DOUBLE, wb: DOUBLE, c: DOUBLE });
+  const rows2: PassTwoRow[] = [...fast.rows];
+  if (scanned.length > 0) {
+    // [lm, rm] of every series, or the cursor where a side has no point: [lm, cursor) and [cursor, rm) are counted
+    const wa = Math.min(...scanned.map((s) => s.lm ?? q.x)), wb = Math.max(...scanned.map((s) => s.rm ?? q.x));
+    const sids = scanned.map((s) => s.sid);
+    const r2 = await db.runAndReadAll(passTwoSql(X), {
+      sids: listValue(sids), lms: listValue(scanned.map((s) => s.lm)), rms: listValue(scanned.map((s) => s.rm)),
+      lo: sids[0], hi: sids[sids.length - 1], wa, wb, c: q.x,
+    }, { sids: LIST(INTEGER), lms: LIST(DOUBLE), rms: LIST(DOUBLE), lo: INTEGER, hi: INTEGER, wa: DOUBLE, wb: DOUBLE, c: DOUBLE });
+    rows2.push(...r2.getRows());
+  }
   const counts = new Map<number, { a: number; b: number }>();
   const at = new Map<number, Pt[]>();
-  for (const [kind, series, a, b, v, x, ord, y, time, wall, epoch] of r2.getRows()) {
+  for (const [kind, series, a, b, v, x, ord, y, time, wall, epoch] of rows2) {
     const sid = Number(series);
     if (Number(kind) === 0) counts.set(sid, { a: Number(a), b: Number(b) });
     else {
