@@ -9,14 +9,16 @@
  * With `smoothing` (weight > 0), each point also carries the smoothed value there, the one the
  * smoothed view draws (hoversmooth.ts); weight 0 is no smoothing (docs/semantics.md), so no value.
  *
- * Two queries, every value a bound parameter, the x column a constant from X_COLUMNS: plain
- * aggregates over the series' points, then only the points in a window around the cursor.
+ * Every value a bound parameter, the x column a constant from X_COLUMNS. Series with level-of-
+ * detail blocks on the step column are answered from the blocks and a window of raw points
+ * around the cursor (`passOneFromBlocks`, one query); the others by plain aggregates over their
+ * points, then only the points between the nearest x on each side (`passOne`, `passTwoSql`).
  */
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { HoverPoint, HoverQuery } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { smoothedAt } from './hoversmooth';
-import type { LodSeries } from './lodbuild';
+import { blockWidth, type LodSeries } from './lodbuild';
 import { xColumnSql } from './schema';
 import type { SmoothCache } from './smoothcache';
 
@@ -65,6 +67,18 @@ type Pt = { v: number; o: bigint; y: number; x: number; time: number | null; wal
 /** (x, ord) order of points at one view x */
 const before = (a: Pt, b: Pt) => a.x < b.x || (a.x === b.x && a.o < b.o);
 
+/** What the window around the cursor gives: counts in [lm, cursor) and [cursor, rm), the points at lm and rm. */
+interface Near {
+  counts: Map<number, { a: number; b: number }>;
+  at: Map<number, Pt[]>;
+}
+
+function addPoint(near: Near, sid: number, p: Pt): void {
+  const list = near.at.get(sid);
+  if (list) list.push(p);
+  else near.at.set(sid, [p]);
+}
+
 /** What the first pass gives per series. */
 interface PassOne {
   sid: number;
@@ -97,16 +111,17 @@ async function passOne(db: DuckDBConnection, X: string, ids: readonly number[], 
  * block holding one when its first / last point has it, else looked up inside that block. The
  * others are left to the scan (`rest`).
  */
-export async function passOneFromBlocks(db: DuckDBConnection, ids: readonly number[], c: number, lod: ReadonlyMap<number, LodSeries>): Promise<{ done: PassOne[]; rows: PassTwoRow[]; rest: number[] }> {
+export async function passOneFromBlocks(db: DuckDBConnection, ids: readonly number[], c: number, lod: ReadonlyMap<number, LodSeries>): Promise<{ done: PassOne[]; near: Near; rest: number[] }> {
   const plan = ids.flatMap((sid) => {
     const s = lod.get(sid);
     if (!s || s.levels < 2) return [];
-    const w = 2 ** (s.k + 3), b = Math.floor(c / w);
+    const w = blockWidth(s, 2), b = Math.floor(c / w);
     return [{ sid, w, wa: b - 1, wb: b + 1 }];
   });
   const planned = new Set(plan.map((p) => p.sid));
   const rest = ids.filter((id) => !planned.has(id));
-  if (plan.length === 0) return { done: [], rows: [], rest };
+  const near: Near = { counts: new Map(), at: new Map() };
+  if (plan.length === 0) return { done: [], near, rest };
   const sids = plan.map((p) => p.sid);
   const params = {
     sids: listValue(sids), ws: listValue(plan.map((p) => p.w)), was: listValue(plan.map((p) => BigInt(p.wa))), wbs: listValue(plan.map((p) => BigInt(p.wb))),
@@ -146,16 +161,14 @@ FROM wp p JOIN win w ON p.series = w.series WHERE p.x = w.lm OR p.x = w.rm`, par
     sids: LIST(INTEGER), ws: LIST(DOUBLE), was: LIST(BIGINT), wbs: LIST(BIGINT), lo: INTEGER, hi: INTEGER, c: DOUBLE, xa: DOUBLE, xb: DOUBLE,
   });
   const done: PassOne[] = [], answered = new Set<number>();
-  const rows: PassTwoRow[] = [];
-  const rowsOf = new Map<number, PassTwoRow[]>();
   // series whose first / last block with a finite y starts / ends with a non-finite y: the first /
   // last finite y lies inside that block (it has one): looked up there, one query for all
   const inside: { sid: number; b: number; w: number; last: boolean }[] = [];
   const wOf = new Map(plan.map((p) => [p.sid, p.w]));
   for (const [kind, series, i1, i2, i3, d1, d2, d3, d4, d5, d6, ord, y, tb] of r.getRows()) {
     const sid = Number(series);
-    if (Number(kind) === 0) rowsOf.set(sid, [...(rowsOf.get(sid) ?? []), [0, sid, i1, i2, null, null, null, null, null, null, null]]);
-    else if (Number(kind) === 1) rowsOf.set(sid, [...(rowsOf.get(sid) ?? []), [1, sid, 0, 0, d1, d1, ord, y, d2, d3, d4]]);
+    if (Number(kind) === 0) near.counts.set(sid, { a: Number(i1), b: Number(i2) });
+    else if (Number(kind) === 1) addPoint(near, sid, { v: Number(d1), o: BigInt(ord as bigint), y: Number(y), x: Number(d1), time: d2 as number | null, wall: d3 as number | null, epoch: d4 as number | null });
     else {
       answered.add(sid);
       const [nbefore, nafter, nlt, fx, fy, tx, ty, lm, rm] = [i1, i2, i3, d1, d2, d3, d4, d5, d6];
@@ -168,8 +181,8 @@ FROM wp p JOIN win w ON p.series = w.series WHERE p.x = w.lm OR p.x = w.rm`, par
       if (!Number.isFinite(Number(fy))) inside.push({ sid, b: Number(ord), w: wOf.get(sid)!, last: false });
       if (!Number.isFinite(Number(ty))) inside.push({ sid, b: Number(tb), w: wOf.get(sid)!, last: true });
       // every x of a series with blocks is finite: both counts are the same
-      const before = Number(nbefore) + Number(nlt);
-      done.push({ sid, first: Number(fx), last: Number(tx), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm), nlt: before, nltFinite: before });
+      const ahead = Number(nbefore) + Number(nlt);
+      done.push({ sid, first: Number(fx), last: Number(tx), lm: lm === null ? null : Number(lm), rm: rm === null ? null : Number(rm), nlt: ahead, nltFinite: ahead });
     }
   }
   if (inside.length) {
@@ -188,23 +201,24 @@ WHERE p.series BETWEEN $lo AND $hi AND p.x >= k.a AND p.x < k.z AND isfinite(p.y
       else d.first = Number(x);
     }
   }
-  for (const d of done) rows.push(...(rowsOf.get(d.sid) ?? []));
   for (const sid of sids) if (!answered.has(sid)) rest.push(sid);
-  return { done, rows, rest: rest.sort((a, b) => a - b) };
+  // series left to the scan: pass two reads their window, not this one
+  for (const sid of rest) {
+    near.counts.delete(sid);
+    near.at.delete(sid);
+  }
+  return { done, near, rest: rest.sort((a, b) => a - b) };
 }
-
-/** A row of pass two: [kind, series, a, b, v, x, ord, y, time, wall, epoch] (passTwoSql). */
-type PassTwoRow = unknown[];
 
 export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: SmoothCache, lod: ReadonlyMap<number, LodSeries> = new Map()): Promise<HoverPoint[]> {
   const X = xColumnSql(q.xColumn);
   const ids = [...new Set(q.series)].sort((a, b) => a - b);
   if (ids.length === 0) return [];
-  const fast = q.xColumn === 'x' ? await passOneFromBlocks(db, ids, q.x, lod) : { done: [], rows: [], rest: ids };
+  const fast = q.xColumn === 'x' ? await passOneFromBlocks(db, ids, q.x, lod) : { done: [], near: { counts: new Map(), at: new Map() } as Near, rest: ids };
   const scanned = (await passOne(db, X, fast.rest, q.x)).filter((s) => s.lm !== null || s.rm !== null);
-  const one = [...fast.done.filter((s) => s.lm !== null || s.rm !== null), ...scanned].sort((a, b) => a.sid - b.sid);
+  const one = [...fast.done, ...scanned].sort((a, b) => a.sid - b.sid);
   if (one.length === 0) return [];
-  const rows2: PassTwoRow[] = [...fast.rows];
+  const { counts, at } = fast.near;
   if (scanned.length > 0) {
     // [lm, rm] of every series, or the cursor where a side has no point: [lm, cursor) and [cursor, rm) are counted
     const wa = Math.min(...scanned.map((s) => s.lm ?? q.x)), wb = Math.max(...scanned.map((s) => s.rm ?? q.x));
@@ -213,24 +227,16 @@ export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: Smo
       sids: listValue(sids), lms: listValue(scanned.map((s) => s.lm)), rms: listValue(scanned.map((s) => s.rm)),
       lo: sids[0], hi: sids[sids.length - 1], wa, wb, c: q.x,
     }, { sids: LIST(INTEGER), lms: LIST(DOUBLE), rms: LIST(DOUBLE), lo: INTEGER, hi: INTEGER, wa: DOUBLE, wb: DOUBLE, c: DOUBLE });
-    rows2.push(...r2.getRows());
-  }
-  const counts = new Map<number, { a: number; b: number }>();
-  const at = new Map<number, Pt[]>();
-  for (const [kind, series, a, b, v, x, ord, y, time, wall, epoch] of rows2) {
-    const sid = Number(series);
-    if (Number(kind) === 0) counts.set(sid, { a: Number(a), b: Number(b) });
-    else {
-      const p: Pt = { v: Number(v), o: BigInt(ord as bigint), y: Number(y), x: Number(x), time: time as number | null, wall: wall as number | null, epoch: epoch as number | null };
-      const list = at.get(sid);
-      if (list) list.push(p);
-      else at.set(sid, [p]);
+    for (const [kind, series, a, b, v, x, ord, y, time, wall, epoch] of r2.getRows()) {
+      const sid = Number(series);
+      if (Number(kind) === 0) counts.set(sid, { a: Number(a), b: Number(b) });
+      else addPoint(fast.near, sid, { v: Number(v), o: BigInt(ord as bigint), y: Number(y), x: Number(x), time: time as number | null, wall: wall as number | null, epoch: epoch as number | null });
     }
   }
+  const finite = (p: Pt) => p.y - p.y === 0;
   const found: { sid: number; p: Pt; first: number; last: number; index: number; pos: number }[] = [];
   for (const s of one) {
     const pts = at.get(s.sid) ?? [];
-    const finite = (p: Pt) => p.y - p.y === 0;
     // before the cursor: the last in order among points at lm with a finite y; after: the first at rm
     let lo: Pt | null = null, hi: Pt | null = null;
     for (const p of pts) {
@@ -246,19 +252,15 @@ export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: Smo
     const shift = p === lo ? -c.a : c.b;
     found.push({ sid: s.sid, p, first: s.first, last: s.last, index: s.nlt + shift + ahead, pos: s.nltFinite + shift + ahead });
   }
-  const index = new Map(found.map((f) => [f.sid, f.index]));
   const sm = q.smoothing && q.smoothing.weight > 0 ? q.smoothing : null;
-  const xOf = new Map(found.map((f) => [f.sid, Number(f.p.v)]));
-  const smoothed = sm
-    ? await smoothedAt(db, q.xColumn, sm, found.map((f) => ({ sid: f.sid, pos: f.pos, v: xOf.get(f.sid)! })), cache)
-    : null;
-  return found.map(({ sid, p, first, last }) => {
+  const smoothed = sm ? await smoothedAt(db, q.xColumn, sm, found.map((f) => ({ sid: f.sid, pos: f.pos, v: f.p.v })), cache) : null;
+  return found.map(({ sid, p, first, last, index }) => {
     const columns: HoverPoint['columns'] = {};
     for (const c of COLUMNS) {
       const v = p[c];
       if (v !== null && v !== undefined) columns[c] = Number(v);
     }
-    const point: HoverPoint = { sid, index: index.get(sid) ?? 0, x: Number(p.v), y: Number(p.y), columns, firstX: first, lastX: last };
+    const point: HoverPoint = { sid, index, x: p.v, y: Number(p.y), columns, firstX: first, lastX: last };
     if (smoothed) {
       const s = smoothed.get(sid) ?? NaN;
       point.smoothed = Number.isFinite(s) ? s : null;

@@ -200,7 +200,7 @@ export async function updateLod(db: DuckDBConnection, changes: readonly LodChang
   const full: number[] = [], part: { series: number; xstar: number }[] = [];
   for (const c of changes) {
     const s = lod.get(c.series);
-    const wt = s ? 2 ** (s.k + 3 * (s.levels - 1)) : NaN;
+    const wt = s ? blockWidth(s, s.levels) : NaN;
     // from its first point on (a rewritten file, points before the old first): in full, so the
     // block width follows the density of the points as they are now
     if (!s || !Number.isFinite(c.fromX) || c.fromX <= s.xmin || (Math.max(s.xmax, c.fromX) - s.xmin) / wt > MAX_TOP_BLOCKS) full.push(c.series);
@@ -225,6 +225,11 @@ export async function updateLod(db: DuckDBConnection, changes: readonly LodChang
     await db.run('DROP TABLE lod_upd');
   }
   if (full.length) await rebuildLod(db, { series: full });
+}
+
+/** The width in steps of a block of series `s` at level `lv` (level 1: 2^k; x8 a level). */
+export function blockWidth(s: { k: number }, lv: number): number {
+  return 2 ** (s.k + 3 * (lv - 1));
 }
 
 /** One row of lod_series, as the view planner reads it. */

@@ -30,8 +30,8 @@
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { checkView, columnOf, type M4Result, type M4View } from '../source/m4';
 import { mergeM4, withoutSeries } from '../source/m4merge';
-import type { LodSeries } from './lodbuild';
-import { m4Query, runM4 } from './m4sql';
+import { blockWidth, type LodSeries } from './lodbuild';
+import { columnSql, m4Query, runM4 } from './m4sql';
 
 /** How one series is read for a view from its blocks. */
 export interface LodPlan {
@@ -71,7 +71,7 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
     const fit = Math.floor((Math.log2(cw) - s.k - 2) / 3) + 1;
     const allRaw = fit < 1 || forceRaw.has(id);
     const lv = allRaw ? 1 : Math.min(s.levels, fit);
-    const bw = 2 ** (s.k + 3 * (lv - 1)), wt = 2 ** (s.k + 3 * (s.levels - 1)), m = 8 ** (s.levels - lv);
+    const bw = blockWidth(s, lv), wt = blockWidth(s, s.levels), m = 8 ** (s.levels - lv);
     const t0 = Math.floor(view.x0 / wt), t1 = Math.floor(view.x1 / wt);
     plans.push({
       series: id, lv, bw, allRaw, b0: Math.floor(view.x0 / bw), b1: Math.floor(view.x1 / bw),
@@ -81,7 +81,6 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
   return { plans, raw };
 }
 
-const COL = (v: string) => `LEAST(GREATEST(floor((${v} - $x0) * $w / $span), 0), $w - 1)::INTEGER`;
 
 /**
  * The query for a group of series with the same plan but the ids (so every block width, block
@@ -94,11 +93,11 @@ function lodSql(allRaw: boolean, range: boolean): string {
   return `
 WITH blk AS MATERIALIZED (
   SELECT series, b, n, nf, np, vmin, vmax, fy, ly, mny, mnx, mpy, mpx, mxy, mxx,
-    ${allRaw ? 'FALSE' : '(b BETWEEN $b0 AND $b1 AND NOT (b IN (SELECT unnest($strad))))'} AS whole, ${COL('b * $bw')} AS c
+    ${allRaw ? 'FALSE' : '(b BETWEEN $b0 AND $b1 AND NOT (b IN (SELECT unnest($strad))))'} AS whole, ${columnSql('b * $bw')} AS c
   FROM lod WHERE lv = $lv AND ${IDS('series')} AND b BETWEEN $ba AND $bz
 ),
 raw AS MATERIALIZED (
-  SELECT series, x AS v, ord, y, ${COL('x')} AS c, (isfinite(y) AND (NOT $log OR y > 0)) AS ok,
+  SELECT series, x AS v, ord, y, ${columnSql('x')} AS c, (isfinite(y) AND (NOT $log OR y > 0)) AS ok,
     -- left of, in, right of the view: the readers filter on this, not on x (a filter on x would be
     -- pushed into the scan below the block test, evaluated on every point)
     CASE WHEN x < $x0 THEN -1 WHEN x > $x1 THEN 1 ELSE 0 END AS pos

@@ -28,6 +28,12 @@ import { checkView, type M4Result, type M4View } from '../source/m4';
 import { assembleM4 } from './m4rows';
 import { xColumnSql } from './xcolumns';
 
+/**
+ * The pixel column of the view x expression `v` in SQL: the formula of m4.ts `columnOf`, in the
+ * same float64 steps ($x0, $w, $span bound), shared by every DuckDB M4 query.
+ */
+export const columnSql = (v: string) => `LEAST(GREATEST(floor((${v} - $x0) * $w / $span), 0), $w - 1)::INTEGER`;
+
 /** The query text for an x column (a constant from X_COLUMNS; cached per column). */
 export function m4Sql(xColumn: string): string {
   const X = xColumnSql(xColumn);
@@ -40,7 +46,7 @@ export function m4Sql(xColumn: string): string {
   return `
 WITH pts AS MATERIALIZED (
   SELECT series, ${X} AS v, x, ord, y,
-    LEAST(GREATEST(floor((${X} - $x0) * $w / $span), 0), $w - 1)::INTEGER AS c,
+    ${columnSql(X)} AS c,
     (isfinite(y) AND (NOT $log OR y > 0)) AS ok
   FROM points
   WHERE ${inSeries} AND ${X} >= $x0 AND ${X} <= $x1

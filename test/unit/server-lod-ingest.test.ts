@@ -73,7 +73,7 @@ async function hoversAgree(): Promise<void> {
   const series = await ids();
   const cache = new SmoothCache();
   let fromBlocks = 0;
-  const cursors = [-50, 0, 0.5, 1, 127.5, 2048, 4095.9, 5000, 5000.5, 5350, 6999, 13000, 14001, 30000];
+  const cursors = [-50, 0, 0.5, 1, 127.5, 2048, 3390, 4095.9, 5000, 5000.5, 5350, 6999, 13000, 14001, 30000];
   for (let k = 0; k < 12; k++) cursors.push(rand() * 15000);
   for (const x of cursors) {
     for (const smoothing of [undefined, { weight: 0.9, mode: 'ema' as const, range: 14000 }]) {
@@ -145,8 +145,9 @@ describe('level-of-detail blocks through ingest', () => {
 
   test('a restart logs steps again: blocks hold both, views agree', async () => {
     appendFileSync(a(), lines('a', 0, 700, (i) => 5000 + i));
-    // and a run that starts and ends with NaN inside its first and last blocks with a finite y
-    const nan = (i: number) => i < 5 || i >= 5750;
+    // and a run that starts and ends with NaN inside its first and last blocks with a finite y,
+    // with a NaN stretch wider than the hover's window in between (cursor 3390: read by the scan)
+    const nan = (i: number) => i < 5 || i >= 5750 || (i >= 3000 && i < 3400);
     writeFileSync(join(dir, 'c.csv'), HEAD + lines('c', 0, 6000).split('\n').map((l, i) => (l && nan(i) ? l.replace(/^(c,loss,\d+,)[^,]+/, '$1nan') : l)).join('\n'));
     await ingestFiles(store.db, [a(), join(dir, 'c.csv')]);
     await viewsAgree();
