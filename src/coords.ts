@@ -82,6 +82,31 @@ export function unproject(map: AxisMap, px: number): number {
   return fromScaled(map.k === 0 ? map.t0 : (px - map.r0) / map.k + map.t0, map.scale);
 }
 
+/**
+ * The data x at each edge of the W pixel columns of a view (W + 1 values): where the worker cuts
+ * a view into columns (decimate/view.ts), and where a server cuts a log-x view (source/m4.ts), so
+ * both put every point in the same column. The ends are the domain's own values, so a view fitted
+ * to the data holds its first and last point whatever the rounding.
+ */
+export function columnEdges(scale: ScaleType, domain: readonly [number, number], W: number): Float64Array {
+  const xmap = axisMap(scale, domain, [0, W]);
+  const edges = new Float64Array(W + 1);
+  for (let c = 0; c <= W; c++) edges[c] = unproject(xmap, c);
+  edges[0] = domain[0];
+  edges[W] = domain[1];
+  return edges;
+}
+
+/**
+ * Whether the point left of a cursor (x `left` < `cursor`) is at least as near as the one right
+ * of it (`right` >= `cursor`) on this scale: the hover rule of the worker and of a server. On a
+ * log axis distance is in log10 x, and a left point at x <= 0 is never the nearer.
+ */
+export function leftIsNearer(cursor: number, left: number, right: number, scale: ScaleType): boolean {
+  const c = toScaled(cursor, scale);
+  return Math.abs(toScaled(left, scale) - c) <= Math.abs(toScaled(right, scale) - c);
+}
+
 /** Plot-area rectangle in CSS pixels relative to the container. */
 export interface Rect {
   left: number;

@@ -3,7 +3,7 @@
  * into column spans (dense) or segments (sparse), as docs/semantics.md (Decimation) defines
  * them. Pure: the worker only moves data in and out.
  */
-import { axisMap, project, unproject } from '../coords';
+import { axisMap, columnEdges, project } from '../coords';
 import type { ViewOutcome, ViewRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 import type { Curve, Series } from '../store/store';
@@ -124,11 +124,7 @@ export function decimateView(
   const H = Math.max(1, Math.floor(req.height));
   const xDomain = req.xDomain ? [req.xDomain[0], req.xDomain[1]] as [number, number] : fitX(series, req.xScale);
   const xmap = axisMap(req.xScale, xDomain, [0, W]);
-  const edges = new Float64Array(W + 1);
-  for (let c = 0; c <= W; c++) edges[c] = unproject(xmap, c);
-  // exact ends, so a fitted view holds the first and last point whatever the rounding
-  edges[0] = xDomain[0];
-  edges[W] = xDomain[1];
+  const edges = columnEdges(req.xScale, xDomain, W);
 
   // with GPU smoothing the smoothed values stay on the GPU; they lie within the raw range
   const fitted = onGpu ? series : layers.map((l) => l.curve);

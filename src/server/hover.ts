@@ -15,6 +15,7 @@
  * points, then only the points between the nearest x on each side (`passOne`, `passTwoSql`).
  */
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { leftIsNearer } from '../coords';
 import type { HoverPoint, HoverQuery } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { smoothedAt } from './hoversmooth';
@@ -244,7 +245,7 @@ export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: Smo
       if (p.v === s.lm && (!lo || before(lo, p))) lo = p;
       if (p.v === s.rm && (!hi || before(p, hi))) hi = p;
     }
-    const p = !lo ? hi : !hi ? lo : Math.abs(q.x - lo.v) <= Math.abs(hi.v - q.x) ? lo : hi;
+    const p = !lo ? hi : !hi ? lo : leftIsNearer(q.x, lo.v, hi.v, q.xScale ?? 'linear') ? lo : hi;
     if (!p) continue;
     const c = counts.get(s.sid) ?? { a: 0, b: 0 };
     // points before p in store order: those before its x, then those at its x ahead of it

@@ -239,14 +239,16 @@ export interface LodSeries {
   levels: number;
   xmin: number;
   xmax: number;
+  /** points of the series */
+  n: number;
 }
 
 /** Every series' block parameters (one row a series: held by the server, read again after ingest). */
 export async function readLodSeries(db: DuckDBConnection): Promise<Map<number, LodSeries>> {
-  const r = await db.runAndReadAll('SELECT series, k, levels, xmin, xmax FROM lod_series');
+  const r = await db.runAndReadAll('SELECT series, k, levels, xmin, xmax, n FROM lod_series');
   const m = new Map<number, LodSeries>();
-  for (const [series, k, levels, xmin, xmax] of r.getRows()) {
-    m.set(Number(series), { series: Number(series), k: Number(k), levels: Number(levels), xmin: Number(xmin), xmax: Number(xmax) });
+  for (const [series, k, levels, xmin, xmax, n] of r.getRows()) {
+    m.set(Number(series), { series: Number(series), k: Number(k), levels: Number(levels), xmin: Number(xmin), xmax: Number(xmax), n: Number(n) });
   }
   return m;
 }

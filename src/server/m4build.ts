@@ -9,7 +9,7 @@
  * Tie rules are m4ref.ts's: min and max take the first point in order, first / last are the
  * column's first and last point whatever their y.
  */
-import { columnOf as columnOfImport, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View } from '../source/m4';
+import { columnOf as columnOfImport, emptyBuckets, emptyPoints, emptyStats, logColumnOf, logCut, type LogCut, type M4Result, type M4View } from '../source/m4';
 
 // a module-local binding: test runners that rewrite imports into getters would otherwise pay a
 // property lookup per point in the loop below
@@ -49,13 +49,16 @@ export class SeriesM4 {
   private readonly W: number;
   private readonly span: number;
   private readonly log: boolean;
+  /** a log-x view's columns (null: linear x) */
+  private readonly cut: LogCut | null;
 
-  constructor(readonly id: number, view: M4View) {
+  constructor(readonly id: number, view: M4View, cut: LogCut | null = logCut(view)) {
     this.x0 = view.x0;
     this.x1 = view.x1;
     this.W = view.W;
     this.span = view.x1 - view.x0;
     this.log = view.yScale === 'log';
+    this.cut = cut;
     this.px = new Float64Array(Math.min(view.W, 1024));
     this.py = new Float64Array(this.px.length);
   }
@@ -67,7 +70,7 @@ export class SeriesM4 {
    */
   feed(v: ArrayLike<number>, y: ArrayLike<number>, raw: ArrayLike<number>, from: number, to: number): void {
     if (this.done) return;
-    const { x0, x1, W, span, log } = this;
+    const { x0, x1, W, span, log, cut } = this;
     let n = this.n, nf = this.nonFinite, np = this.nonPositive;
     let k = this.nc - 1;
     let c = k >= 0 ? this.col[k] : -1;
@@ -102,7 +105,7 @@ export class SeriesM4 {
       else if (log && r <= 0) np++;
       n++;
       const yi = y[i];
-      const ci = columnOf(vi, x0, W, span);
+      const ci = cut ? logColumnOf(vi, cut) : columnOf(vi, x0, W, span);
       const ok = yi - yi === 0 && (!log || yi > 0);
       if (ci !== c) {
         // a closure over these locals would put them on the heap: a method call instead

@@ -28,10 +28,10 @@
  * points) is asked again that way, in a second query.
  */
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { checkView, columnOf, type M4Result, type M4View } from '../source/m4';
+import { checkView, columnFinder, logCut, type M4Result, type M4View } from '../source/m4';
 import { mergeM4, withoutSeries } from '../source/m4merge';
 import { blockWidth, type LodSeries } from './lodbuild';
-import { columnSql, m4Query, runM4 } from './m4sql';
+import { columnSql, columnParams, m4Query, runM4 } from './m4sql';
 
 /** How one series is read for a view from its blocks. */
 export interface LodPlan {
@@ -61,14 +61,22 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
   const ids = checkView(view);
   const plans: LodPlan[] = [], raw: number[] = [];
   const cw = (view.x1 - view.x0) / view.W;
+  const cut = logCut(view);
+  const logLevels = new Map<string, number>();
   for (const id of ids) {
     const s = lod.get(id);
     if (!s || view.xColumn !== 'x') {
       raw.push(id);
       continue;
     }
-    // the coarsest level whose blocks are at most a quarter of a column wide: 2^(k + 3 (lv - 1)) <= cw / 4
-    const fit = Math.floor((Math.log2(cw) - s.k - 2) / 3) + 1;
+    // linear x: the coarsest level whose blocks are at most a quarter of a column wide,
+    // 2^(k + 3 (lv - 1)) <= cw / 4; log x: the columns narrow to the left, see logLevel
+    let fit: number;
+    if (cut) {
+      const key = `${s.k}/${s.levels}/${s.xmin}/${s.xmax}/${s.n}`;
+      fit = logLevels.get(key) ?? logLevel(s, view, cut.edges);
+      logLevels.set(key, fit);
+    } else fit = Math.floor((Math.log2(cw) - s.k - 2) / 3) + 1;
     const allRaw = fit < 1 || forceRaw.has(id);
     const lv = allRaw ? 1 : Math.min(s.levels, fit);
     const bw = blockWidth(s, lv), wt = blockWidth(s, s.levels), m = 8 ** (s.levels - lv);
@@ -81,6 +89,32 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
   return { plans, raw };
 }
 
+/**
+ * The level of a series in a log-x view, 0 to read it raw: the one reading the fewest rows.
+ * Columns widen to the right, so no one level is a quarter of every column: a level's cost is its
+ * block rows plus the points of the blocks holding an edge (read raw; where columns are narrower
+ * than the blocks that is every block, and every point there). Any level gives the exact answer
+ * (straddlers), this only picks the cheapest; points are taken as spread evenly over the series' x range.
+ */
+function logLevel(s: LodSeries, view: M4View, edges: Float64Array): number {
+  const lo = Math.max(view.x0, s.xmin), hi = Math.min(view.x1, s.xmax);
+  if (!(hi > lo)) return 1;
+  const density = s.n / (s.xmax - s.xmin);
+  let best = 0, bestCost = (hi - lo) * density;
+  for (let lv = 1; lv <= s.levels; lv++) {
+    const bw = blockWidth(s, lv);
+    let strad = 2, last = NaN;
+    for (let c = 0; c < edges.length; c++) {
+      const e = edges[c];
+      if (e < lo || e > hi) continue;
+      const b = Math.floor(e / bw);
+      if (b !== last) { strad++; last = b; }
+    }
+    const cost = Math.min(strad * bw, hi - lo) * density + (hi - lo) / bw;
+    if (cost < bestCost) { best = lv; bestCost = cost; }
+  }
+  return best;
+}
 
 /**
  * The query for a group of series with the same plan but the ids (so every block width, block
@@ -88,16 +122,16 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
  * every point between the blocks holding x0 and x1 is read raw. `range`: the ids are every id
  * from the least to the greatest, a plain range (no semi-join per point).
  */
-function lodSql(allRaw: boolean, range: boolean): string {
+function lodSql(allRaw: boolean, range: boolean, logX: boolean): string {
   const IDS = (col: string) => `${col} BETWEEN $slo AND $shi${range ? '' : ` AND ${col} IN (SELECT unnest($ids))`}`;
   return `
 WITH blk AS MATERIALIZED (
   SELECT series, b, n, nf, np, vmin, vmax, fy, ly, mny, mnx, mpy, mpx, mxy, mxx,
-    ${allRaw ? 'FALSE' : '(b BETWEEN $b0 AND $b1 AND NOT (b IN (SELECT unnest($strad))))'} AS whole, ${columnSql('b * $bw')} AS c
+    ${allRaw ? 'FALSE' : '(b BETWEEN $b0 AND $b1 AND NOT (b IN (SELECT unnest($strad))))'} AS whole, ${columnSql('b * $bw', logX)} AS c
   FROM lod WHERE lv = $lv AND ${IDS('series')} AND b BETWEEN $ba AND $bz
 ),
 raw AS MATERIALIZED (
-  SELECT series, x AS v, ord, y, ${columnSql('x')} AS c, (isfinite(y) AND (NOT $log OR y > 0)) AS ok,
+  SELECT series, x AS v, ord, y, ${columnSql('x', logX)} AS c, (isfinite(y) AND (NOT $log OR y > 0)) AS ok,
     -- left of, in, right of the view: the readers filter on this, not on x (a filter on x would be
     -- pushed into the scan below the block test, evaluated on every point)
     CASE WHEN x < $x0 THEN -1 WHEN x > $x1 THEN 1 ELSE 0 END AS pos
@@ -171,16 +205,16 @@ ORDER BY kind, series, c, fx, sx, so`;
 }
 
 const SQL = new Map<string, string>();
-const sqlFor = (allRaw: boolean, range: boolean) => {
-  const key = `${allRaw}/${range}`;
-  if (!SQL.has(key)) SQL.set(key, lodSql(allRaw, range));
+const sqlFor = (allRaw: boolean, range: boolean, logX: boolean) => {
+  const key = `${allRaw}/${range}/${logX}`;
+  if (!SQL.has(key)) SQL.set(key, lodSql(allRaw, range, logX));
   return SQL.get(key)!;
 };
 
 export const LOD_TYPES = {
   ids: LIST(INTEGER), strad: LIST(DOUBLE), slo: INTEGER, shi: INTEGER, lv: INTEGER, top: INTEGER, bw: DOUBLE,
   b0: BIGINT, b1: BIGINT, ba: BIGINT, bz: BIGINT, t0: BIGINT, t1: BIGINT,
-  x0: DOUBLE, x1: DOUBLE, w: DOUBLE, span: DOUBLE, log: BOOLEAN,
+  x0: DOUBLE, x1: DOUBLE, w: DOUBLE, log: BOOLEAN,
 };
 
 /** at most this many blocks are tested for wholeness in JS (a view far wider than its data) */
@@ -192,13 +226,13 @@ const MAX_TESTED = 1 << 22;
  * evaluated here once for the group rather than per point.
  */
 export function straddlers(view: M4View, bw: number, b0: number, b1: number, xmin: number, xmax: number): number[] {
-  const { x0, x1, W } = view, span = x1 - x0;
+  const { x0, x1 } = view, column = columnFinder(view);
   const from = Math.max(b0, Math.floor(xmin / bw)), to = Math.min(b1, Math.floor(xmax / bw));
   if (to - from > MAX_TESTED) throw new RangeError(`a view of ${to - from} blocks: plan error`);
   const out: number[] = [];
   for (let b = from; b <= to; b++) {
     const lo = b * bw, hi = (b + 1) * bw;
-    if (!(lo >= x0 && hi <= x1 && columnOf(lo, x0, W, span) === columnOf(hi, x0, W, span))) out.push(b);
+    if (!(lo >= x0 && hi <= x1 && column(lo) === column(hi))) out.push(b);
   }
   return out;
 }
@@ -213,7 +247,8 @@ export function lodParams(view: M4View, plans: readonly LodPlan[]) {
     ...(isRange(ids) ? {} : { ids: listValue(ids) }),
     slo: ids[0], shi: ids[ids.length - 1], lv: p.lv, top: p.top, bw: p.bw,
     b0: big(p.b0), b1: big(p.b1), ba: big(p.ba), bz: big(p.bz), t0: big(p.t0), t1: big(p.t1),
-    x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
+    x0: view.x0, x1: view.x1, w: view.W, log: view.yScale === 'log',
+    ...columnParams(view).params,
   };
 }
 
@@ -223,8 +258,8 @@ const isRange = (ids: readonly number[]) => ids[ids.length - 1] - ids[0] + 1 ===
 async function runGroup(db: DuckDBConnection, view: M4View, plans: readonly LodPlan[]): Promise<M4Result> {
   const ids = plans.map((p) => p.series);
   const params = lodParams(view, plans);
-  const types = Object.fromEntries(Object.entries(LOD_TYPES).filter(([k]) => k in params));
-  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids)), params, types, ids, view.W);
+  const types = Object.fromEntries(Object.entries({ ...LOD_TYPES, ...columnParams(view).types }).filter(([k]) => k in params));
+  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids), view.xScale === 'log'), params, types, ids, view.W);
 }
 
 /** One query per group of series planned alike (most views: one), their answers merged. */

@@ -24,7 +24,7 @@
  * picked from a fixed table (schema.ts X_COLUMNS): no text from a request or a file reaches SQL.
  */
 import { BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
-import { checkView, type M4Result, type M4View } from '../source/m4';
+import { checkView, logCut, type M4Result, type M4View } from '../source/m4';
 import { assembleM4 } from './m4rows';
 import { xColumnSql } from './xcolumns';
 
@@ -32,10 +32,24 @@ import { xColumnSql } from './xcolumns';
  * The pixel column of the view x expression `v` in SQL: the formula of m4.ts `columnOf`, in the
  * same float64 steps ($x0, $w, $span bound), shared by every DuckDB M4 query.
  */
-export const columnSql = (v: string) => `LEAST(GREATEST(floor((${v} - $x0) * $w / $span), 0), $w - 1)::INTEGER`;
+export function columnSql(v: string, logX = false): string {
+  if (!logX) return `LEAST(GREATEST(floor((${v} - $x0) * $w / $span), 0), $w - 1)::INTEGER`;
+  // log x (m4.ts logColumnOf): the estimate from log10 (x below the view clamped to x0: log10
+  // of x <= 0 is an error in DuckDB, and such x only ever need a column they do not use), then
+  // one step down or up where the edges ($edges, the worker's, 1-based here) say so
+  const c0 = `LEAST(GREATEST(floor((log10(GREATEST(${v}, $x0)) - $lt0) * $lk), 0), $w - 1)::INTEGER`;
+  return `(${c0} - (${c0} > 0 AND ${v} < $edges[${c0} + 1])::INTEGER + (${c0} < $w - 1 AND ${v} >= $edges[${c0} + 2])::INTEGER)`;
+}
 
-/** The query text for an x column (a constant from X_COLUMNS; cached per column). */
-export function m4Sql(xColumn: string): string {
+/** The parameters and types of the view's column formula besides $x0 and $w ($span on linear x). */
+export function columnParams(view: M4View): { params: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  const cut = logCut(view);
+  if (!cut) return { params: { span: view.x1 - view.x0 }, types: { span: DOUBLE } };
+  return { params: { edges: listValue([...cut.edges]), lt0: cut.t0, lk: cut.k }, types: { edges: LIST(DOUBLE), lt0: DOUBLE, lk: DOUBLE } };
+}
+
+/** The query text for an x column (a constant from X_COLUMNS) and x scale. */
+export function m4Sql(xColumn: string, logX = false): string {
   const X = xColumnSql(xColumn);
   const inSeries = `series BETWEEN $lo AND $hi AND series IN (SELECT unnest($ids))`;
   const pIn = `p.series BETWEEN $lo AND $hi AND p.series IN (SELECT unnest($ids))`;
@@ -46,7 +60,7 @@ export function m4Sql(xColumn: string): string {
   return `
 WITH pts AS MATERIALIZED (
   SELECT series, ${X} AS v, x, ord, y,
-    ${columnSql(X)} AS c,
+    ${columnSql(X, logX)} AS c,
     (isfinite(y) AND (NOT $log OR y > 0)) AS ok
   FROM points
   WHERE ${inSeries} AND ${X} >= $x0 AND ${X} <= $x1
@@ -101,7 +115,7 @@ UNION ALL SELECT kind, series, -1, 1, 0, 0, p.v, p.y, NULL, NULL, NULL, NULL, NU
 ORDER BY kind, series, c, fx, sx, so`;
 }
 
-const TYPES = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, x0: DOUBLE, x1: DOUBLE, w: DOUBLE, span: DOUBLE, log: BOOLEAN };
+const TYPES = { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER, x0: DOUBLE, x1: DOUBLE, w: DOUBLE, log: BOOLEAN };
 
 /** Run the view's M4 query; the answer has the layout of source/m4.ts. */
 export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Result> {
@@ -109,9 +123,10 @@ export async function m4Query(db: DuckDBConnection, view: M4View): Promise<M4Res
   if (ids.length === 0) return assembleM4(ids, view.W, [], 'DuckDB');
   const params = {
     ids: listValue(ids), lo: ids[0], hi: ids[ids.length - 1],
-    x0: view.x0, x1: view.x1, w: view.W, span: view.x1 - view.x0, log: view.yScale === 'log',
+    x0: view.x0, x1: view.x1, w: view.W, log: view.yScale === 'log',
   };
-  return runM4(db, m4Sql(view.xColumn), params, TYPES, ids, view.W);
+  const col = columnParams(view);
+  return runM4(db, m4Sql(view.xColumn, view.xScale === 'log'), { ...params, ...col.params }, { ...TYPES, ...col.types }, ids, view.W);
 }
 
 /** Run an M4 query selecting the rows of m4rows.ts and assemble its answer for `ids`. */

@@ -90,6 +90,11 @@ export function checkSeriesQuery(o: Record<string, unknown>): SeriesQuery & { wh
   return { metric: typeof o.metric === 'string' ? o.metric : undefined, where };
 }
 
+function scaleOf(v: unknown, key: string, purpose: string): 'linear' | 'log' {
+  if (v !== 'linear' && v !== 'log') throw bad(purpose, `"${key}" must be "linear" or "log", not ${JSON.stringify(v)}`);
+  return v;
+}
+
 export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
   const purpose = 'view';
   const series = idsOf(o.series, purpose);
@@ -97,6 +102,7 @@ export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
   if (o.yScale !== 'linear' && o.yScale !== 'log') throw bad(purpose, `"yScale" must be "linear" or "log", not ${JSON.stringify(o.yScale)}`);
   for (const k of ['x0', 'x1', 'W'] as const) if (typeof o[k] !== 'number') throw bad(purpose, `"${k}" must be a number`);
   const view: ViewQuery = { series, xColumn, x0: o.x0 as number, x1: o.x1 as number, W: o.W as number, yScale: o.yScale };
+  if (o.xScale !== undefined) view.xScale = scaleOf(o.xScale, 'xScale', purpose);
   const smoothing = smoothingOf(o.smoothing, purpose);
   if (smoothing) view.smoothing = smoothing;
   try {
@@ -130,6 +136,7 @@ export function checkHoverQuery(o: Record<string, unknown>): HoverQuery {
   const xColumn = xColumnOf(o.xColumn, purpose);
   if (typeof o.x !== 'number' || !Number.isFinite(o.x)) throw bad(purpose, `"x" must be a finite number, not ${JSON.stringify(o.x)}`);
   const q: HoverQuery = { series, xColumn, x: o.x };
+  if (o.xScale !== undefined) q.xScale = scaleOf(o.xScale, 'xScale', purpose);
   const smoothing = smoothingOf(o.smoothing, purpose);
   if (smoothing) q.smoothing = smoothing;
   return q;

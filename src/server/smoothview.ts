@@ -23,7 +23,7 @@
 import { INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { initialState, smoothInto, type SmoothParams, type SmoothState } from '../smooth/reference';
-import { checkView, type M4Result, type M4View, type XColumnName } from '../source/m4';
+import { checkView, logCut, type M4Result, type M4View, type XColumnName } from '../source/m4';
 import { assemble, SeriesM4 } from './m4build';
 import { xColumnSql } from './schema';
 import type { RawColumns, SmoothCache, Ticket } from './smoothcache';
@@ -199,7 +199,8 @@ export async function eachSmoothed(
 /** The view's M4 over its smoothed series (weight > 0; weight 0 is the raw view, m4sql.ts). */
 export async function smoothedView(db: DuckDBConnection, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
   const ids = checkView(view);
-  const parts = ids.map((id) => new SeriesM4(id, view));
+  const cut = logCut(view);
+  const parts = ids.map((id) => new SeriesM4(id, view, cut));
   await eachSmoothed(db, ids, view.xColumn, params, cache, {
     held: (i, raw, s) => feedHeld(parts[i], raw, s, view),
     streamed: (i, v, s, y, from, to) => parts[i].feed(v, s, y, from, to),

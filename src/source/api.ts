@@ -17,7 +17,7 @@
  * filter values reach SQL only as bound parameters.
  */
 import type { FilterNode } from '../query/filter';
-import type { SmoothingMode } from '../protocol/messages';
+import type { ScaleType, SmoothingMode } from '../protocol/messages';
 import type { M4View, XColumnName } from './m4';
 
 export const API = {
@@ -92,6 +92,12 @@ export interface HoverQuery {
   xColumn: XColumnName;
   /** data x of the cursor */
   x: number;
+  /**
+   * the chart's x scale ('linear' when absent): on 'log' the nearest point is nearest in log10 x,
+   * as the chart draws it; a point at x <= 0 (no place on that axis) is taken only when no point
+   * lies on the cursor's right
+   */
+  xScale?: ScaleType;
   /**
    * as ViewQuery's (the chart's smoothing, `range` its R): each point then carries `smoothed`,
    * the value the smoothed view draws there; absent, null or weight 0: no smoothed value

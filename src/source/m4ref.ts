@@ -3,6 +3,7 @@
  * computed the plain way over arrays. It is the oracle of the SQL in the tests and the
  * definition of every tie rule, so it is written for clarity, not speed.
  */
+import { columnEdges } from '../coords';
 import { checkView, columnOf, emptyBuckets, emptyPoints, emptyStats, type M4Result, type M4View, type XColumnName } from './m4';
 
 /** One series as logged: point k has ordinal k. `columns` holds the other x columns (NaN: none). */
@@ -31,6 +32,14 @@ export function m4Reference(all: readonly RefSeries[], view: M4View): M4Result {
   const span = x1 - x0;
   const log = view.yScale === 'log';
   const ok = (y: number) => Number.isFinite(y) && (!log || y > 0);
+  // on a log x axis the column is where the worker's edges put x (the definition, by a plain scan)
+  const edges = view.xScale === 'log' ? columnEdges('log', [x0, x1], W) : null;
+  const column = (v: number) => {
+    if (!edges) return columnOf(v, x0, W, span);
+    let c = 0;
+    while (c < W - 1 && v >= edges[c + 1]) c++;
+    return c;
+  };
   const stats = emptyStats(ids.length);
   const rows: { s: number; c: number; n: number; f: P; l: P; mn: P | null; mx: P | null }[] = [];
   const pts: { s: number; p: P }[] = [];
@@ -59,7 +68,7 @@ export function m4Reference(all: readonly RefSeries[], view: M4View): M4Result {
     }
     const byCol = new Map<number, P[]>();
     for (const p of inView) {
-      const c = columnOf(p.v, x0, W, span);
+      const c = column(p.v);
       let list = byCol.get(c);
       if (!list) byCol.set(c, (list = []));
       list.push(p);

@@ -2,7 +2,7 @@
  * The worker's answer to `hover` (docs/worker-protocol.md): for every visible series, the point
  * nearest in x to the cursor's data x, by binary search over the sorted x column, never a scan.
  */
-import { toScaled, type ScaleType } from '../coords';
+import { leftIsNearer, type ScaleType } from '../coords';
 import type { HoverReply, HoverRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 import { lowerBound } from '../store/search';
@@ -56,12 +56,11 @@ function edgeDrawable(s: Series, i: number, step: 1 | -1): number {
 function nearestDrawable(s: Series, x: number, scale: ScaleType): number {
   const xs = s.col.x;
   const i = lowerBound(xs, 0, s.n, x);
-  const dist = (j: number) => Math.abs(toScaled(xs[j], scale) - toScaled(x, scale));
   // walk outwards from the insertion point to the first finite value on each side
   let lo = i - 1, hi = i;
   while (lo >= 0 && !Number.isFinite(s.y[lo])) lo--;
   while (hi < s.n && !Number.isFinite(s.y[hi])) hi++;
   if (lo < 0) return hi < s.n ? hi : -1;
   if (hi >= s.n) return lo;
-  return dist(lo) <= dist(hi) ? lo : hi;
+  return leftIsNearer(x, xs[lo], xs[hi], scale) ? lo : hi;
 }

@@ -24,7 +24,7 @@ export async function sourceHover(msg: HoverRequest, held: HoverReply, sources: 
     if (!bySid.size) return;
     let points: HoverPoint[];
     try {
-      points = await fetchHover(url, { series: [...bySid.keys()], xColumn: msg.xColumn as XColumnName, x: msg.x, ...(sm && { smoothing: sm }) });
+      points = await fetchHover(url, { series: [...bySid.keys()], xColumn: msg.xColumn as XColumnName, x: msg.x, ...(msg.xScale === 'log' && { xScale: 'log' as const }), ...(sm && { smoothing: sm }) });
     } catch (err) {
       // a hover is not worth failing the chart for: the held runs' tooltip still shows
       console.warn(`metricgl: ${err instanceof Error ? err.message : String(err)}`);

@@ -20,6 +20,7 @@
  * backend takes it) and answers the M4 of the smoothed series; that answer is drawn in the
  * smoothed slots (slot + S) and the raw view, asked beside it when `showRaw`, faint behind.
  */
+import type { ScaleType } from '../coords';
 import { padDomain } from '../decimate/fit';
 import { m4Curves } from '../decimate/m4curves';
 import type { FrameStats, SourceGrowth, SourcePayload } from '../protocol/messages';
@@ -33,8 +34,12 @@ import { fetchView } from './sourcefetch';
 /** per chart: totals of its source series (and those the server no longer has), by url, x column, y scale and sids */
 const totals = new Map<number, Map<string, Promise<{ stats: FrameStats; missing: string[] }>>>();
 
+/** per chart: on a log x axis, what the listed extents do not say about x <= 0 (logXFacts) */
+const logFacts = new Map<number, Map<string, Promise<Map<number, { nonPositive: number; firstPositive: number }>>>>();
+
 export function forgetTotals(chart: number): void {
   totals.delete(chart);
+  logFacts.delete(chart);
 }
 
 /** New listed values for a chart's source series of `url` (live `grew`, a reconnect): replace the held ones. */
@@ -66,9 +71,11 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const v = msg.view;
   const column = v.xColumn ?? 'x';
   const servers = byServer(sources, column);
-  if (v.xScale === 'log' && servers.size) throw new Error('view query: source series are not drawn on a log x axis yet');
   const hidden = new Set(v.hidden);
-  const xDomain = v.xDomain ? [v.xDomain[0], v.xDomain[1]] as [number, number] : fitSourceX(held, sources, column, hidden);
+  // on a log x axis: per server, the points at x <= 0 (counted, left of every view) and the
+  // least x > 0 of each series that has both (where a fitted view starts)
+  const logX = v.xScale === 'log' ? await Promise.all([...servers].map(([url, list]) => logXFacts(msg.chart, url, list, column))) : [];
+  const xDomain = v.xDomain ? [v.xDomain[0], v.xDomain[1]] as [number, number] : fitSourceX(held, sources, column, hidden, v.xScale, logX);
   const W = Math.max(1, Math.floor(v.width));
   const range = chartRange(held, sources, column);
   const sm = v.smoothing && v.smoothing.weight > 0 ? { weight: v.smoothing.weight, mode: v.smoothing.mode, range } : null;
@@ -79,7 +86,7 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
     const visible = list.filter((s) => !hidden.has(s.slot));
     const bySid = new Map(visible.map((s) => [s.source.sid, s]));
     if (visible.length) {
-      const q: ViewQuery = { series: [...bySid.keys()], xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale };
+      const q: ViewQuery = { series: [...bySid.keys()], xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale, ...(v.xScale === 'log' && { xScale: 'log' as const }) };
       // the raw view, unless smoothed without it; the smoothed one beside it (same columns)
       if (!sm || v.showRaw !== false) asks.push(fetchView(url, q).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid)), bytes })));
       if (sm) asks.push(fetchView(url, { ...q, smoothing: sm }).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid), S), bytes })));
@@ -91,6 +98,8 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const sum: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
   const missing = new Set(counted.flatMap((t) => t.missing));
   for (const { stats: t } of counted) { sum.points += t.points; sum.nonFinite += t.nonFinite; sum.nonPositive += t.nonPositive; }
+  // as frameStats counts held series on a log x axis: points at x <= 0 too
+  for (const facts of logX) for (const f of facts.values()) sum.nonPositive += f.nonPositive;
   for (const a of answers) sum.bytes += a.bytes;
   const curves = answers.flatMap((a) => a.curves).filter((c) => !missing.has(c.id));
   return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing] });
@@ -113,21 +122,69 @@ export function chartRange(held: readonly Series[], sources: readonly SourcePayl
   return hi > lo ? hi - lo : 0;
 }
 
-/** The x domain fitting the visible held series and the listed extents of the visible source series. */
-function fitSourceX(held: readonly Series[], sources: readonly SourcePayload[], column: string, hidden: Set<number>): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const s of held) {
-    if (hidden.has(s.slot) || s.n === 0) continue;
-    lo = Math.min(lo, s.col.x[0]);
-    hi = Math.max(hi, s.col.x[s.n - 1]);
-  }
+/**
+ * The x domain fitting the visible held series and the listed extents of the visible source
+ * series, as fitX fits held series: on a log x axis from each series' least x > 0 (`logX`).
+ */
+function fitSourceX(
+  held: readonly Series[], sources: readonly SourcePayload[], column: string, hidden: Set<number>, scale: ScaleType,
+  logX: readonly Map<number, { firstPositive: number }>[],
+): [number, number] {
+  let [lo, hi] = heldExtent(held.filter((s) => !hidden.has(s.slot)), scale);
+  const firstPositive = new Map<number, number>();
+  for (const facts of logX) for (const [slot, f] of facts) firstPositive.set(slot, f.firstPositive);
   for (const s of sources) {
     const e = s.source.extent[column];
     if (!e || hidden.has(s.slot)) continue;
-    lo = Math.min(lo, e[0]);
+    const first = scale === 'linear' || e[0] > 0 ? e[0] : firstPositive.get(s.slot) ?? NaN;
+    if (!(first <= e[1])) continue; // on log: no x > 0
+    lo = Math.min(lo, first);
     hi = Math.max(hi, e[1]);
   }
-  return padDomain(lo, hi, 'linear', 0);
+  return padDomain(lo, hi, scale, 0);
+}
+
+/** [least, greatest] x of held series as fitX takes them (on log: the least x > 0), unpadded. */
+function heldExtent(series: readonly Series[], scale: ScaleType): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) {
+    if (s.n === 0) continue;
+    const x = s.col.x;
+    let first = 0;
+    if (scale === 'log') while (first < s.n && !(x[first] > 0)) first++;
+    if (first >= s.n) continue;
+    lo = Math.min(lo, x[first]);
+    hi = Math.max(hi, x[s.n - 1]);
+  }
+  return [lo, hi];
+}
+
+/**
+ * On a log x axis, per slot of the series of `url` whose listed extent starts at x <= 0: how many
+ * points lie at x <= 0 (FrameInfo counts them as held series' are) and the least x > 0 (NaN:
+ * none). One M4 view of one column over [least x, 0] answers both: its count, and the first point
+ * right of it. Asked once per series list and x column, like the totals.
+ */
+function logXFacts(chart: number, url: string, list: readonly SourcePayload[], column: string) {
+  const some = list.filter((s) => s.source.extent[column]![0] <= 0);
+  const key = `${url} ${column} ${some.map((s) => s.source.sid).join(',')}`;
+  let per = logFacts.get(chart);
+  if (!per) logFacts.set(chart, (per = new Map()));
+  const known = per.get(key);
+  if (known) return known;
+  const lo = Math.min(-1, ...some.map((s) => s.source.extent[column]![0]));
+  const bySid = new Map(some.map((s) => [s.source.sid, s.slot]));
+  const p = some.length === 0 ? Promise.resolve(new Map()) : fetchView(url, { series: [...bySid.keys()], xColumn: column as XColumnName, x0: lo, x1: 0, W: 1, yScale: 'linear' }).then(({ result: r }) => {
+    const out = new Map<number, { nonPositive: number; firstPositive: number }>();
+    for (let i = 0; i < r.series.id.length; i++) {
+      const slot = bySid.get(r.series.id[i]);
+      if (slot !== undefined) out.set(slot, { nonPositive: r.series.n[i], firstPositive: r.series.afterX[i] });
+    }
+    return out;
+  });
+  p.catch(() => per.delete(key));
+  per.set(key, p);
+  return p;
 }
 
 /** Every point of these series on the column, counted by the server (one column over the whole extent). */

@@ -28,6 +28,10 @@ const VIEWS: [string, Opts][] = [
   ['pan', { xDomain: [30000, 52000] }],
   ['log y with values <= 0', { yScale: 'log' }],
   ['relative time', { xColumn: 'time', xFormat: 'duration' }],
+  // steps start at 0: that point has no place on a log x axis (counted, left of every view)
+  ['log x', { xScale: 'log' }],
+  ['log x and log y, zoomed', { xScale: 'log', yScale: 'log', xDomain: [50, 3000] }],
+  ['log x, relative time', { xScale: 'log', xColumn: 'time', xFormat: 'duration' }],
 ];
 
 for (const [name, opts] of VIEWS) {
@@ -40,11 +44,28 @@ for (const [name, opts] of VIEWS) {
     expect(s.yDomain).toEqual(a.yDomain);
     expect({ points: s.points, nonFinite: s.nonFinite, nonPositive: s.nonPositive }).toEqual({ points: a.points, nonFinite: a.nonFinite, nonPositive: a.nonPositive });
     expect(a.points).toBe(40300);
+    if (opts.xScale === 'log' && opts.xColumn === undefined && opts.yScale === undefined) expect(a.nonPositive).toBe(2); // step 0 of each run
     expect(a.primitives).toBeGreaterThan(100);
     expect(s.primitives).toBe(a.primitives);
     expect(diffFraction(fromSource, fromArrays)).toBe(0);
   });
 }
+
+test('log x: hover picks the point nearest in log x, the same from the source as from arrays', async ({ page }) => {
+  const hovers = async () => page.evaluate(async () => {
+    const w = window as unknown as { ch: import('../../src/index').Chart };
+    const out = [];
+    // between steps 1 and 2 of run a (nearer 2 in log x, nearer 1 in x), near 0, far right
+    for (const x of [1.45, 0.5, 131, 1e5]) out.push((await w.ch.hoverAt(x)).points.map((p) => ({ id: p.id, x: p.x, y: p.y, index: p.index })).sort((a, b) => a.id.localeCompare(b.id)));
+    return out;
+  });
+  await draw(page, 'arrays', { xScale: 'log' });
+  const fromArrays = await hovers();
+  await draw(page, 'source', { xScale: 'log' });
+  const fromSource = await hovers();
+  expect(fromSource).toEqual(fromArrays);
+  expect(fromArrays[0].find((p) => p.id.includes('run-a'))?.x).toBe(2); // log10 1.45 is nearer log10 2 than log10 1
+});
 
 test('a chart mixing array and source series draws both, and hovers both', async ({ page }) => {
   const m = await draw(page, 'mixed', {});

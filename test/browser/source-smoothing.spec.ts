@@ -26,6 +26,7 @@ const CASES: [string, Opts][] = [
   ['time-weighted, raw behind', { smoothing: { weight: 0.6, mode: 'time-weighted' } }],
   ['ema, smoothed only', { smoothing: { weight: 0.6, mode: 'ema' }, showRaw: false }],
   ['time-weighted on relative time, zoomed', { smoothing: { weight: 0.6, mode: 'time-weighted' }, xColumn: 'time', xDomain: [300000, 900000] }],
+  ['ema on a log x axis, raw behind', { smoothing: { weight: 0.6, mode: 'ema' }, xScale: 'log' }],
 ];
 
 for (const [name, opts] of CASES) {

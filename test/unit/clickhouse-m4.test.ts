@@ -137,6 +137,20 @@ describe.skipIf(!available)('ClickHouse M4 on a two-shard cluster equals the ref
     }
   });
 
+  test('log x: columns cut at the worker\'s edges, whole and cut ranges, both y scales, the time column, random views', async () => {
+    for (const yScale of ['linear', 'log'] as const) {
+      await same({ series: ids(), xColumn: 'x', x0: 1, x1: 20000, W: 1000, yScale, xScale: 'log' });
+      await same({ series: ids(), xColumn: 'x', x0: 1, x1: 10000, W: 4, yScale, xScale: 'log' });
+      await same({ series: ids(), xColumn: 'x', x0: 0.001, x1: 50, W: 600, yScale, xScale: 'log' });
+      await same({ series: ids(), xColumn: 'time', x0: 100, x1: 150000, W: 400, yScale, xScale: 'log' });
+    }
+    const rand = mulberry32(31);
+    for (let k = 0; k < 10; k++) {
+      const a = 10 ** (rand() * 4 - 1), b = a * (1 + rand() * 100);
+      await same({ series: ids().filter(() => rand() < 0.6), xColumn: rand() < 0.7 ? 'x' : 'time', x0: a, x1: b, W: randInt(rand, 1, 1500), yScale: rand() < 0.5 ? 'log' : 'linear', xScale: 'log' });
+    }
+  }, 60_000);
+
   test('the data exercises what it should', async () => {
     const r = await same({ series: ids(), xColumn: 'x', x0: 0, x1: 20000, W: 1000, yScale: 'log' });
     const cut = await same({ series: ids(), xColumn: 'x', x0: 333.3, x1: 1717.7, W: 250, yScale: 'linear' });

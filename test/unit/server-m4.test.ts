@@ -91,6 +91,27 @@ for (const [path, query] of Object.entries(PATHS)) describe(`M4 in SQL from ${pa
     test(`${yScale}: the time column (some points without one)`, () =>
       same({ series: ids(), xColumn: 'time', x0: 5000, x1: 150000, W: 400, yScale }));
   }
+  // a log x axis: columns cut where the worker cuts them (coords.ts columnEdges), narrowing to the
+  // left; points at x <= 0 only ever left of the view
+  for (const yScale of ['linear', 'log'] as const) {
+    test(`log x, ${yScale} y: every series over the whole positive range, W = 1, 100, 1000`, async () => {
+      for (const W of [1, 100, 1000]) await same({ series: ids(), xColumn: 'x', x0: 1, x1: 12000, W, yScale, xScale: 'log' });
+    });
+    test(`log x, ${yScale} y: a cut range, powers of ten on edges, the time column`, async () => {
+      await same({ series: ids(), xColumn: 'x', x0: 3.3, x1: 1717.7, W: 250, yScale, xScale: 'log' });
+      await same({ series: ids(), xColumn: 'x', x0: 1, x1: 10000, W: 4, yScale, xScale: 'log' }); // edges 10, 100, 1000: steps on them
+      await same({ series: ids(), xColumn: 'x', x0: 0.001, x1: 50, W: 600, yScale, xScale: 'log' }); // columns far narrower than a step
+      await same({ series: ids(), xColumn: 'time', x0: 100, x1: 150000, W: 400, yScale, xScale: 'log' });
+    });
+  }
+  test('log x: random views, and a bad one refused', async () => {
+    const rand = mulberry32(13);
+    for (let k = 0; k < Number(process.env.M4_RANDOM_VIEWS ?? 8); k++) {
+      const a = 10 ** (rand() * 4 - 1), b = a * (1 + rand() * 100);
+      await same({ series: ids().filter(() => rand() < 0.6), xColumn: rand() < 0.7 ? 'x' : 'time', x0: a, x1: b, W: randInt(rand, 1, 1500), yScale: rand() < 0.5 ? 'log' : 'linear', xScale: 'log' });
+    }
+    await expect(query({ series: [1], xColumn: 'x', x0: 0, x1: 10, W: 10, yScale: 'linear', xScale: 'log' })).rejects.toThrow(/log x axis/);
+  });
   test('the data exercises what it should: dense and sparse, breaks at edges, values <= 0, restarts', async () => {
     const r = await same({ series: ids(), xColumn: 'x', x0: 0, x1: 12000, W: 1000, yScale: 'log' });
     const cut = await same({ series: ids(), xColumn: 'x', x0: 333.3, x1: 1717.7, W: 250, yScale: 'linear' });
@@ -130,6 +151,11 @@ describe('the level-of-detail path', () => {
     expect(full(1).filter((p) => p.lv >= 3).length).toBeGreaterThan(5);
     expect(full(1000).filter((p) => p.allRaw).length).toBeGreaterThan(10);
     expect(planLod({ series: ids(), xColumn: 'time', x0: 0, x1: 12000, W: 7, yScale: 'linear' }, lod).plans).toEqual([]);
+    // log x: blocks where the columns are wide enough, whole series raw where they are not
+    const logPlans = (W: number) => planLod({ series: ids(), xColumn: 'x', x0: 1, x1: 12000, W, yScale: 'linear', xScale: 'log' }, lod).plans;
+    expect(logPlans(20).filter((p) => !p.allRaw && p.lv >= 2).length).toBeGreaterThan(5);
+    expect(logPlans(20).filter((p) => !p.allRaw && p.lv === 1).length).toBeGreaterThan(5);
+    expect(logPlans(1000).filter((p) => p.allRaw).length).toBeGreaterThan(0);
   });
   test('the answer comes from the blocks: a changed block changes it', async () => {
     const view: M4View = { series: ids(), xColumn: 'x', x0: 0, x1: 12000, W: 100, yScale: 'linear' };

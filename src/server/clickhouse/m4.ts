@@ -39,7 +39,7 @@
  * 19.x+ server would take `{x0:Float64}` query parameters instead.) Nothing else from a request
  * reaches the text.
  */
-import { checkView, type M4Result, type M4View } from '../../source/m4';
+import { checkView, logCut, type M4Result, type M4View } from '../../source/m4';
 import { tables, type ClickHouseConn } from './conn';
 import { query } from './http';
 import { decodeRowBinary, encodeRowBinary, type ColumnSpec } from './rowbinary';
@@ -63,6 +63,8 @@ const ZERO64 = 'materialize(toUInt64(0))';
 
 /** The temporary table of a view's series ids (sent with the query, see http.ts). */
 const IDS_TABLE = 'metricgl_view_ids';
+/** The temporary table of a log-x view's column edges (c, e): c = 0 .. W. */
+const EDGES_TABLE = 'metricgl_view_edges';
 
 /** The statement for a view; it reads the ids from the temporary table IDS_TABLE. */
 export function m4SqlClickHouse(conn: ClickHouseConn, view: M4View): string {
@@ -74,7 +76,17 @@ export function m4SqlClickHouse(conn: ClickHouseConn, view: M4View): string {
   const inView = `${X} >= ${x0} AND ${X} <= ${x1}`;
   const ok = view.yScale === 'log' ? '(isFinite(y) AND y > 0)' : 'isFinite(y)';
   // the same float64 steps as columnOf: ((v - x0) * W) / span, floored, clamped
-  const col = `toInt32(least(greatest(floor(((${X} - ${x0}) * ${sqlFloat64(view.W)}) / ${span}), 0), ${sqlInt(view.W - 1, 0)}))`;
+  let col = `toInt32(least(greatest(floor(((${X} - ${x0}) * ${sqlFloat64(view.W)}) / ${span}), 0), ${sqlInt(view.W - 1, 0)}))`;
+  const cut = logCut(view);
+  if (cut) {
+    // log x (source/m4.ts logColumnOf): the log10 estimate, then one step where the worker's
+    // edges say so; every x here is in view, so > 0. The edges come as the temporary table
+    // EDGES_TABLE (W + 1 literals would overflow the URL the statement travels in), read once
+    // into an array (1-based) by a scalar subquery, sorted by column so the order is certain
+    const edges = `(SELECT arrayMap(t -> tupleElement(t, 2), arraySort(groupArray((c, e)))) FROM ${EDGES_TABLE})`;
+    const c0 = `toInt32(least(greatest(floor((log10(${X}) - ${sqlFloat64(cut.t0)}) * ${sqlFloat64(cut.k)}), 0), ${sqlInt(view.W - 1, 0)}))`;
+    col = `toInt32(${c0} - ((${c0} > 0) AND (${X} < arrayElement(${edges}, ${c0} + 1))) + ((${c0} < ${sqlInt(view.W - 1, 0)}) AND (${X} >= arrayElement(${edges}, ${c0} + 2))))`;
+  }
   // store order within a series; on the step column the step is the view x itself
   const order = X === 'x' ? ['x', 'ord'] : [X, 'x', 'ord'];
   const key = `(${order.join(', ')})`;
@@ -138,7 +150,10 @@ export async function m4QueryClickHouse(conn: ClickHouseConn, view: M4View): Pro
   const buf = await query(conn.url, sql, {
     purpose: 'view',
     format: 'RowBinary',
-    tables: [{ name: IDS_TABLE, structure: 'series Int32', rows: encodeRowBinary([{ type: 'Int32', values: ids }]) }],
+    tables: [
+      { name: IDS_TABLE, structure: 'series Int32', rows: encodeRowBinary([{ type: 'Int32', values: ids }]) },
+      ...edgesTable(view),
+    ],
     // every group (a series, or a column of one) lives on one shard: each shard's result is
     // final, the initiator only concatenates (no merge of partial states, ~15% faster)
     settings: conn.cluster !== undefined ? { distributed_group_by_no_merge: 1 } : {},
@@ -148,4 +163,12 @@ export async function m4QueryClickHouse(conn: ClickHouseConn, view: M4View): Pro
     Float64Array, Float32Array, Float64Array, Float32Array, Float64Array, Float32Array, Float64Array, Float32Array,
   ];
   return assembleM4(ids, view.W, [{ rows: cols[0].length, col: (j) => (r) => cols[j][r] }], 'ClickHouse');
+}
+
+/** The edges of a log-x view as a temporary table (none on a linear x axis). */
+function edgesTable(view: M4View) {
+  const cut = logCut(view);
+  if (!cut) return [];
+  const c = Int32Array.from({ length: cut.edges.length }, (_, k) => k);
+  return [{ name: EDGES_TABLE, structure: 'c Int32, e Float64', rows: encodeRowBinary([{ type: 'Int32', values: c }, { type: 'Float64', values: cut.edges }]) }];
 }
