@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createFileParser, isGzip, loaderFor, LoadError, MetricTable, type FileParser, type LoadedSeries } from '../loaders/index';
 import { csvHeaderLength, fingerprints, lastLineEnd, lastRecordEnd, planFile, readAt, type FileRow } from './fileplan';
+import { WholeSeries } from './lodarrays';
 import { updateLod } from './lodbuild';
 import { PointWriter } from './pointwriter';
 import { SeriesCatalog } from './seriescatalog';
@@ -111,15 +112,17 @@ async function ingestTransaction(
   let writer: PointWriter | null = null;
   try {
     const catalog = await SeriesCatalog.load(db);
-    writer = await PointWriter.open(db);
+    // series that arrive whole get their blocks built from the arrays (lodarrays.ts)
+    writer = await PointWriter.open(db, new WholeSeries());
     await body(catalog, writer);
     const touched = new Map(writer.touched);
+    const whole = writer.whole;
     result.points = await writer.commit();
     writer = null;
     // the level-of-detail blocks follow the points in the same transaction
     // (a series that lost points is built again in full: its extents may shrink)
     for (const series of catalog.lostPoints) touched.set(series, NaN);
-    await updateLod(db, [...touched].map(([series, fromX]) => ({ series, fromX })));
+    await updateLod(db, [...touched].map(([series, fromX]) => ({ series, fromX })), whole);
     await recorded?.(result.points);
     await catalog.save(db);
     await db.run('COMMIT');

@@ -26,6 +26,7 @@
  * changed, in the ingest's transaction.
  */
 import { DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { writeArrayBlocks, type SeriesArrays, type WholeSeries } from './lodarrays';
 import { LOD_DDL, openStore } from './schema';
 
 export const POINTS_PER_BLOCK = 16;
@@ -36,6 +37,16 @@ const EXTENTS = ['time', 'wall', 'epoch'].map((c) => `min(${c}) FILTER (WHERE is
 
 /** the top level holds at most about this many blocks a series */
 const TOP_BLOCKS = 64;
+
+/**
+ * k and levels of a series from its point count and x range, as SQL (evaluated by DuckDB for the
+ * SQL build and for the blocks built from arrays alike, so both agree to the bit): level 1 holds
+ * ~ppb points a block on average, the top level at most ~TOP_BLOCKS blocks.
+ */
+export const LOD_FORMULAS = {
+  k: (n: string, xmin: string, xmax: string, ppb = POINTS_PER_BLOCK) => `ceil(log2(${ppb} * (${xmax} - ${xmin}) / (${n} - 1)))::INTEGER`,
+  levels: (k: string, xmin: string, xmax: string) => `1 + GREATEST(0, ceil(log(GREATEST((${xmax} - ${xmin}) / pow(2, ${k}) / ${TOP_BLOCKS}, 1)) / log(8)))::INTEGER`,
+};
 
 
 export interface LodOptions {
@@ -113,11 +124,11 @@ async function rebuildSome(db: DuckDBConnection, only: number[], opts: LodOption
   await db.run(`DELETE FROM lod_series WHERE ${where('series')}`, params, types);
   await db.run(`
 INSERT INTO lod_series (series, k, levels, n, xmin, xmax, ext, tmin, tmax, wmin, wmax, emin, emax)
-SELECT series, k, 1 + GREATEST(0, ceil(log(GREATEST((xmax - xmin) / pow(2, k) / ${TOP_BLOCKS}, 1)) / log(8)))::INTEGER, n, xmin, xmax,
+SELECT series, k, ${LOD_FORMULAS.levels('k', 'xmin', 'xmax')}, n, xmin, xmax,
   TRUE, tmin, tmax, wmin, wmax, emin, emax
 FROM (
   SELECT series, count(*) AS n, min(x) AS xmin, max(x) AS xmax,
-    ceil(log2(${ppb} * (max(x) - min(x)) / (count(*) - 1)))::INTEGER AS k,
+    ${LOD_FORMULAS.k('count(*)', 'min(x)', 'max(x)', ppb)} AS k,
     ${EXTENTS}
   FROM points WHERE ${where('series')}
   GROUP BY series
@@ -194,12 +205,18 @@ const MAX_TOP_BLOCKS = 8 * TOP_BLOCKS;
  * a non-finite x, one touched at or before its first x, or one grown past its top level's reach,
  * is built again in full (it may gain or lose its blocks).
  */
-export async function updateLod(db: DuckDBConnection, changes: readonly LodChange[]): Promise<void> {
+export async function updateLod(db: DuckDBConnection, changes: readonly LodChange[], whole: WholeSeries | null = null): Promise<void> {
   if (changes.length === 0) return;
   const lod = await readLodSeries(db);
-  const full: number[] = [], part: { series: number; xstar: number }[] = [];
+  const full: number[] = [], part: { series: number; xstar: number }[] = [], arrays: SeriesArrays[] = [];
   for (const c of changes) {
     const s = lod.get(c.series);
+    // new in this ingest and held whole (lodarrays.ts): built from its arrays
+    const held = !s && Number.isFinite(c.fromX) ? whole?.take(c.series) : null;
+    if (held) {
+      arrays.push(held);
+      continue;
+    }
     const wt = s ? blockWidth(s, s.levels) : NaN;
     // from its first point on (a rewritten file, points before the old first): in full, so the
     // block width follows the density of the points as they are now
@@ -225,6 +242,7 @@ export async function updateLod(db: DuckDBConnection, changes: readonly LodChang
     await db.run('DROP TABLE lod_upd');
   }
   if (full.length) await rebuildLod(db, { series: full });
+  if (arrays.length) await writeArrayBlocks(db, arrays, MIN_POINTS, LOD_FORMULAS);
 }
 
 /** The width in steps of a block of series `s` at level `lv` (level 1: 2^k; x8 a level). */

@@ -1,9 +1,8 @@
 /**
  * Bulk insert of points from typed arrays.
  *
- * Points go through a staging table filled by DuckDB's appender a data chunk (2048 rows) at a
- * time, each column copied as raw memory from the typed arrays (no per-value conversion in JS:
- * row-by-row appending is ~3x slower, measured on 1e6 points). One
+ * Points go through a staging table filled by DuckDB's appender straight from the typed arrays
+ * (appendcolumns.ts). One
  * `INSERT ... SELECT` then moves the batch into `points`, sorted by (series, x, ord), so each
  * batch is stored sorted and zonemaps prune by series and x; absent time / wall / epoch arrive as
  * NaN and become NULL there. Logs usually arrive sorted already (one series after another, steps
@@ -11,8 +10,9 @@
  * order (a restarted run, files of one run in another order): the sort is most of an ingest's
  * DuckDB time otherwise.
  */
-import { DuckDBDataChunk, DOUBLE, FLOAT, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import duckdb from '@duckdb/node-bindings';
+import { DOUBLE, FLOAT, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { appendColumns, CHUNK_ROWS } from './appendcolumns';
+import type { WholeSeries } from './lodarrays';
 
 /** One series' worth of points, in the order they were logged. */
 export interface PointBatch {
@@ -28,7 +28,7 @@ export interface PointBatch {
   epoch: Float64Array | null;
 }
 
-const CHUNK = 2048;
+const CHUNK = CHUNK_ROWS;
 const COLUMNS: [string, DuckDBType][] = [
   ['series', INTEGER],
   ['x', DOUBLE],
@@ -39,6 +39,7 @@ const COLUMNS: [string, DuckDBType][] = [
   ['epoch', DOUBLE],
   ['file', INTEGER],
 ];
+const TYPES = COLUMNS.map((c) => c[1]);
 
 /** Collects batches into the staging table; `commit` moves them into `points`, sorted. */
 export class PointWriter {
@@ -57,12 +58,14 @@ export class PointWriter {
   private constructor(
     private readonly db: DuckDBConnection,
     private readonly appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
+    /** sees every batch staged (the blocks of series that arrive whole are built from it) */
+    readonly whole: WholeSeries | null,
   ) {}
 
-  static async open(db: DuckDBConnection): Promise<PointWriter> {
+  static async open(db: DuckDBConnection, whole: WholeSeries | null = null): Promise<PointWriter> {
     // ord is staged as DOUBLE (exact to 2^53) so it can be copied from a Float64Array
     await db.run(`CREATE OR REPLACE TEMP TABLE points_staging(${COLUMNS.map(([n, t]) => `${n} ${t.toString()}`).join(', ')})`);
-    return new PointWriter(db, await db.createAppender('points_staging'));
+    return new PointWriter(db, await db.createAppender('points_staging'), whole);
   }
 
   get staged(): number {
@@ -75,6 +78,7 @@ export class PointWriter {
   add(b: PointBatch): void {
     const n = b.x.length;
     if (n > 0) this.touch(b);
+    this.whole?.add(b);
     const s = this.scratch;
     if (this.inOrder && n > 0) this.inOrder = this.follows(b);
     for (let base = 0; base < n; base += CHUNK) {
@@ -92,13 +96,7 @@ export class PointWriter {
         b.epoch ? b.epoch.subarray(base, base + m) : s.nan,
         s.file,
       ];
-      const chunk = DuckDBDataChunk.create(COLUMNS.map((c) => c[1]), m);
-      for (let i = 0; i < cols.length; i++) {
-        const c = cols[i];
-        const bytesPer = (c as Float64Array).BYTES_PER_ELEMENT;
-        duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk.chunk, i), 0, c.buffer as ArrayBuffer, c.byteOffset, m * bytesPer);
-      }
-      this.appender.appendDataChunk(chunk);
+      appendColumns(this.appender, TYPES, cols, m);
     }
     this.rows += n;
   }
