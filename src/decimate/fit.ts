@@ -16,8 +16,14 @@ const Y_PAD = 0.05;
 /** Quantiles of what is drawn for an outlier-ignoring fit (TensorBoard's 5th..95th). */
 const LOW_Q = 0.05, HIGH_Q = 0.95;
 
-/** The x extent of the data (on a log axis, of its positive part). */
+/** The x extent of the data (on a log axis, of its positive part), padded. */
 export function fitX(series: readonly Series[], scale: ScaleType): [number, number] {
+  const [lo, hi] = xExtent(series, scale);
+  return padDomain(lo, hi, scale, 0);
+}
+
+/** [least, greatest] x of the series (on a log axis the least x > 0); [Infinity, -Infinity] for none. */
+export function xExtent(series: readonly Series[], scale: ScaleType): [number, number] {
   let lo = Infinity, hi = -Infinity;
   for (const s of series) {
     const x = s.col.x;
@@ -26,7 +32,7 @@ export function fitX(series: readonly Series[], scale: ScaleType): [number, numb
     if (x[first] < lo) lo = x[first];
     if (x[s.n - 1] > hi) hi = x[s.n - 1];
   }
-  return padDomain(lo, hi, scale, 0);
+  return [lo, hi];
 }
 
 /**

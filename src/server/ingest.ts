@@ -113,10 +113,10 @@ async function ingestTransaction(
   try {
     const catalog = await SeriesCatalog.load(db);
     // series that arrive whole get their blocks built from the arrays (lodarrays.ts)
-    writer = await PointWriter.open(db, new WholeSeries());
+    const whole = new WholeSeries();
+    writer = await PointWriter.open(db, whole);
     await body(catalog, writer);
     const touched = new Map(writer.touched);
-    const whole = writer.whole;
     result.points = await writer.commit();
     writer = null;
     // the level-of-detail blocks follow the points in the same transaction

@@ -29,11 +29,16 @@ export interface LodFormulas {
   levels(k: string, xmin: string, xmax: string): string;
 }
 
+type Extent = [number, number] | null;
+
+/** A series being held: its points so far (copies) and the finite extents of its other x columns. */
 interface Held {
-  parts: { x: Float64Array; y: Float32Array; time: Float64Array | null; wall: Float64Array | null; epoch: Float64Array | null }[];
+  x: Float64Array[];
+  y: Float32Array[];
+  /** points held = the ordinal its next batch must start at (it started at 0) */
   n: number;
-  nextOrd: number;
   lastX: number;
+  ext: { time: Extent; wall: Extent; epoch: Extent };
 }
 
 /** One series whole: its points in store order. */
@@ -42,7 +47,20 @@ export interface SeriesArrays {
   x: Float64Array;
   y: Float32Array;
   /** finite extents of time, wall, epoch (null: none finite) */
-  ext: { time: [number, number] | null; wall: [number, number] | null; epoch: [number, number] | null };
+  ext: Held['ext'];
+}
+
+/** The extent `e` widened by the finite values of `v`. */
+function widen(e: Extent, v: Float64Array | null): Extent {
+  if (!v) return e;
+  for (let i = 0; i < v.length; i++) {
+    const t = v[i];
+    if (t - t !== 0) continue;
+    if (!e) e = [t, t];
+    else if (t < e[0]) e[0] = t;
+    else if (t > e[1]) e[1] = t;
+  }
+  return e;
 }
 
 export class WholeSeries {
@@ -56,8 +74,8 @@ export class WholeSeries {
     if (n === 0) return;
     let h = this.held.get(b.series);
     if (h === null) return;
-    if (h === undefined) h = { parts: [], n: 0, nextOrd: 0, lastX: -Infinity };
-    let ok = b.firstOrd === h.nextOrd && this.points + n <= this.budget;
+    if (h === undefined) h = { x: [], y: [], n: 0, lastX: -Infinity, ext: { time: null, wall: null, epoch: null } };
+    let ok = b.firstOrd === h.n && this.points + n <= this.budget;
     let last = h.lastX;
     for (let i = 0; ok && i < n; i++) {
       const x = b.x[i], y = b.y[i];
@@ -69,9 +87,10 @@ export class WholeSeries {
       this.held.set(b.series, null);
       return;
     }
-    h.parts.push({ x: b.x.slice(), y: b.y.slice(), time: b.time?.slice() ?? null, wall: b.wall?.slice() ?? null, epoch: b.epoch?.slice() ?? null });
+    h.x.push(b.x.slice());
+    h.y.push(b.y.slice());
+    h.ext = { time: widen(h.ext.time, b.time), wall: widen(h.ext.wall, b.wall), epoch: widen(h.ext.epoch, b.epoch) };
     h.n += n;
-    h.nextOrd += n;
     h.lastX = last;
     this.points += n;
     this.held.set(b.series, h);
@@ -82,27 +101,15 @@ export class WholeSeries {
     const h = this.held.get(series);
     this.held.delete(series);
     if (!h) return null;
+    this.points -= h.n;
     const x = new Float64Array(h.n), y = new Float32Array(h.n);
-    const ext: SeriesArrays['ext'] = { time: null, wall: null, epoch: null };
     let at = 0;
-    for (const p of h.parts) {
-      x.set(p.x, at);
-      y.set(p.y, at);
-      at += p.x.length;
-      for (const c of ['time', 'wall', 'epoch'] as const) {
-        const v = p[c];
-        if (!v) continue;
-        let e = ext[c];
-        for (let i = 0; i < v.length; i++) {
-          const t = v[i];
-          if (t - t !== 0) continue;
-          if (!e) ext[c] = e = [t, t];
-          else if (t < e[0]) e[0] = t;
-          else if (t > e[1]) e[1] = t;
-        }
-      }
+    for (let k = 0; k < h.x.length; k++) {
+      x.set(h.x[k], at);
+      y.set(h.y[k], at);
+      at += h.x[k].length;
     }
-    return { series, x, y, ext };
+    return { series, x, y, ext: h.ext };
   }
 }
 
@@ -222,7 +229,7 @@ export async function writeArrayBlocks(db: DuckDBConnection, list: readonly Seri
     ids: LIST(INTEGER), ns: LIST(BIGINT), x0: LIST(DOUBLE), x1: LIST(DOUBLE),
     t0: LIST(DOUBLE), t1: LIST(DOUBLE), w0: LIST(DOUBLE), w1: LIST(DOUBLE), e0: LIST(DOUBLE), e1: LIST(DOUBLE),
   };
-  await db.run(`
+  const rows = (await db.runAndReadAll(`
 INSERT INTO lod_series (series, k, levels, n, xmin, xmax, ext, tmin, tmax, wmin, wmax, emin, emax)
 SELECT series, k, ${formulas.levels('k', 'xmin', 'xmax')}, n, xmin, xmax, TRUE, tmin, tmax, wmin, wmax, emin, emax
 FROM (
@@ -230,8 +237,8 @@ FROM (
     SELECT unnest($ids) AS series, unnest($ns) AS n, unnest($x0) AS xmin, unnest($x1) AS xmax,
       unnest($t0) AS tmin, unnest($t1) AS tmax, unnest($w0) AS wmin, unnest($w1) AS wmax, unnest($e0) AS emin, unnest($e1) AS emax
   )
-)`, params, types);
-  const rows = (await db.runAndReadAll(`SELECT series, k, levels FROM lod_series WHERE series IN (SELECT unnest($ids))`, { ids: params.ids }, { ids: types.ids })).getRows();
+)
+RETURNING series, k, levels`, params, types)).getRows();
   const plan = new Map(rows.map(([s, k, levels]) => [Number(s), { k: Number(k), levels: Number(levels) }]));
   await db.run(`CREATE OR REPLACE TEMP TABLE lod_js(${STAGE.map(([n, t]) => `${n} ${t.toString()}`).join(', ')})`);
   const appender = await db.createAppender('lod_js');

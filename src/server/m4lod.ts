@@ -238,7 +238,7 @@ export function straddlers(view: M4View, bw: number, b0: number, b1: number, xmi
 }
 
 /** The bound parameters of one group's query (plans equal but for the series, ascending). */
-export function lodParams(view: M4View, plans: readonly LodPlan[]) {
+export function lodParams(view: M4View, plans: readonly LodPlan[], column = columnParams(view)) {
   const ids = plans.map((p) => p.series), p = plans[0];
   const xmin = plans.reduce((m, q) => Math.min(m, q.xmin), Infinity), xmax = plans.reduce((m, q) => Math.max(m, q.xmax), -Infinity);
   const strad = p.allRaw ? [] : straddlers(view, p.bw, p.b0, p.b1, xmin, xmax);
@@ -248,7 +248,7 @@ export function lodParams(view: M4View, plans: readonly LodPlan[]) {
     slo: ids[0], shi: ids[ids.length - 1], lv: p.lv, top: p.top, bw: p.bw,
     b0: big(p.b0), b1: big(p.b1), ba: big(p.ba), bz: big(p.bz), t0: big(p.t0), t1: big(p.t1),
     x0: view.x0, x1: view.x1, w: view.W, log: view.yScale === 'log',
-    ...columnParams(view).params,
+    ...column.params,
   };
 }
 
@@ -257,8 +257,9 @@ const isRange = (ids: readonly number[]) => ids[ids.length - 1] - ids[0] + 1 ===
 
 async function runGroup(db: DuckDBConnection, view: M4View, plans: readonly LodPlan[]): Promise<M4Result> {
   const ids = plans.map((p) => p.series);
-  const params = lodParams(view, plans);
-  const types = Object.fromEntries(Object.entries({ ...LOD_TYPES, ...columnParams(view).types }).filter(([k]) => k in params));
+  const column = columnParams(view);
+  const params = lodParams(view, plans, column);
+  const types = Object.fromEntries(Object.entries({ ...LOD_TYPES, ...column.types }).filter(([k]) => k in params));
   return runM4(db, sqlFor(plans[0].allRaw, isRange(ids), view.xScale === 'log'), params, types, ids, view.W);
 }
 

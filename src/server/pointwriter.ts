@@ -59,7 +59,7 @@ export class PointWriter {
     private readonly db: DuckDBConnection,
     private readonly appender: Awaited<ReturnType<DuckDBConnection['createAppender']>>,
     /** sees every batch staged (the blocks of series that arrive whole are built from it) */
-    readonly whole: WholeSeries | null,
+    private readonly whole: WholeSeries | null,
   ) {}
 
   static async open(db: DuckDBConnection, whole: WholeSeries | null = null): Promise<PointWriter> {

@@ -99,9 +99,9 @@ export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
   const purpose = 'view';
   const series = idsOf(o.series, purpose);
   const xColumn = xColumnOf(o.xColumn, purpose);
-  if (o.yScale !== 'linear' && o.yScale !== 'log') throw bad(purpose, `"yScale" must be "linear" or "log", not ${JSON.stringify(o.yScale)}`);
+  const yScale = scaleOf(o.yScale, 'yScale', purpose);
   for (const k of ['x0', 'x1', 'W'] as const) if (typeof o[k] !== 'number') throw bad(purpose, `"${k}" must be a number`);
-  const view: ViewQuery = { series, xColumn, x0: o.x0 as number, x1: o.x1 as number, W: o.W as number, yScale: o.yScale };
+  const view: ViewQuery = { series, xColumn, x0: o.x0 as number, x1: o.x1 as number, W: o.W as number, yScale };
   if (o.xScale !== undefined) view.xScale = scaleOf(o.xScale, 'xScale', purpose);
   const smoothing = smoothingOf(o.smoothing, purpose);
   if (smoothing) view.smoothing = smoothing;

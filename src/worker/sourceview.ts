@@ -21,7 +21,7 @@
  * smoothed slots (slot + S) and the raw view, asked beside it when `showRaw`, faint behind.
  */
 import type { ScaleType } from '../coords';
-import { padDomain } from '../decimate/fit';
+import { padDomain, xExtent } from '../decimate/fit';
 import { m4Curves } from '../decimate/m4curves';
 import type { FrameStats, SourceGrowth, SourcePayload } from '../protocol/messages';
 import type { ViewQuery } from '../source/api';
@@ -36,6 +36,18 @@ const totals = new Map<number, Map<string, Promise<{ stats: FrameStats; missing:
 
 /** per chart: on a log x axis, what the listed extents do not say about x <= 0 (logXFacts) */
 const logFacts = new Map<number, Map<string, Promise<Map<number, { nonPositive: number; firstPositive: number }>>>>();
+
+/** The answer kept for (chart, key), asked with `ask` when there is none; a failed one is asked again next time. */
+function once<T>(cache: Map<number, Map<string, Promise<T>>>, chart: number, key: string, ask: () => Promise<T>): Promise<T> {
+  let per = cache.get(chart);
+  if (!per) cache.set(chart, (per = new Map()));
+  const known = per.get(key);
+  if (known) return known;
+  const p = ask();
+  p.catch(() => per.delete(key));
+  per.set(key, p);
+  return p;
+}
 
 export function forgetTotals(chart: number): void {
   totals.delete(chart);
@@ -130,7 +142,7 @@ function fitSourceX(
   held: readonly Series[], sources: readonly SourcePayload[], column: string, hidden: Set<number>, scale: ScaleType,
   logX: readonly Map<number, { firstPositive: number }>[],
 ): [number, number] {
-  let [lo, hi] = heldExtent(held.filter((s) => !hidden.has(s.slot)), scale);
+  let [lo, hi] = xExtent(held.filter((s) => !hidden.has(s.slot)), scale);
   const firstPositive = new Map<number, number>();
   for (const facts of logX) for (const [slot, f] of facts) firstPositive.set(slot, f.firstPositive);
   for (const s of sources) {
@@ -144,21 +156,6 @@ function fitSourceX(
   return padDomain(lo, hi, scale, 0);
 }
 
-/** [least, greatest] x of held series as fitX takes them (on log: the least x > 0), unpadded. */
-function heldExtent(series: readonly Series[], scale: ScaleType): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const s of series) {
-    if (s.n === 0) continue;
-    const x = s.col.x;
-    let first = 0;
-    if (scale === 'log') while (first < s.n && !(x[first] > 0)) first++;
-    if (first >= s.n) continue;
-    lo = Math.min(lo, x[first]);
-    hi = Math.max(hi, x[s.n - 1]);
-  }
-  return [lo, hi];
-}
-
 /**
  * On a log x axis, per slot of the series of `url` whose listed extent starts at x <= 0: how many
  * points lie at x <= 0 (FrameInfo counts them as held series' are) and the least x > 0 (NaN:
@@ -168,41 +165,32 @@ function heldExtent(series: readonly Series[], scale: ScaleType): [number, numbe
 function logXFacts(chart: number, url: string, list: readonly SourcePayload[], column: string) {
   const some = list.filter((s) => s.source.extent[column]![0] <= 0);
   const key = `${url} ${column} ${some.map((s) => s.source.sid).join(',')}`;
-  let per = logFacts.get(chart);
-  if (!per) logFacts.set(chart, (per = new Map()));
-  const known = per.get(key);
-  if (known) return known;
-  const lo = Math.min(-1, ...some.map((s) => s.source.extent[column]![0]));
-  const bySid = new Map(some.map((s) => [s.source.sid, s.slot]));
-  const p = some.length === 0 ? Promise.resolve(new Map()) : fetchView(url, { series: [...bySid.keys()], xColumn: column as XColumnName, x0: lo, x1: 0, W: 1, yScale: 'linear' }).then(({ result: r }) => {
+  return once(logFacts, chart, key, async () => {
     const out = new Map<number, { nonPositive: number; firstPositive: number }>();
+    if (some.length === 0) return out;
+    const lo = Math.min(-1, ...some.map((s) => s.source.extent[column]![0]));
+    const bySid = new Map(some.map((s) => [s.source.sid, s.slot]));
+    const { result: r } = await fetchView(url, { series: [...bySid.keys()], xColumn: column as XColumnName, x0: lo, x1: 0, W: 1, yScale: 'linear' });
     for (let i = 0; i < r.series.id.length; i++) {
       const slot = bySid.get(r.series.id[i]);
       if (slot !== undefined) out.set(slot, { nonPositive: r.series.n[i], firstPositive: r.series.afterX[i] });
     }
     return out;
   });
-  p.catch(() => per.delete(key));
-  per.set(key, p);
-  return p;
 }
 
 /** Every point of these series on the column, counted by the server (one column over the whole extent). */
 function sourceTotals(chart: number, url: string, list: readonly SourcePayload[], column: string, yScale: 'linear' | 'log') {
   const key = `${url} ${column} ${yScale} ${list.map((s) => s.source.sid).join(',')}`;
-  let per = totals.get(chart);
-  if (!per) totals.set(chart, (per = new Map()));
-  const known = per.get(key);
-  if (known) return known;
-  let lo = Infinity, hi = -Infinity;
-  for (const s of list) {
-    const e = s.source.extent[column]!;
-    lo = Math.min(lo, e[0]);
-    hi = Math.max(hi, e[1]);
-  }
-  if (!(hi > lo)) hi = lo + Math.max(1, Math.abs(lo) * 1e-6);
-  const q = { series: list.map((s) => s.source.sid), xColumn: column as XColumnName, x0: lo, x1: hi, W: 1, yScale };
-  const p = fetchView(url, q).then(({ result: r }) => {
+  return once(totals, chart, key, async () => {
+    let lo = Infinity, hi = -Infinity;
+    for (const s of list) {
+      const e = s.source.extent[column]!;
+      lo = Math.min(lo, e[0]);
+      hi = Math.max(hi, e[1]);
+    }
+    if (!(hi > lo)) hi = lo + Math.max(1, Math.abs(lo) * 1e-6);
+    const { result: r } = await fetchView(url, { series: list.map((s) => s.source.sid), xColumn: column as XColumnName, x0: lo, x1: hi, W: 1, yScale });
     const t: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
     const seen = new Set<number>();
     for (let i = 0; i < r.series.id.length; i++) {
@@ -213,7 +201,4 @@ function sourceTotals(chart: number, url: string, list: readonly SourcePayload[]
     const missing = list.filter((s) => s.source.points > 0 && !seen.has(s.source.sid)).map((s) => s.id);
     return { stats: t, missing };
   });
-  p.catch(() => per.delete(key)); // asked again next view
-  per.set(key, p);
-  return p;
 }
