@@ -22,6 +22,7 @@ import { smoothedAt } from './hoversmooth';
 import { blockWidth, type LodSeries } from './lodbuild';
 import { xColumnSql } from './schema';
 import type { SmoothCache } from './smoothcache';
+import { duckdbChunks, type PointChunks } from './smoothview';
 
 const COLUMNS: XColumnName[] = ['x', 'time', 'wall', 'epoch'];
 
@@ -63,25 +64,25 @@ UNION ALL
 SELECT 1, series, 0, 0, v, x, ord, y, time, wall, epoch FROM w WHERE v = lm OR v = rm`;
 }
 
-type Pt = { v: number; o: bigint; y: number; x: number; time: number | null; wall: number | null; epoch: number | null };
+export type Pt = { v: number; o: bigint; y: number; x: number; time: number | null; wall: number | null; epoch: number | null };
 
 /** (x, ord) order of points at one view x */
 const before = (a: Pt, b: Pt) => a.x < b.x || (a.x === b.x && a.o < b.o);
 
 /** What the window around the cursor gives: counts in [lm, cursor) and [cursor, rm), the points at lm and rm. */
-interface Near {
+export interface Near {
   counts: Map<number, { a: number; b: number }>;
   at: Map<number, Pt[]>;
 }
 
-function addPoint(near: Near, sid: number, p: Pt): void {
+export function addPoint(near: Near, sid: number, p: Pt): void {
   const list = near.at.get(sid);
   if (list) list.push(p);
   else near.at.set(sid, [p]);
 }
 
 /** What the first pass gives per series. */
-interface PassOne {
+export interface PassOne {
   sid: number;
   first: number;
   last: number;
@@ -219,7 +220,7 @@ export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: Smo
   const scanned = (await passOne(db, X, fast.rest, q.x)).filter((s) => s.lm !== null || s.rm !== null);
   const one = [...fast.done, ...scanned].sort((a, b) => a.sid - b.sid);
   if (one.length === 0) return [];
-  const { counts, at } = fast.near;
+  const { counts } = fast.near;
   if (scanned.length > 0) {
     // [lm, rm] of every series, or the cursor where a side has no point: [lm, cursor) and [cursor, rm) are counted
     const wa = Math.min(...scanned.map((s) => s.lm ?? q.x)), wb = Math.max(...scanned.map((s) => s.rm ?? q.x));
@@ -234,6 +235,16 @@ export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: Smo
       else addPoint(fast.near, sid, { v: Number(v), o: BigInt(ord as bigint), y: Number(y), x: Number(x), time: time as number | null, wall: wall as number | null, epoch: epoch as number | null });
     }
   }
+  return hoverAnswer(q, one, fast.near, duckdbChunks(db), cache);
+}
+
+/**
+ * The hovered point of each series from the first pass and the window around the cursor (any
+ * store's): the rule of the worker's hover, the index in store order, and with smoothing the
+ * smoothed value there (read from `points` through the smoothing cache).
+ */
+export async function hoverAnswer(q: HoverQuery, one: readonly PassOne[], near: Near, points: PointChunks, cache: SmoothCache): Promise<HoverPoint[]> {
+  const { counts, at } = near;
   const finite = (p: Pt) => p.y - p.y === 0;
   const found: { sid: number; p: Pt; first: number; last: number; index: number; pos: number }[] = [];
   for (const s of one) {
@@ -254,7 +265,7 @@ export async function hoverQuery(db: DuckDBConnection, q: HoverQuery, cache: Smo
     found.push({ sid: s.sid, p, first: s.first, last: s.last, index: s.nlt + shift + ahead, pos: s.nltFinite + shift + ahead });
   }
   const sm = q.smoothing && q.smoothing.weight > 0 ? q.smoothing : null;
-  const smoothed = sm ? await smoothedAt(db, q.xColumn, sm, found.map((f) => ({ sid: f.sid, pos: f.pos, v: f.p.v })), cache) : null;
+  const smoothed = sm ? await smoothedAt(points, q.xColumn, sm, found.map((f) => ({ sid: f.sid, pos: f.pos, v: f.p.v })), cache) : null;
   return found.map(({ sid, p, first, last, index }) => {
     const columns: HoverPoint['columns'] = {};
     for (const c of COLUMNS) {

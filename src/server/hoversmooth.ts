@@ -9,11 +9,10 @@
  * store's order (the order of the smoothed column); the x read there must be the hovered point's,
  * or the value is left out (NaN) rather than taken from another point.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SmoothParams } from '../smooth/reference';
 import type { XColumnName } from '../source/m4';
 import type { SmoothCache } from './smoothcache';
-import { eachSmoothed } from './smoothview';
+import { eachSmoothed, type PointChunks } from './smoothview';
 
 export interface HoveredPoint {
   sid: number;
@@ -24,7 +23,7 @@ export interface HoveredPoint {
 
 /** The smoothed value at each point, by sid (NaN where there is none). */
 export async function smoothedAt(
-  db: DuckDBConnection, xColumn: XColumnName, params: SmoothParams, at: readonly HoveredPoint[], cache: SmoothCache,
+  points: PointChunks, xColumn: XColumnName, params: SmoothParams, at: readonly HoveredPoint[], cache: SmoothCache,
 ): Promise<Map<number, number>> {
   const sorted = [...at].sort((a, b) => a.sid - b.sid);
   const out = new Map(sorted.map((p) => [p.sid, NaN]));
@@ -32,7 +31,7 @@ export async function smoothedAt(
   const read = (p: HoveredPoint, v: ArrayLike<number>, s: ArrayLike<number>, i: number) => {
     if (v[i] === p.v) out.set(p.sid, s[i]);
   };
-  await eachSmoothed(db, sorted.map((p) => p.sid), xColumn, params, cache, {
+  await eachSmoothed(points, sorted.map((p) => p.sid), xColumn, params, cache, {
     held: (i, raw, s) => {
       const p = sorted[i];
       if (p.pos < raw.v.length) read(p, raw.v, s, p.pos);

@@ -1,6 +1,7 @@
 /**
- * The metricgl server: the HTTP API of source/api.ts over a DuckDB store, and optionally the
- * built explorer (dist-demo/) and a watched log folder.
+ * The metricgl server: the HTTP API of source/api.ts over a store (backend.ts: a DuckDB file or a
+ * ClickHouse server or cluster), and optionally the built explorer (dist-demo/) and a watched log
+ * folder.
  *
  * Request hygiene is the demo server's (src/node/http.mjs, static.mjs): a malformed request
  * line is a 400 and ends nothing, a Host header that does not name this machine is refused (DNS
@@ -12,30 +13,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { LoadError } from '../loaders/index';
-import type { M4View } from '../source/m4';
 import { API, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
 import { createStaticHandler } from '../node/static.mjs';
-import { hoverQuery } from './hover';
-import { ingestBytes, type IngestResult } from './ingest';
+import type { StoreBackend } from './backend';
+import { openClickHouseBackend } from './clickhouse/backend';
+import type { ClickHouseConn } from './clickhouse/conn';
+import { openDuckDBBackend } from './duckdbbackend';
+import type { IngestResult } from './ingest';
 import { LiveHub } from './live';
 import { LogdirWatcher } from './logdir';
-import { m4Query } from './m4sql';
-import { m4LodQuery } from './m4lod';
-import { readLodSeries } from './lodbuild';
 import { checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
 import { SeriesIndex } from './seriesindex';
 import { SmoothCache } from './smoothcache';
-import { smoothedView } from './smoothview';
-import { SourceStore } from './sourcestore';
 import { ingestName } from './ingestname';
 
 export interface SourceServerOptions {
-  /** the DuckDB file (created when missing) */
-  db: string;
+  /** the DuckDB file (created when missing); or `clickhouse` */
+  db?: string;
+  /** a ClickHouse server or cluster holding the store (its tables created when missing) */
+  clickhouse?: ClickHouseConn;
   /** 0: any free port (default) */
   port?: number;
   /** default 127.0.0.1 */
@@ -75,21 +74,22 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const host = opts.host ?? '127.0.0.1';
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   const cors = new Set(opts.cors ?? []);
-  const store = await SourceStore.open(opts.db, { threads: opts.threads });
+  if ((opts.db === undefined) === (opts.clickhouse === undefined)) throw new Error('the server needs one store: db (a DuckDB file) or clickhouse');
+  const store: StoreBackend = opts.clickhouse ? await openClickHouseBackend(opts.clickhouse) : await openDuckDBBackend(opts.db!, { threads: opts.threads, m4: opts.m4 });
   const index = new SeriesIndex();
   const hub = new LiveHub(opts.maxLiveClients);
   const smoothCache = new SmoothCache(opts.smoothCacheBytes);
-  if (opts.m4 !== undefined && opts.m4 !== 'lod' && opts.m4 !== 'naive') throw new Error(`m4 must be 'lod' or 'naive', not ${JSON.stringify(opts.m4)}`);
-  const useLod = opts.m4 !== 'naive';
-  await store.read((db) => index.refresh(db));
-  // the blocks' parameters, one row a series (an ingest updates the blocks in its transaction)
-  let lod = await store.read(readLodSeries);
-  const rawView = (db: DuckDBConnection, view: M4View) => (useLod ? m4LodQuery(db, view, lod) : m4Query(db, view));
+  try {
+    await index.refresh(store.series);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   /** The series list refreshed after an ingest, and the open pages told; what changed. */
   const afterIngest = async (r: IngestResult): Promise<LiveGrew | null> => {
     if (r.points === 0 && r.removed === 0) return null;
-    lod = await store.read(readLodSeries);
-    const grew = await store.read((db) => index.refresh(db));
+    await store.afterIngest();
+    const grew = await index.refresh(store.series);
     // smoothed columns of changed series are stale; a removal may leave a series out of `grew`
     // (it has no points left), so then everything goes
     if (r.removed > 0) smoothCache.clear();
@@ -100,7 +100,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const serveStatic = opts.staticRoot ? createStaticHandler(resolve(opts.staticRoot)) : null;
   const hostNames = [host.toLowerCase(), hostname().toLowerCase()];
 
-  const info = (): SourceInfo => ({ version: 1, engine: 'duckdb', ...index.totals });
+  const info = (): SourceInfo => ({ version: 1, engine: store.engine, ...index.totals });
 
   const routes: Record<string, { method: 'GET' | 'POST'; run: Handler }> = {
     [API.source]: {
@@ -124,7 +124,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
         const view = checkViewQuery(await readJson(req, 'view'));
         const sm = view.smoothing;
         // weight 0 is no smoothing (docs/semantics.md): the raw view, in SQL
-        const result = await store.read((db) => (sm && sm.weight > 0 ? smoothedView(db, view, sm, smoothCache) : rawView(db, view)));
+        const result = await store.view(view, sm && sm.weight > 0 ? sm : null, smoothCache);
         const bytes = Buffer.from(encode(result, view.W));
         res.writeHead(200, { ...h, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
         res.end(bytes);
@@ -134,7 +134,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       method: 'POST',
       run: async (req, res, h) => {
         const q = checkHoverQuery(await readJson(req, 'hover'));
-        sendJson(res, 200, { points: await store.read((db) => hoverQuery(db, q, smoothCache, useLod ? lod : undefined)) }, h);
+        sendJson(res, 200, { points: await store.hover(q, smoothCache) }, h);
       },
     },
     [API.live]: {
@@ -148,7 +148,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       run: async (req, res, h) => {
         const name = ingestName(req);
         const body = await readBody(req, INGEST_BODY_LIMIT, 'ingest');
-        const r = await store.write((db) => ingestBytes(db, name, body));
+        const r = await store.ingestBytes(name, body);
         const grew = await afterIngest(r);
         const reply: IngestReply = { points: r.points, series: grew?.series.length ?? 0, warnings: r.warnings };
         sendJson(res, 200, reply, h);
@@ -198,7 +198,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
     server.once('error', fail);
     server.listen(opts.port ?? 0, host, () => (server.off('error', fail), ok()));
   });
-  const watcher = opts.logdir ? new LogdirWatcher(resolve(opts.logdir), store, afterIngest, warn) : null;
+  const watcher = opts.logdir ? new LogdirWatcher(resolve(opts.logdir), (paths, root) => store.ingestFiles(paths, root), afterIngest, warn) : null;
   await watcher?.start();
   const addr = server.address();
   const port = addr && typeof addr === 'object' ? addr.port : opts.port;

@@ -8,13 +8,13 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { createFileParser, isGzip, loaderFor, LoadError, MetricTable, type FileParser, type LoadedSeries } from '../loaders/index';
-import { csvHeaderLength, fingerprints, lastLineEnd, lastRecordEnd, planFile, readAt, type FileRow } from './fileplan';
+import { loaderFor, LoadError } from '../loaders/index';
+import { fingerprints, planFile, type FileRow } from './fileplan';
 import { WholeSeries } from './lodarrays';
 import { updateLod } from './lodbuild';
 import { PointWriter } from './pointwriter';
+import { concat, Feeder, feedFile, saveOrigins } from './feeder';
 import { SeriesCatalog } from './seriescatalog';
 
 export interface IngestOptions {
@@ -84,7 +84,7 @@ export async function ingestBytes(db: DuckDBConnection, name: string, bytes: Uin
       feed.start(det);
       feed.push(bytes);
       feed.end();
-      await feed.saveOrigins(db);
+      await saveOrigins(db, feed);
       kind = feed.kind;
       result.warnings.push(...feed.warnings);
     },
@@ -166,47 +166,10 @@ async function ingestOne(
   const id = row?.id ?? Math.max(0, ...[...files.values()].map((f) => f.id + 1));
   let removed = 0;
   if (plan.replace === 'all') removed = await catalog.removeFilePoints(db, id);
-  const head = await readAt(fh, 0, Math.min(size, 65536));
-  const gzip = isGzip(head);
   const before = writer.staged;
   const feed = new Feeder(name, catalog, writer, id);
-  let complete: number;
-  let headLen = 0;
-  if (gzip) {
-    const bytes = new Uint8Array(gunzipSync(await readAt(fh, 0, size)));
-    feed.start(loaderFor(name.replace(/\.gz$/i, ''), bytes.subarray(0, 65536)));
-    feed.push(bytes);
-    feed.end();
-    complete = size;
-  } else {
-    const det = loaderFor(name, row && plan.from > 0 ? await readAt(fh, 0, Math.min(row.complete, 65536)) : head);
-    const text = det.kind !== 'tfevents';
-    feed.start(det);
-    if (plan.from > 0 && row) {
-      headLen = row.headLen;
-      if (headLen > 0) feed.push(await readAt(fh, 0, headLen), false);
-    }
-    let pos = plan.from;
-    let pending = new Uint8Array(0);
-    let fed = 0;
-    for (;;) {
-      const piece = await readAt(fh, pos, Math.min(opts.chunkBytes ?? CHUNK, size - pos));
-      if (piece.length === 0) break;
-      pos += piece.length;
-      const all = concat(pending, piece);
-      const cut = text ? lastLineEnd(all) : lastRecordEnd(all);
-      // until the first complete line, `all` is the file from byte 0: the header is in it
-      if (det.kind === 'csv' && plan.from === 0 && fed === 0) headLen = csvHeaderLength(all.subarray(0, cut));
-      feed.push(all.subarray(0, cut));
-      fed += cut;
-      pending = all.slice(cut);
-    }
-    feed.end();
-    // a last line without its line break is not read (the loaders skip it as possibly cut off
-    // mid-write): the next ingest reads it from `complete` once it is finished
-    complete = pos - pending.length;
-  }
-  await feed.saveOrigins(db);
+  const { gzip, complete, headLen } = await feedFile(fh, size, plan, row, feed, opts.chunkBytes ?? CHUNK);
+  await saveOrigins(db, feed);
   const fp = await fingerprints(fh, complete);
   // points of the file now: what it kept (a grown file keeps all) plus what was read
   const kept = row && plan.replace === 'none' ? row.points : 0;
@@ -220,70 +183,3 @@ async function ingestOne(
   return { removed, warnings: feed.warnings };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-/** One parser over (part of) a file, its points drained into the writer as they complete. */
-class Feeder {
-  private parser: FileParser | null = null;
-  private readonly table = new MetricTable();
-  readonly warnings: string[] = [];
-
-  constructor(
-    private readonly name: string,
-    private readonly catalog: SeriesCatalog,
-    private readonly writer: PointWriter,
-    private readonly file: number,
-  ) {}
-
-  get kind(): string {
-    return this.parser?.kind ?? 'unknown';
-  }
-
-  start(det: ReturnType<typeof loaderFor>): void {
-    // event files: continue the run's stored clock (relative time = wall - the run's first wall)
-    for (const [run, origin] of this.catalog.origins) this.table.runOrigin.set(run, origin);
-    this.parser = createFileParser(this.name, det, { table: this.table });
-  }
-
-  /** `drain: false` for the header line fed again before an offset: it yields no points. */
-  push(bytes: Uint8Array, drain = true): void {
-    if (bytes.length === 0 || !this.parser) return;
-    this.parser.push(bytes);
-    if (drain) this.drain();
-  }
-
-  end(): void {
-    this.parser?.end();
-    this.drain();
-    if (this.parser) this.warnings.push(...this.parser.warnings.splice(0));
-  }
-
-  private drain(): void {
-    for (const s of this.table.drain()) this.write(s);
-  }
-
-  private write(s: LoadedSeries): void {
-    const entry = this.catalog.entry(s);
-    this.writer.add({ series: entry.id, file: this.file, firstOrd: entry.nextOrd, x: s.step, y: s.value, time: s.time, wall: s.wall, epoch: s.epoch });
-    entry.nextOrd += s.step.length;
-    entry.points += s.step.length;
-    entry.hasTime ||= s.time !== null;
-    entry.hasWall ||= s.wall !== null;
-    entry.hasEpoch ||= s.epoch !== null;
-    entry.dirty = true;
-  }
-
-  async saveOrigins(db: DuckDBConnection): Promise<void> {
-    for (const [run, origin] of this.table.runOrigin) {
-      if (this.catalog.origins.has(run)) continue;
-      this.catalog.origins.set(run, origin);
-      await db.run('INSERT INTO runs VALUES ($1, $2)', [run, origin]);
-    }
-  }
-}

@@ -1,12 +1,11 @@
 /**
  * `serve --logdir DIR`: the folder polled every 250 ms with the demo's listing (src/node/tail.mjs:
  * recursive, hidden folders and links out of DIR skipped), and the files that changed (size,
- * mtime or inode) ingested with `ingestFiles`, which reads only what is new of each. Run names come
+ * mtime or inode) ingested by the store's ingest, which reads only what is new of each. Run names come
  * from paths relative to DIR, as `metricgl ingest DIR` names them.
  */
 import { listLogFiles } from '../node/tail.mjs';
-import { ingestFiles, type IngestResult } from './ingest';
-import type { SourceStore } from './sourcestore';
+import type { IngestResult } from './ingest';
 
 const POLL_MS = 250;
 
@@ -18,7 +17,8 @@ export class LogdirWatcher {
 
   constructor(
     private readonly dir: string,
-    private readonly store: SourceStore,
+    /** ingest files of the folder (the store's, backend.ts) */
+    private readonly ingestFiles: (paths: string[], root: string) => Promise<IngestResult>,
     private readonly onIngest: (r: IngestResult) => Promise<unknown>,
     private readonly warn: (message: string) => void,
   ) {}
@@ -46,7 +46,7 @@ export class LogdirWatcher {
       changed.push(f.abs);
     }
     if (changed.length === 0) return;
-    const ingest = (paths: string[]) => this.store.write((db) => ingestFiles(db, paths, { root: this.dir }));
+    const ingest = (paths: string[]) => this.ingestFiles(paths, this.dir);
     try {
       await this.report(await ingest(changed));
     } catch {

@@ -30,6 +30,14 @@ export class SeriesCatalog {
   /** run -> time origin (epoch ms) of runs read from event files */
   readonly origins = new Map<string, number>();
 
+  /** A catalog of stored rows (any store's), with the runs' clock origins. */
+  static of(rows: readonly Omit<SeriesEntry, 'fresh' | 'dirty'>[], origins: Iterable<[string, number]>): SeriesCatalog {
+    const c = new SeriesCatalog();
+    for (const r of rows) c.put({ ...r, fresh: false, dirty: false });
+    for (const [run, origin] of origins) c.origins.set(run, origin);
+    return c;
+  }
+
   static async load(db: DuckDBConnection): Promise<SeriesCatalog> {
     const c = new SeriesCatalog();
     const r = await db.runAndReadAll('SELECT id, key, run, metric, fields::VARCHAR, points, next_ord, has_time, has_wall, has_epoch FROM series');
@@ -50,6 +58,11 @@ export class SeriesCatalog {
     this.byKey.set(e.key, e);
     this.byId.set(e.id, e);
     this.nextId = Math.max(this.nextId, e.id + 1);
+  }
+
+  /** The entry of a series id, if there is one. */
+  get(id: number): SeriesEntry | undefined {
+    return this.byId.get(id);
   }
 
   /** The entry of a loaded series, created when its key is new. */
@@ -73,17 +86,30 @@ export class SeriesCatalog {
     const where = 'file = $1';
     const r = await db.runAndReadAll(`SELECT series, count(*)::BIGINT FROM points WHERE ${where} GROUP BY series`, [file]);
     let removed = 0;
-    for (const [series, n] of r.getRows()) {
-      this.lostPoints.add(Number(series));
-      const e = this.byId.get(Number(series));
-      if (e) {
-        e.points -= Number(n);
-        e.dirty = true;
-      }
-      removed += Number(n);
-    }
+    for (const [series, n] of r.getRows()) removed += this.lose(Number(series), Number(n));
     if (removed > 0) await db.run(`DELETE FROM points WHERE ${where}`, [file]);
     return removed;
+  }
+
+  /** `n` points of `series` are being deleted (its file was rewritten); returns n. */
+  lose(series: number, n: number): number {
+    this.lostPoints.add(series);
+    const e = this.byId.get(series);
+    if (e) {
+      e.points -= n;
+      e.dirty = true;
+    }
+    return n;
+  }
+
+  /** The entries changed since loaded or saved. */
+  dirty(): SeriesEntry[] {
+    return [...this.byKey.values()].filter((e) => e.dirty);
+  }
+
+  /** The entries are stored now. */
+  saved(entries: readonly SeriesEntry[]): void {
+    for (const e of entries) e.fresh = e.dirty = false;
   }
 
   async save(db: DuckDBConnection): Promise<void> {

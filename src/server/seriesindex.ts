@@ -37,6 +37,55 @@ WHERE s.ext`;
 
 const pair = (a: unknown, b: unknown): [number, number] | null => (a === null || b === null ? null : [Number(a), Number(b)]);
 
+/** A series row as the series table holds it. */
+export interface StoredSeries {
+  id: number;
+  key: string;
+  run: string;
+  metric: string;
+  /** JSON text */
+  fields: string;
+  points: number;
+  nextOrd: number;
+  hasTime: boolean;
+  hasWall: boolean;
+  hasEpoch: boolean;
+}
+
+/**
+ * An extent row: [series, xmin, xmax, tmin, tmax, wmin, wmax, emin, emax, ymin, ymax, pmin,
+ * pmax] over finite values (y > 0 for pmin / pmax), null where a column has none.
+ */
+export type ExtentRow = readonly unknown[];
+
+/** What the index reads from a store (DuckDB: `duckdbSeriesReader`; ClickHouse: clickhouse/seriesread.ts). */
+export interface SeriesReader {
+  rows(): Promise<StoredSeries[]>;
+  /** the extents of these series (ascending ids) */
+  extents(ids: readonly number[]): Promise<ExtentRow[]>;
+}
+
+/** The DuckDB store's series rows, and extents from the blocks where a series has them. */
+export function duckdbSeriesReader(db: DuckDBConnection): SeriesReader {
+  return {
+    async rows() {
+      const r = await db.runAndReadAll('SELECT id, key, run, metric, fields::VARCHAR, points, next_ord, has_time, has_wall, has_epoch FROM series');
+      return r.getRows().map(([id, key, run, metric, fields, points, nextOrd, hasTime, hasWall, hasEpoch]) => ({
+        id: Number(id), key: String(key), run: String(run), metric: String(metric), fields: String(fields), points: Number(points), nextOrd: Number(nextOrd),
+        hasTime: Boolean(hasTime), hasWall: Boolean(hasWall), hasEpoch: Boolean(hasEpoch),
+      }));
+    },
+    async extents(ids) {
+      const fromBlocks = (await db.runAndReadAll(LOD_EXTENT_SQL, { ids: listValue([...ids]) }, { ids: LIST(INTEGER) })).getRows();
+      const done = new Set(fromBlocks.map((row) => Number(row[0])));
+      const rest = ids.filter((id) => !done.has(id));
+      // a semi-join on the ids (list_contains per point costs the list's length per point)
+      const fromPoints = rest.length === 0 ? [] : (await db.runAndReadAll(EXTENT_SQL, { ids: listValue(rest), lo: rest[0], hi: rest[rest.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER })).getRows();
+      return [...fromBlocks, ...fromPoints];
+    },
+  };
+}
+
 export class SeriesIndex {
   private readonly byId = new Map<number, Held>();
 
@@ -57,14 +106,11 @@ export class SeriesIndex {
   }
 
   /** Read the series table again; extents of the series whose points changed. */
-  async refresh(db: DuckDBConnection): Promise<LiveGrew> {
-    const r = await db.runAndReadAll('SELECT id, key, run, metric, fields::VARCHAR, points, next_ord, has_time, has_wall, has_epoch FROM series');
+  async refresh(reader: SeriesReader): Promise<LiveGrew> {
     const changed: Held[] = [];
     let added = 0;
-    for (const [id, key, run, metric, fields, points, nextOrd, hasTime, hasWall, hasEpoch] of r.getRows()) {
-      const sid = Number(id);
+    for (const { id: sid, key, run, metric, fields, points: n, nextOrd: ord, hasTime, hasWall, hasEpoch } of await reader.rows()) {
       const old = this.byId.get(sid);
-      const n = Number(points), ord = Number(nextOrd);
       if (old && old.points === n && old.nextOrd === ord) continue;
       const xColumns: XColumnName[] = ['x'];
       if (hasTime) xColumns.push('time');
@@ -80,12 +126,7 @@ export class SeriesIndex {
     }
     if (changed.length > 0) {
       const ids = changed.map((s) => s.sid).sort((a, b) => a - b);
-      const fromBlocks = (await db.runAndReadAll(LOD_EXTENT_SQL, { ids: listValue(ids) }, { ids: LIST(INTEGER) })).getRows();
-      const done = new Set(fromBlocks.map((row) => Number(row[0])));
-      const rest = ids.filter((id) => !done.has(id));
-      // a semi-join on the ids (list_contains per point costs the list's length per point)
-      const fromPoints = rest.length === 0 ? [] : (await db.runAndReadAll(EXTENT_SQL, { ids: listValue(rest), lo: rest[0], hi: rest[rest.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER })).getRows();
-      for (const row of [...fromBlocks, ...fromPoints]) {
+      for (const row of await reader.extents(ids)) {
         const s = this.byId.get(Number(row[0]))!;
         EXTENT_COLUMNS.forEach((c, i) => {
           const p = pair(row[1 + 2 * i], row[2 + 2 * i]);

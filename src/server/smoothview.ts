@@ -8,7 +8,7 @@
  *   search of the view's edges, then m4build.ts), nothing smoothed: a pan or a zoom;
  * - held raw only: smoothed from the held columns with the float64 reference
  *   (src/smooth/reference.ts) into a float32 column, then the M4 pass: a slider move;
- * - not held: streamed out of DuckDB in the store's order (x column, step, logged order), typed
+ * - not held: streamed out of the store (DuckDB or ClickHouse: `PointChunks`) in the store's order (x column, step, logged order), typed
  *   columns a data chunk at a time, each chunk smoothed (the state carried across chunks) and fed
  *   to the M4 builder as it arrives, and kept for the cache when the series fits in it. A series
  *   too big to hold is never materialised: memory stays one chunk plus the buckets.
@@ -117,24 +117,43 @@ export interface SmoothedVisitor {
   streamed(i: number, v: Float64Array, s: Float32Array, y: Float32Array, from: number, to: number, offset: number): void;
 }
 
+/**
+ * Points of series in the store's order (series, then x column, step, logged order), non-finite x
+ * left out, a piece at a time: `sid`, `v`, `y` of `rows` points, valid until the next piece is
+ * asked for. Each store has its own (DuckDB: `duckdbChunks`; ClickHouse: clickhouse/points.ts).
+ */
+export interface PointChunk {
+  rows: number;
+  sid: Int32Array;
+  v: Float64Array;
+  y: Float32Array;
+}
+export type PointChunks = (ids: readonly number[], xColumn: XColumnName) => AsyncIterable<PointChunk>;
+
+/** DuckDB's points, streamed a data chunk at a time (typed views of its vectors, no copies). */
+export function duckdbChunks(db: DuckDBConnection): PointChunks {
+  return async function* (wanted, xColumn) {
+    const result = await db.stream(streamSql(xColumn), { ids: listValue([...wanted]), lo: wanted[0], hi: wanted[wanted.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      const m = chunk.rowCount;
+      yield { rows: m, sid: column(chunk.chunk, 0, m, Int32Array), v: column(chunk.chunk, 1, m, Float64Array), y: column(chunk.chunk, 2, m, Float32Array) };
+    }
+  };
+}
+
 /** Stream and smooth the series at `slots` of `ids`, for `visit`; hold those that fit. */
 async function streamSeries(
-  db: DuckDBConnection, ids: readonly number[], slots: number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, ticket: Ticket, visit: SmoothedVisitor,
+  points: PointChunks, ids: readonly number[], slots: number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, ticket: Ticket, visit: SmoothedVisitor,
 ): Promise<void> {
   const wanted = slots.map((i) => ids[i]);
   const slotOf = new Map(slots.map((i) => [ids[i], i]));
   const fills = new Map(wanted.map((id) => [id, new Fill(cache.maxEntryBytes)]));
   const seen = new Map(wanted.map((id) => [id, 0]));
-  const result = await db.stream(streamSql(xColumn), { ids: listValue(wanted), lo: wanted[0], hi: wanted[wanted.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
   let out = new Float32Array(2048);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const m = chunk.rowCount;
-    const sid = column(chunk.chunk, 0, m, Int32Array);
-    // views of the chunk's memory, read before the next fetch (the fill copies what it keeps)
-    const v = column(chunk.chunk, 1, m, Float64Array);
-    const y = column(chunk.chunk, 2, m, Float32Array);
+  // views of the piece's memory, read before the next piece (the fill copies what it keeps)
+  for await (const { rows: m, sid, v, y } of points(wanted, xColumn)) {
     if (out.length < m) out = new Float32Array(m);
     cache.counters.readPoints += m;
     for (let from = 0; from < m; ) {
@@ -167,7 +186,7 @@ async function streamSeries(
  * read their values here, so a tooltip shows exactly what the curve is drawn from.
  */
 export async function eachSmoothed(
-  db: DuckDBConnection, ids: readonly number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, visit: SmoothedVisitor,
+  points: PointChunks, ids: readonly number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, visit: SmoothedVisitor,
 ): Promise<void> {
   const ticket = cache.ticket(ids);
   const missing: number[] = [];
@@ -193,15 +212,15 @@ export async function eachSmoothed(
       await new Promise((ok) => setImmediate(ok));
     }
   }
-  if (missing.length > 0) await streamSeries(db, ids, missing, xColumn, params, cache, ticket, visit);
+  if (missing.length > 0) await streamSeries(points, ids, missing, xColumn, params, cache, ticket, visit);
 }
 
 /** The view's M4 over its smoothed series (weight > 0; weight 0 is the raw view, m4sql.ts). */
-export async function smoothedView(db: DuckDBConnection, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
+export async function smoothedView(points: PointChunks, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
   const ids = checkView(view);
   const cut = logCut(view);
   const parts = ids.map((id) => new SeriesM4(id, view, cut));
-  await eachSmoothed(db, ids, view.xColumn, params, cache, {
+  await eachSmoothed(points, ids, view.xColumn, params, cache, {
     held: (i, raw, s) => feedHeld(parts[i], raw, s, view),
     streamed: (i, v, s, y, from, to) => parts[i].feed(v, s, y, from, to),
   });

@@ -16,7 +16,7 @@ import { startSourceServer, type SourceServer } from '../../src/server/http';
 import { PointWriter } from '../../src/server/pointwriter';
 import { openStore, type Store } from '../../src/server/schema';
 import { SmoothCache } from '../../src/server/smoothcache';
-import { smoothedView } from '../../src/server/smoothview';
+import { duckdbChunks, smoothedView } from '../../src/server/smoothview';
 import { smooth, type SmoothParams } from '../../src/smooth/reference';
 import type { HoverPoint, HoverQuery, SourceSeries } from '../../src/source/api';
 import type { XColumnName } from '../../src/source/m4';
@@ -210,7 +210,7 @@ describe('in process: the hover reads the smoothed views\' cache', () => {
       const cache = new SmoothCache();
       const params: SmoothParams = { mode, weight: 0.8, range: rangeOf(series.values(), 'x') };
       const view = { series: [...series.keys()], xColumn: 'x' as const, x0: 0, x1: 20000, W: 200, yScale: 'linear' as const };
-      await smoothedView(store.db, view, params, cache);
+      await smoothedView(duckdbChunks(store.db), view, params, cache);
       expect(cache.counters).toEqual({ readPoints: TOTAL(), smoothedPoints: TOTAL() });
       for (const x of [0, 777.5, 5000, 12345, 30000]) await check(cache, 'x', params, x);
       expect(cache.counters).toEqual({ readPoints: TOTAL(), smoothedPoints: TOTAL() });
@@ -220,7 +220,7 @@ describe('in process: the hover reads the smoothed views\' cache', () => {
       await check(cold, 'time', tw, 123456);
       const onTime = [...series.values()].reduce((n, s) => n + s.filter((p) => Number.isFinite(p.time)).length, 0);
       expect(cold.counters).toEqual({ readPoints: onTime, smoothedPoints: onTime });
-      await smoothedView(store.db, { ...view, xColumn: 'time', x1: 1e6 }, tw, cold);
+      await smoothedView(duckdbChunks(store.db), { ...view, xColumn: 'time', x1: 1e6 }, tw, cold);
       await check(cold, 'time', tw, 654321);
       expect(cold.counters).toEqual({ readPoints: onTime, smoothedPoints: onTime });
     });

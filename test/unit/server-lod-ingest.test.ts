@@ -15,7 +15,7 @@ import { PointWriter } from '../../src/server/pointwriter';
 import { m4LodQuery, planLod } from '../../src/server/m4lod';
 import { m4Query } from '../../src/server/m4sql';
 import { openStore, type Store } from '../../src/server/schema';
-import { SeriesIndex } from '../../src/server/seriesindex';
+import { duckdbSeriesReader, SeriesIndex } from '../../src/server/seriesindex';
 import { hoverQuery, passOneFromBlocks } from '../../src/server/hover';
 import { SmoothCache } from '../../src/server/smoothcache';
 import type { M4View } from '../../src/source/m4';
@@ -91,12 +91,12 @@ async function extentsAgree(): Promise<void> {
   const [withExt, all] = (await store.db.runAndReadAll('SELECT count(*) FILTER (WHERE ext), count(*) FROM lod_series')).getRows()[0];
   expect(withExt).toBe(all);
   const fromBlocks = new SeriesIndex();
-  await fromBlocks.refresh(store.db);
+  await fromBlocks.refresh(duckdbSeriesReader(store.db));
   await store.db.run('CREATE TEMP TABLE ls_saved AS SELECT * FROM lod_series');
   try {
     await store.db.run('UPDATE lod_series SET ext = NULL');
     const fromPoints = new SeriesIndex();
-    await fromPoints.refresh(store.db);
+    await fromPoints.refresh(duckdbSeriesReader(store.db));
     expect(fromBlocks.list()).toEqual(fromPoints.list());
   } finally {
     await store.db.run('DELETE FROM lod_series');

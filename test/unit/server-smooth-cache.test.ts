@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PointWriter } from '../../src/server/pointwriter';
 import { openStore, type Store } from '../../src/server/schema';
 import { SmoothCache } from '../../src/server/smoothcache';
-import { smoothedView } from '../../src/server/smoothview';
+import { duckdbChunks, smoothedView } from '../../src/server/smoothview';
 import { smooth, type SmoothParams } from '../../src/smooth/reference';
 import type { M4View } from '../../src/source/m4';
 import { m4Reference, type RefSeries } from '../../src/source/m4ref';
@@ -47,7 +47,7 @@ afterAll(() => {
 const R = () => Math.max(...all.map((s) => s.step[N - 1])) - Math.min(...all.map((s) => s.step[0]));
 
 async function check(cache: SmoothCache, v: M4View, p: SmoothParams): Promise<void> {
-  const got = await smoothedView(store.db, v, p, cache);
+  const got = await smoothedView(duckdbChunks(store.db), v, p, cache);
   const raw = m4Reference(all, v);
   const want = m4Reference(all.map((s) => ({ ...s, y: Float32Array.from(smooth(s.step, s.y, p)) })), v);
   want.series.nonPositive = raw.series.nonPositive;
@@ -85,7 +85,7 @@ describe('the smoothing cache', () => {
     const cache = new SmoothCache();
     const v: M4View = { series: [1, 2], xColumn: 'x', x0: 0, x1: 40000, W: 100, yScale: 'linear' };
     const p: SmoothParams = { mode: 'ema', weight: 0.5, range: 0 };
-    const first = smoothedView(store.db, v, p, cache); // its ticket is taken before this returns
+    const first = smoothedView(duckdbChunks(store.db), v, p, cache); // its ticket is taken before this returns
     cache.invalidate([1]);
     await first;
     expect(cache.bytes).toBe(N * 16); // series 2 only

@@ -14,7 +14,7 @@ import { PointWriter } from '../../src/server/pointwriter';
 import { openStore } from '../../src/server/schema';
 import { SeriesM4 } from '../../src/server/m4build';
 import { SmoothCache } from '../../src/server/smoothcache';
-import { smoothedView } from '../../src/server/smoothview';
+import { duckdbChunks, smoothedView } from '../../src/server/smoothview';
 import { initialState, smoothInto } from '../../src/smooth/reference';
 import type { SmoothingMode } from '../../src/protocol/messages';
 import { mulberry32 } from './prng';
@@ -70,11 +70,11 @@ describe.skipIf(!on)('smoothed view timings', () => {
         for (const mode of ['ema', 'time-weighted'] as SmoothingMode[]) {
           let weight = 0.6;
           const params = () => ({ mode, weight, range: per - 1 });
-          const cold = await time(() => smoothedView(store.db, view, params(), new SmoothCache()), 3);
+          const cold = await time(() => smoothedView(duckdbChunks(store.db), view, params(), new SmoothCache()), 3);
           const cache = new SmoothCache();
-          await smoothedView(store.db, view, params(), cache);
-          const slider = await time(() => ((weight += 0.01), smoothedView(store.db, view, params(), cache)), 7);
-          const pan = await time(() => smoothedView(store.db, { ...view, x0: per * 0.25, x1: per * 0.75 }, params(), cache), 7);
+          await smoothedView(duckdbChunks(store.db), view, params(), cache);
+          const slider = await time(() => ((weight += 0.01), smoothedView(duckdbChunks(store.db), view, params(), cache)), 7);
+          const pan = await time(() => smoothedView(duckdbChunks(store.db), { ...view, x0: per * 0.25, x1: per * 0.75 }, params(), cache), 7);
           expect(cache.counters.readPoints).toBe(total);
           lines.push(
             `${mode}: first view ${cold.toFixed(1)} ms (${(total / cold / 1e3).toFixed(1)} M points/s), ` +

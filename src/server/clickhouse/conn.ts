@@ -35,6 +35,8 @@ export interface Tables {
   /** the table on one shard (what a shard's own subqueries read); the same as points without cluster */
   pointsLocal: string;
   series: string;
+  files: string;
+  runs: string;
   meta: string;
 }
 
@@ -46,6 +48,8 @@ export function tables(conn: ClickHouseConn): Tables {
     points: `${db}.points`,
     pointsLocal: clustered ? `${db}.points_local` : `${db}.points`,
     series: `${db}.series`,
+    files: `${db}.files`,
+    runs: `${db}.runs`,
     meta: `${db}.meta`,
   };
 }

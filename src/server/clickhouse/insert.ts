@@ -17,10 +17,13 @@ export type { PointBatch };
 /** Rows per insert request: ~48 MB of RowBinary, a block size ClickHouse handles well. */
 const ROWS_PER_INSERT = 1 << 20;
 
-const POINT_INSERT = (table: string) => `INSERT INTO ${table} (series, x, ord, y, time, wall, epoch, file) FORMAT RowBinary`;
+const POINT_INSERT = (table: string) => `INSERT INTO ${table} (series, x, ord, y, time, wall, epoch, file, batch) FORMAT RowBinary`;
 
-/** Insert point batches (each one series' points in logged order; ordinals from firstOrd). */
-export async function insertPoints(conn: ClickHouseConn, batches: readonly PointBatch[]): Promise<number> {
+/**
+ * Insert point batches (each one series' points in logged order; ordinals from firstOrd), tagged
+ * with the ingest's `batch` (schema.ts: how an ingest cut off midway is undone).
+ */
+export async function insertPoints(conn: ClickHouseConn, batches: readonly PointBatch[], batch = 0): Promise<number> {
   const t = tables(conn);
   const settings: Record<string, number> = conn.cluster !== undefined ? { insert_distributed_sync: 1 } : {};
   let total = 0;
@@ -28,7 +31,7 @@ export async function insertPoints(conn: ClickHouseConn, batches: readonly Point
   let rows = 0;
   const flush = async () => {
     if (rows === 0) return;
-    await query(conn.url, POINT_INSERT(t.points), { purpose: 'ingest', body: encodePoints(group, rows), settings });
+    await query(conn.url, POINT_INSERT(t.points), { purpose: 'ingest', body: encodePoints(group, rows, batch), settings });
     total += rows;
     group = [];
     rows = 0;
@@ -44,7 +47,7 @@ export async function insertPoints(conn: ClickHouseConn, batches: readonly Point
   return total;
 }
 
-function encodePoints(batches: readonly PointBatch[], n: number): Buffer {
+function encodePoints(batches: readonly PointBatch[], n: number, batch: number): Buffer {
   const series = new Int32Array(n), ord = new Float64Array(n), file = new Int32Array(n);
   const x = new Float64Array(n), time = new Float64Array(n), wall = new Float64Array(n), epoch = new Float64Array(n);
   const y = new Float32Array(n);
@@ -70,6 +73,7 @@ function encodePoints(batches: readonly PointBatch[], n: number): Buffer {
     { type: 'Float64', values: wall },
     { type: 'Float64', values: epoch },
     { type: 'Int32', values: file },
+    { type: 'UInt64', values: new Float64Array(n).fill(batch) },
   ]);
 }
 

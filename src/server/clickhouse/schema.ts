@@ -17,6 +17,13 @@
  *                 per series), so copies cost nothing and every shard can read it locally.
  *                 ReplacingMergeTree(updated) ORDER BY id: an ingest writes a new row for a
  *                 series it changed, readers take the latest with FINAL.
+ *   files         one row per file read (its path, how far it was read, the fingerprints of
+ *                 fileplan.ts), a copy on every shard like `series`, ReplacingMergeTree(updated)
+ *                 ORDER BY id: what makes a second ingest of a file add nothing and a grown one
+ *                 only what is new. `pending` is the batch of an ingest that wrote points of the
+ *                 file but did not finish (0: none): the next ingest deletes that batch's points
+ *                 before it reads the file again, so an ingest cut off midway leaves no duplicates.
+ *   runs          the clock origin of runs read from event files (relative time), copies likewise.
  *   meta          the schema version, on every server.
  *
  * Without a cluster the same tables are plain MergeTree tables on one server (`points` itself).
@@ -49,7 +56,24 @@ const POINT_COLUMNS = `(
   time Float64,
   wall Float64,
   epoch Float64,
-  file Int32
+  file Int32,
+  batch UInt64
+)`;
+
+const FILE_COLUMNS = `(
+  id Int32,
+  path String,
+  kind String,
+  gzip UInt8,
+  size Int64,
+  complete Int64,
+  head_len Int64,
+  head_hash String,
+  before_hash String,
+  points Int64,
+  warnings Int64,
+  pending UInt64,
+  updated UInt64
 )`;
 
 const SERIES_COLUMNS = `(
@@ -74,6 +98,8 @@ export function schemaStatements(conn: ClickHouseConn): string[] {
     `CREATE DATABASE IF NOT EXISTS ${db}`,
     `CREATE TABLE IF NOT EXISTS ${t.meta} (key String, value String) ENGINE = ReplacingMergeTree ORDER BY key`,
     `CREATE TABLE IF NOT EXISTS ${t.series} ${SERIES_COLUMNS} ENGINE = ReplacingMergeTree(updated) ORDER BY id`,
+    `CREATE TABLE IF NOT EXISTS ${t.files} ${FILE_COLUMNS} ENGINE = ReplacingMergeTree(updated) ORDER BY id`,
+    `CREATE TABLE IF NOT EXISTS ${t.runs} (run String, origin Float64) ENGINE = ReplacingMergeTree ORDER BY run`,
     `CREATE TABLE IF NOT EXISTS ${t.pointsLocal} ${POINT_COLUMNS} ENGINE = MergeTree ORDER BY (series, x, ord)`,
   ];
   if (conn.cluster !== undefined) {

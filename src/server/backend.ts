@@ -1,0 +1,29 @@
+/**
+ * The seam between the HTTP server (http.ts) and where the points live: everything the API asks
+ * of a store. Two implementations: a DuckDB file (duckdbbackend.ts, the embedded default) and a
+ * ClickHouse server or cluster (clickhouse/backend.ts). Both answer views in the layout of
+ * source/m4.ts, hovers with the rule of hover.ts, and smoothed views through the same smoothing
+ * cache, so a page cannot tell them apart but by `engine`.
+ */
+import type { HoverPoint, HoverQuery, SourceInfo } from '../source/api';
+import type { M4Result, M4View } from '../source/m4';
+import type { SmoothParams } from '../smooth/reference';
+import type { IngestResult } from './ingest';
+import type { SeriesReader } from './seriesindex';
+import type { SmoothCache } from './smoothcache';
+
+export interface StoreBackend {
+  readonly engine: SourceInfo['engine'];
+  /** the series rows and extents (read again after each ingest) */
+  readonly series: SeriesReader;
+  /** the view's M4, over the smoothed series when `smoothing` is given (weight > 0) */
+  view(view: M4View, smoothing: SmoothParams | null, cache: SmoothCache): Promise<M4Result>;
+  hover(q: HoverQuery, cache: SmoothCache): Promise<HoverPoint[]>;
+  /** text posted to /api/ingest, read as a file named `name`; ingests run one at a time */
+  ingestBytes(name: string, body: Uint8Array): Promise<IngestResult>;
+  /** log files (a watched folder's), run names relative to `root` */
+  ingestFiles(paths: string[], root: string): Promise<IngestResult>;
+  /** after an ingest, before the series list is read again */
+  afterIngest(): Promise<void>;
+  close(): Promise<void>;
+}
