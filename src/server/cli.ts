@@ -7,7 +7,10 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listLogFiles } from '../node/tail.mjs';
-import { ingestFiles } from './ingest';
+import type { ClickHouseConn } from './clickhouse/conn';
+import { tables } from './clickhouse/conn';
+import { ingestFilesClickHouse } from './clickhouse/ingest';
+import { ingestFiles, type IngestResult } from './ingest';
 import { startSourceServer } from './http';
 import { buildLodFile } from './lodbuild';
 import { openStore } from './schema';
@@ -16,9 +19,13 @@ export const USAGE = `usage:
   metricgl ingest --db FILE PATH...    read CSV / JSON Lines / tfevents files (folders: recursively)
                                         into the DuckDB store FILE (created when missing); again:
                                         reads only what is new
+  metricgl ingest --clickhouse URL [--database D] [--cluster C --shard URL...] PATH...
+                                        the same into ClickHouse (tables created when missing)
   metricgl lod --db FILE               build the level-of-detail blocks of every series in FILE
                                         (ingest keeps them up to date; for files written otherwise)
   metricgl serve --db FILE [options]   the HTTP API over FILE (and the explorer, when built)
+  metricgl serve --clickhouse URL [--database D] [--cluster C --shard URL...] [options]
+                                        the same over a ClickHouse server or cluster
       --logdir DIR      watch DIR and ingest what training scripts append to it
       --port N          default 5180; 0: any free port
       --host H          default 127.0.0.1 (loopback only)
@@ -26,6 +33,14 @@ export const USAGE = `usage:
       --static DIR      the explorer build to serve at / (default: dist-demo/ of this package, if built)
       --threads N       DuckDB worker threads (default: one per core)
       --m4 naive        compute views from the points only (default lod: from the blocks)
+  ClickHouse:
+      --clickhouse URL  the server queries go to (http://host:8123); credentials from the
+                        environment: METRICGL_CLICKHOUSE_USER, METRICGL_CLICKHOUSE_PASSWORD
+      --database D      default metricgl
+      --cluster C       spread points over cluster C (remote_servers): a Distributed table over
+                        each shard's table, sharded by series
+      --shard URL       each shard's HTTP address, in the cluster's shard order (repeat; needed
+                        with --cluster: tables and series copies are written to every shard)
   metricgl --help`;
 
 interface Args {
@@ -34,7 +49,7 @@ interface Args {
   flags: Map<string, string[]>;
 }
 
-const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads', 'm4']);
+const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads', 'm4', 'clickhouse', 'database', 'cluster', 'shard']);
 
 function parseArgs(argv: string[]): Args {
   const first = argv[0] ?? '';
@@ -82,6 +97,44 @@ function dbOf(a: Args): string {
   return resolve(db);
 }
 
+/** The ClickHouse store named by --clickhouse and its options; null with --db. */
+function clickhouseOf(a: Args): ClickHouseConn | null {
+  const url = one(a, 'clickhouse');
+  const chOnly = ['database', 'cluster', 'shard'].filter((f) => a.flags.has(f));
+  if (!url) {
+    if (chOnly.length) throw new UsageError(`--${chOnly[0]} goes with --clickhouse URL`);
+    return null;
+  }
+  if (a.flags.has('db')) throw new UsageError('--db and --clickhouse: name one store');
+  const checkUrl = (u: string, flag: string) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new UsageError(`--${flag} ${u}: not a URL (http://host:8123)`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--${flag} ${u}: http:// or https://`);
+    if (parsed.username || parsed.password) throw new UsageError(`--${flag}: no credentials in the URL; set METRICGL_CLICKHOUSE_USER and METRICGL_CLICKHOUSE_PASSWORD`);
+    return u.replace(/\/+$/, '');
+  };
+  const conn: ClickHouseConn = { url: checkUrl(url, 'clickhouse'), database: one(a, 'database') ?? 'metricgl' };
+  const cluster = one(a, 'cluster');
+  const shards = (a.flags.get('shard') ?? []).map((u) => checkUrl(u, 'shard'));
+  if (cluster !== undefined) {
+    if (shards.length === 0) throw new UsageError('--cluster needs --shard URL for every shard (ClickHouse 18.16 has no ON CLUSTER without ZooKeeper)');
+    conn.cluster = cluster;
+    conn.shards = shards;
+  } else if (shards.length) throw new UsageError('--shard goes with --cluster C');
+  try {
+    tables(conn); // the names are identifiers
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return conn;
+}
+
+const storeName = (ch: ClickHouseConn) => `ClickHouse ${ch.url} database ${ch.database}${ch.cluster ? ` cluster ${ch.cluster} (${ch.shards!.length} shards)` : ''}`;
+
 /** A store another process holds (a running `metricgl serve`) is refused by DuckDB's file lock. */
 function storeError(db: string, e: unknown): string {
   const m = (e as Error).message ?? String(e);
@@ -90,15 +143,21 @@ function storeError(db: string, e: unknown): string {
 }
 
 async function ingest(a: Args, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const db = dbOf(a);
+  const ch = clickhouseOf(a);
+  const db = ch ? null : dbOf(a);
   if (a.paths.length === 0) throw new UsageError('ingest: name the files or folders to read');
   const threads = intFlag(a, 'threads', 1, 1024);
-  let store;
-  try {
-    store = await openStore(db, { threads });
-  } catch (e) {
-    err(`metricgl ingest: ${storeError(db, e)}`);
-    return 1;
+  let store: { ingest(paths: string[], root: string | undefined): Promise<IngestResult>; close(): void };
+  if (ch) {
+    store = { ingest: (paths, root) => ingestFilesClickHouse(ch, paths, { root }), close: () => undefined };
+  } else {
+    try {
+      const s = await openStore(db!, { threads });
+      store = { ingest: (paths, root) => ingestFiles(s.db, paths, { root }), close: () => s.close() };
+    } catch (e) {
+      err(`metricgl ingest: ${storeError(db!, e)}`);
+      return 1;
+    }
   }
   const t0 = performance.now();
   let files = 0, points = 0, removed = 0, warnings = 0, failed = 0;
@@ -117,7 +176,15 @@ async function ingest(a: Args, out: (s: string) => void, err: (s: string) => voi
         err(`${p}: no CSV, JSON Lines or tfevents files in it`);
         continue;
       }
-      const r = await ingestFiles(store.db, list, { root });
+      let r: IngestResult;
+      try {
+        r = await store.ingest(list, root);
+      } catch (e) {
+        if (!ch) throw e;
+        // a ClickHouse that refuses or is gone: its message names the query, no stack
+        err(`metricgl ingest: ${storeName(ch)}: ${(e as Error).message}`);
+        return 1;
+      }
       files += r.files;
       points += r.points;
       removed += r.removed;
@@ -154,7 +221,8 @@ function defaultStatic(): string | null {
 }
 
 async function serve(a: Args, out: (s: string) => void, err: (s: string) => void, signals: boolean): Promise<number> {
-  const db = dbOf(a);
+  const ch = clickhouseOf(a);
+  const db = ch ? undefined : dbOf(a);
   const logdir = one(a, 'logdir');
   if (logdir && !(await stat(logdir).catch(() => null))?.isDirectory()) throw new UsageError(`--logdir ${logdir}: not a folder`);
   const m4 = one(a, 'm4') ?? 'lod';
@@ -162,14 +230,14 @@ async function serve(a: Args, out: (s: string) => void, err: (s: string) => void
   let server;
   try {
     server = await startSourceServer({
-      db, logdir: logdir ?? null, port: intFlag(a, 'port', 0, 65535) ?? 5180, host: one(a, 'host'), cors: a.flags.get('cors') ?? [],
+      db, clickhouse: ch ?? undefined, logdir: logdir ?? null, port: intFlag(a, 'port', 0, 65535) ?? 5180, host: one(a, 'host'), cors: a.flags.get('cors') ?? [],
       staticRoot: one(a, 'static') ?? defaultStatic(), threads: intFlag(a, 'threads', 1, 1024), m4, warn: err,
     });
   } catch (e) {
-    err(`metricgl serve: ${storeError(db, e)}`);
+    err(`metricgl serve: ${ch ? `${storeName(ch)}: ${(e as Error).message}` : storeError(db!, e)}`);
     return 1;
   }
-  out(`metricgl serve: ${server.url}/ (store ${db}${logdir ? `, watching ${resolve(logdir)}` : ''})`);
+  out(`metricgl serve: ${server.url}/ (store ${ch ? storeName(ch) : db}${logdir ? `, watching ${resolve(logdir)}` : ''})`);
   if (!signals) return 0;
   await new Promise<void>((done) => {
     const stop = () => void server.close().then(() => (out('metricgl serve: stopped'), done()));

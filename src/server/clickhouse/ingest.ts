@@ -37,7 +37,7 @@ class ClickHouseWriter {
   private heldPoints = 0;
   staged = 0;
 
-  constructor(private readonly conn: ClickHouseConn, private readonly batch: number) {}
+  constructor(private readonly conn: ClickHouseConn, private readonly batch: number, private readonly flushAt = FLUSH_POINTS) {}
 
   add(b: PointBatch): void {
     if (b.x.length === 0) return;
@@ -47,7 +47,7 @@ class ClickHouseWriter {
   }
 
   async flushIfFull(): Promise<void> {
-    if (this.heldPoints >= FLUSH_POINTS) await this.flush();
+    if (this.heldPoints >= this.flushAt) await this.flush();
   }
 
   async flush(): Promise<void> {
@@ -70,15 +70,20 @@ interface Session {
   result: IngestResult;
 }
 
+export interface ClickHouseIngestOptions extends IngestOptions {
+  /** points held before they are sent (default ~4M) */
+  flushPoints?: number;
+}
+
 /** Load the catalog and files rows, undoing any ingest that did not finish. */
-async function begin(conn: ClickHouseConn): Promise<Session> {
+async function begin(conn: ClickHouseConn, flushPoints?: number): Promise<Session> {
   await createClickHouseSchema(conn);
   const files = await loadFiles(conn);
   const catalog = await loadCatalog(conn);
   const stale = [...new Set([...files.values()].map((f) => f.pending).filter((b) => b !== 0))];
   for (const batch of stale) await undoBatch(conn, catalog, batch);
   const batch = newBatch();
-  return { conn, catalog, files, writer: new ClickHouseWriter(conn, batch), batch, result: { files: 0, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] } };
+  return { conn, catalog, files, writer: new ClickHouseWriter(conn, batch, flushPoints), batch, result: { files: 0, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] } };
 }
 
 /**
@@ -112,9 +117,9 @@ async function finish(s: Session, done: ClickHouseFileRow[], t0: number): Promis
 }
 
 /** Read log files into the store at `conn` (created when missing). */
-export async function ingestFilesClickHouse(conn: ClickHouseConn, paths: string[], opts: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestFilesClickHouse(conn: ClickHouseConn, paths: string[], opts: ClickHouseIngestOptions = {}): Promise<IngestResult> {
   const t0 = performance.now();
-  const s = await begin(conn);
+  const s = await begin(conn, opts.flushPoints);
   // plan every file first: their rows are marked pending before any point is written
   const planned: { path: string; size: number; plan: Extract<Plan, { action: 'read' }>; row: ClickHouseFileRow | undefined; id: number }[] = [];
   let nextId = Math.max(0, ...[...s.files.values()].map((f) => f.id + 1));

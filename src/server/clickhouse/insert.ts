@@ -8,6 +8,7 @@
  * an ingest could miss them. Series rows are written to every shard's copy (schema.ts).
  */
 import type { PointBatch } from '../pointwriter';
+import type { StoredSeries } from '../seriesindex';
 import { everyServer, tables, type ClickHouseConn } from './conn';
 import { query } from './http';
 import { encodeRowBinary } from './rowbinary';
@@ -77,20 +78,8 @@ function encodePoints(batches: readonly PointBatch[], n: number, batch: number):
   ]);
 }
 
-/** One series row as the series table holds it (see server/schema.ts for what each field is). */
-export interface SeriesRow {
-  id: number;
-  key: string;
-  run: string;
-  metric: string;
-  /** the fields as JSON text */
-  fields: string;
-  points: number;
-  nextOrd: number;
-  hasTime: boolean;
-  hasWall: boolean;
-  hasEpoch: boolean;
-}
+/** One series row as the series table holds it (seriesindex.ts). */
+export type SeriesRow = StoredSeries;
 
 /**
  * Write series rows to every server's copy. `updated` orders versions of one series: the newest
