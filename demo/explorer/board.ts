@@ -21,6 +21,8 @@ export interface BoardHooks {
   replayEnded(): void;
   /** a chart could not draw a view (its server did not answer): the last picture stays */
   error?(message: string): void;
+  /** a chart's server answers only part of its series now (a shard down), or all again */
+  partial?(message: string | null): void;
 }
 
 export class Board {
@@ -124,7 +126,14 @@ export class Board {
         if (v.source !== 'api') this.changed({ xDomain: v.xDomain });
       });
       chart.on('visibility', () => this.changed({ hidden: this.hidden() }));
-      chart.on('error', (e) => this.hooks.error?.(e.message));
+      // a series its server could not answer now is told by the `source` event ('partial')
+      chart.on('error', (e) => {
+        if (!/could not answer it now/.test(e.message)) this.hooks.error?.(e.message);
+      });
+      chart.on('source', (e) => {
+        if (e.state === 'partial') this.hooks.partial?.(e.message);
+        else if (e.state === 'ok') this.hooks.partial?.(null);
+      });
       return chart;
     });
     this.unlink = linkCharts(this.charts);

@@ -33,6 +33,7 @@ const board = new Board($('grid'), $('legend'), $('groupKey'), data, () => state
     $('replayStatus').textContent = '';
   },
   error: (message) => server && serverStatus('lost', message),
+  partial: (message) => server && serverStatus(message === null ? 'connected' : 'partial', message ?? ''),
 });
 panelToggles($('toggleSide') as HTMLButtonElement, $('toggleLegend') as HTMLButtonElement);
 
@@ -162,7 +163,9 @@ function serverStatus(st: ServerState, detail?: string): void {
   el.textContent =
     st === 'lost'
       ? `server ${where}: connection lost, retrying…${serverDetail ? `\n${serverDetail}` : ''}`
-      : `server ${where} (${engine}): ${st} · ${series.toLocaleString()} series, ${points.toLocaleString()} points there`;
+      : st === 'partial'
+        ? `server ${where} (${engine}): partial, retrying · ${serverDetail}`
+        : `server ${where} (${engine}): ${st} · ${series.toLocaleString()} series, ${points.toLocaleString()} points there`;
 }
 
 let refilterSeq = 0;

@@ -51,7 +51,8 @@ export async function serverInfo(): Promise<SourceInfo | null> {
   }
 }
 
-export type ServerState = 'connecting' | 'connected' | 'lost';
+/** 'partial': the server answers, but not for some series now (a ClickHouse shard down) */
+export type ServerState = 'connecting' | 'connected' | 'lost' | 'partial';
 
 export interface ServerHooks {
   /** the state of the server (and why), for the page to show */

@@ -59,7 +59,7 @@ class ChartImpl implements Chart {
     const { chart, client } = connect({
       frame: (f) => {
         if (this.destroyed) return;
-        this.links.frame(f.missing);
+        this.links.frame(f.missing, f.unanswered);
         this.view.receive(f);
       },
       smoothed: (m) => this.readback.answer(m),

@@ -10,6 +10,9 @@
  *     The chart says so with its `source` event.
  *   - a frame naming series their server no longer has: one `error` event per such series,
  *     naming it; the rest is drawn.
+ *   - a frame naming series their server could not answer now (a ClickHouse shard down): one
+ *     `error` event per such series, the rest drawn, and the view asked again every
+ *     UNANSWERED_RETRY_MS until they are answered (the shard back: the chart catches up).
  *
  * A source that offers no `on` (a bare listing, not connectSource's) draws without any of this.
  */
@@ -36,10 +39,16 @@ function live(s: SeriesSource): s is Source {
   return typeof (s as Partial<Source>).on === 'function';
 }
 
+/** how often a view with unanswered series is asked again */
+export const UNANSWERED_RETRY_MS = 2000;
+
 export class SourceLinks {
   private links = new Map<SeriesSource, Link>();
   /** source series already reported missing (reported again only after they came back) */
   private missing = new Set<string>();
+  /** source series already reported unanswered, and the timer asking again */
+  private unanswered = new Set<string>();
+  private retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private host: SourceLinkHost) {}
 
@@ -70,19 +79,49 @@ export class SourceLinks {
     for (const src of this.links.keys()) if (live(src) && message.includes(src.url)) src.suspect(message);
   }
 
-  /** The ids a frame says are gone from their server: an `error` each, once. */
-  frame(missing: readonly string[] | undefined): void {
-    const now = new Set(missing ?? []);
-    for (const id of this.missing) if (!now.has(id)) this.missing.delete(id);
+  /**
+   * The ids a frame says are gone from their server, and those it could not answer now: an
+   * `error` each, once (again only after they were answered); while some are unanswered, the
+   * view is asked again.
+   */
+  frame(missing: readonly string[] | undefined, unanswered?: readonly string[]): void {
+    this.report(this.missing, missing, (id, url) => `series ${JSON.stringify(id)}: ${url} no longer has it; the chart draws the others`);
+    const before = new Map([...this.unanswered].map((id) => [id, this.urlOf(id)]));
+    this.report(this.unanswered, unanswered, (id, url) =>
+      `series ${JSON.stringify(id)}: ${url} could not answer it now (a shard of its store is down); the chart draws the others and asks again`);
+    // per server: 'partial' while some of its series go unanswered, 'ok' once all are answered again
+    const now = new Map<string, string[]>();
+    for (const id of this.unanswered) now.set(this.urlOf(id), [...(now.get(this.urlOf(id)) ?? []), id]);
+    for (const [url, ids] of now) {
+      if (![...before.values()].includes(url)) this.host.emit('source', { url, state: 'partial', message: `${url}: ${ids.length} series could not be answered now (a shard of its store is down): ${ids.slice(0, 5).map((i) => JSON.stringify(i)).join(', ')}${ids.length > 5 ? ', …' : ''}` });
+    }
+    for (const url of new Set(before.values())) if (!now.has(url)) this.host.emit('source', { url, state: 'ok', message: `${url}: every series answered again` });
+    if (this.unanswered.size > 0 && this.retry === null) {
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        this.host.mark('view');
+      }, UNANSWERED_RETRY_MS);
+    }
+  }
+
+  private urlOf(id: string): string {
+    return [...this.links].find(([, l]) => l.ids.has(id))?.[0].url ?? 'its server';
+  }
+
+  private report(known: Set<string>, ids: readonly string[] | undefined, message: (id: string, url: string) => string): void {
+    const now = new Set(ids ?? []);
+    for (const id of known) if (!now.has(id)) known.delete(id);
     for (const id of now) {
-      if (this.missing.has(id)) continue;
-      this.missing.add(id);
-      const url = [...this.links].find(([, l]) => l.ids.has(id))?.[0].url ?? 'its server';
-      this.host.emit('error', { message: `series ${JSON.stringify(id)}: ${url} no longer has it; the chart draws the others`, id });
+      if (known.has(id)) continue;
+      known.add(id);
+      this.host.emit('error', { message: message(id, this.urlOf(id)), id });
     }
   }
 
   destroy(): void {
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+    this.unanswered.clear();
     for (const link of this.links.values()) for (const off of link.off) off();
     this.links.clear();
     this.missing.clear();

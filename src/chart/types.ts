@@ -94,14 +94,17 @@ export interface ChartEvents {
   series: RunInfo[];
   /**
    * the worker could not draw a view (a source's server did not answer): the last picture stays;
-   * or (with `id`) that source series is no longer on its server: the others are still drawn
+   * or (with `id`) that source series is no longer on its server, or its server could not answer
+   * it now (a ClickHouse shard down): the others are still drawn
    */
   error: { message: string; id?: string };
   /**
    * a source's server went away ('lost': the last picture stays, retries run with back-off
-   * from 0.5 s to 5 s) or answers again ('ok': the chart has caught up and draws anew)
+   * from 0.5 s to 5 s) or answers again ('ok': the chart has caught up and draws anew);
+   * 'partial': it answers, but not for some series (a shard down; the message names them): the
+   * others are drawn and the view is asked again every 2 s, 'ok' once every series is answered
    */
-  source: { url: string; state: 'ok' | 'lost'; message: string };
+  source: { url: string; state: 'ok' | 'lost' | 'partial'; message: string };
 }
 
 export interface ViewState {

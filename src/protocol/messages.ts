@@ -224,6 +224,8 @@ export interface FrameReply extends ViewOutcome {
   smoothedOn: 'gpu' | 'cpu' | 'server' | 'none';
   /** ids of source series their server no longer holds (left out of this frame; the rest is drawn) */
   missing?: string[];
+  /** ids of source series their server could not answer now (a ClickHouse shard down): not drawn, asked again */
+  unanswered?: string[];
   /** GPU smoothing: data to upload and the view described by point index */
   gpu: GpuFrame | null;
 }

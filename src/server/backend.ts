@@ -16,9 +16,12 @@ export interface StoreBackend {
   readonly engine: SourceInfo['engine'];
   /** the series rows and extents (read again after each ingest) */
   readonly series: SeriesReader;
-  /** the view's M4, over the smoothed series when `smoothing` is given (weight > 0) */
-  view(view: M4View, smoothing: SmoothParams | null, cache: SmoothCache): Promise<M4Result>;
-  hover(q: HoverQuery, cache: SmoothCache): Promise<HoverPoint[]>;
+  /**
+   * the view's M4, over the smoothed series when `smoothing` is given (weight > 0); `unanswered`:
+   * series of the view the store could not answer now (a ClickHouse shard down), left out of it
+   */
+  view(view: M4View, smoothing: SmoothParams | null, cache: SmoothCache): Promise<{ result: M4Result; unanswered: number[] }>;
+  hover(q: HoverQuery, cache: SmoothCache): Promise<{ points: HoverPoint[]; unanswered: number[] }>;
   /** text posted to /api/ingest, read as a file named `name`; ingests run one at a time */
   ingestBytes(name: string, body: Uint8Array): Promise<IngestResult>;
   /** log files (a watched folder's), run names relative to `root` */

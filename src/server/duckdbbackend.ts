@@ -27,8 +27,11 @@ export async function openDuckDBBackend(path: string, opts: { threads?: number; 
       rows: () => store.read((db) => duckdbSeriesReader(db).rows()),
       extents: (ids) => store.read((db) => duckdbSeriesReader(db).extents(ids)),
     },
-    view: (view, smoothing, cache) => (smoothing ? store.read((db) => smoothedView(duckdbChunks(db), view, smoothing, cache)) : rawView(view)),
-    hover: (q, cache) => store.read((db) => hoverQuery(db, q, cache, useLod ? lod : undefined)),
+    view: async (view, smoothing, cache) => ({
+      result: await (smoothing ? store.read((db) => smoothedView(duckdbChunks(db), view, smoothing, cache)) : rawView(view)),
+      unanswered: [],
+    }),
+    hover: async (q, cache) => ({ points: await store.read((db) => hoverQuery(db, q, cache, useLod ? lod : undefined)), unanswered: [] }),
     ingestBytes: (name, body) => store.write((db) => ingestBytes(db, name, body)),
     ingestFiles: (paths, root) => store.write((db) => ingestFiles(db, paths, { root })),
     async afterIngest() {

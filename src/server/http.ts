@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LoadError } from '../loaders/index';
-import { API, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
+import { API, UNANSWERED_HEADER, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
 import { createStaticHandler } from '../node/static.mjs';
@@ -124,9 +124,11 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
         const view = checkViewQuery(await readJson(req, 'view'));
         const sm = view.smoothing;
         // weight 0 is no smoothing (docs/semantics.md): the raw view, in SQL
-        const result = await store.view(view, sm && sm.weight > 0 ? sm : null, smoothCache);
+        const { result, unanswered } = await store.view(view, sm && sm.weight > 0 ? sm : null, smoothCache);
         const bytes = Buffer.from(encode(result, view.W));
-        res.writeHead(200, { ...h, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
+        // series left out (a shard down): named in a header, the answer as usual for the rest
+        const partial: Record<string, string> = unanswered.length ? { [UNANSWERED_HEADER]: unanswered.join(',') } : {};
+        res.writeHead(200, { ...h, ...partial, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
         res.end(bytes);
       },
     },
@@ -134,7 +136,8 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       method: 'POST',
       run: async (req, res, h) => {
         const q = checkHoverQuery(await readJson(req, 'hover'));
-        sendJson(res, 200, { points: await store.hover(q, smoothCache) }, h);
+        const { points, unanswered } = await store.hover(q, smoothCache);
+        sendJson(res, 200, unanswered.length ? { points, unanswered } : { points }, h);
       },
     },
     [API.live]: {
@@ -172,7 +175,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       const origin = req.headers.origin;
       const sameOrigin = origin === undefined || origin === `http://${req.headers.host}`;
       if (!sameOrigin && !cors.has(origin)) throw new RequestError(403, `${purpose}: origin ${origin} not allowed (serve --cors ORIGIN allows one)`);
-      const h: Record<string, string> = sameOrigin ? {} : { 'access-control-allow-origin': origin, vary: 'origin' };
+      const h: Record<string, string> = sameOrigin ? {} : { 'access-control-allow-origin': origin, 'access-control-expose-headers': UNANSWERED_HEADER, vary: 'origin' };
       if (req.method === 'OPTIONS') {
         res.writeHead(204, { ...h, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' }).end();
         return;

@@ -30,6 +30,13 @@ export const API = {
   ingest: '/api/ingest',
 } as const;
 
+/**
+ * A view answer's header naming, comma-separated, the series ids the server could not answer now
+ * (a ClickHouse shard down): they are left out of the answer, the others are in it as usual.
+ * A hover answer names them in `unanswered`.
+ */
+export const UNANSWERED_HEADER = 'x-metricgl-unanswered';
+
 export interface SourceInfo {
   version: 1;
   /** 'duckdb' (the embedded default) or 'clickhouse' */

@@ -38,6 +38,8 @@ export interface Answered {
   serverSmoothed: boolean;
   /** ids of source series their server no longer holds */
   missing: string[];
+  /** ids of source series their server could not answer now (a shard down) */
+  unanswered: string[];
 }
 
 export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null, answered?: Answered): { reply: FrameReply; layout: GpuLayout | null } {
@@ -102,6 +104,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     gpu,
   };
   if (answered?.missing.length) reply.missing = answered.missing;
+  if (answered?.unanswered.length) reply.unanswered = answered.unanswered;
   return { reply, layout: kept };
 }
 

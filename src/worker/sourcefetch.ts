@@ -3,7 +3,7 @@
  * that names the query's purpose ("view query: HTTP 500: ...") so the chart's error, and the
  * rejected `rendered()`, say which question went unanswered.
  */
-import { API, type HoverPoint, type HoverQuery, type ViewQuery } from '../source/api';
+import { API, UNANSWERED_HEADER, type HoverPoint, type HoverQuery, type ViewQuery } from '../source/api';
 import { decode } from '../source/layout';
 import type { M4Result } from '../source/m4';
 
@@ -27,12 +27,18 @@ async function post(url: string, path: string, body: unknown, purpose: string): 
   return res;
 }
 
-/** One view's M4 answer, and the bytes it took. */
-export async function fetchView(url: string, q: ViewQuery): Promise<{ result: M4Result; bytes: number }> {
+/** The series ids a view answer's header says went unanswered (source/api.ts UNANSWERED_HEADER). */
+function unansweredOf(res: Response): number[] {
+  const h = res.headers.get(UNANSWERED_HEADER);
+  return h ? h.split(',').map(Number).filter(Number.isInteger) : [];
+}
+
+/** One view's M4 answer, the bytes it took, and the series the server could not answer now. */
+export async function fetchView(url: string, q: ViewQuery): Promise<{ result: M4Result; bytes: number; unanswered: number[] }> {
   const res = await post(url, API.view, q, 'view query');
   const buf = await res.arrayBuffer();
   try {
-    return { result: decode(buf).result, bytes: buf.byteLength };
+    return { result: decode(buf).result, bytes: buf.byteLength, unanswered: unansweredOf(res) };
   } catch (err) {
     throw new Error(`view query: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -13,7 +13,9 @@
  * series' totals come from one extra request over their whole extent (W = 1), asked once per
  * series list, x column and y scale, and again after they grew (forgetTotals); `bytes` is what
  * this view's answers took. A listed series missing from that answer is no longer on its server:
- * the frame names it (`missing`) and draws the rest.
+ * the frame names it (`missing`) and draws the rest. A series the server could not answer now
+ * (a ClickHouse shard down: named in the answer's header) is named in `unanswered`, not drawn,
+ * and its counts are asked again with the next frame.
  *
  * Smoothing (weight > 0): the server smooths its series over every point (ViewQuery.smoothing,
  * with R = the x-extent of all series of the chart, held and not, hidden too, as the cpu
@@ -32,7 +34,14 @@ import { frameReply, type ViewMessage } from './frame';
 import { fetchView } from './sourcefetch';
 
 /** per chart: totals of its source series (and those the server no longer has), by url, x column, y scale and sids */
-const totals = new Map<number, Map<string, Promise<{ stats: FrameStats; missing: string[] }>>>();
+const totals = new Map<number, Map<string, Promise<Totals>>>();
+
+/** A server's counts of a chart's series; `unanswered`: sids it could not count now (a shard down) */
+interface Totals {
+  stats: FrameStats;
+  missing: string[];
+  unanswered: number[];
+}
 
 /** per chart: on a log x axis, what the listed extents do not say about x <= 0 (logXFacts) */
 const logFacts = new Map<number, Map<string, Promise<Map<number, { nonPositive: number; firstPositive: number }>>>>();
@@ -92,29 +101,35 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const range = chartRange(held, sources, column);
   const sm = v.smoothing && v.smoothing.weight > 0 ? { weight: v.smoothing.weight, mode: v.smoothing.mode, range } : null;
   const S = v.slots ?? held.length + sources.length;
-  const asks: Promise<{ curves: Series[]; bytes: number }>[] = [];
-  const stats: Promise<{ stats: FrameStats; missing: string[] }>[] = [];
+  const asks: Promise<{ curves: Series[]; bytes: number; unanswered: string[] }>[] = [];
+  const stats: Promise<Totals & { ids: Map<number, string> }>[] = [];
   for (const [url, list] of servers) {
     const visible = list.filter((s) => !hidden.has(s.slot));
     const bySid = new Map(visible.map((s) => [s.source.sid, s]));
     if (visible.length) {
       const q: ViewQuery = { series: [...bySid.keys()], xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale, ...(v.xScale === 'log' && { xScale: 'log' as const }) };
       // the raw view, unless smoothed without it; the smoothed one beside it (same columns)
-      if (!sm || v.showRaw !== false) asks.push(fetchView(url, q).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid)), bytes })));
-      if (sm) asks.push(fetchView(url, { ...q, smoothing: sm }).then(({ result, bytes }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid), S), bytes })));
+      const idsOf = (sids: number[]) => sids.flatMap((sid) => bySid.get(sid)?.id ?? []);
+      if (!sm || v.showRaw !== false) asks.push(fetchView(url, q).then(({ result, bytes, unanswered }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid)), bytes, unanswered: idsOf(unanswered) })));
+      if (sm) asks.push(fetchView(url, { ...q, smoothing: sm }).then(({ result, bytes, unanswered }) => ({ curves: m4Curves(result, (sid) => bySid.get(sid), S), bytes, unanswered: idsOf(unanswered) })));
     }
-    stats.push(sourceTotals(msg.chart, url, list, column, v.yScale));
+    const ids = new Map(list.map((s) => [s.source.sid, s.id]));
+    stats.push(sourceTotals(msg.chart, url, list, column, v.yScale).then((t) => ({ ...t, ids })));
   }
   const answers = await Promise.all(asks);
   const counted = await Promise.all(stats);
   const sum: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
   const missing = new Set(counted.flatMap((t) => t.missing));
+  // not answered now (a shard down): neither drawn nor gone; the chart says so and asks again
+  const unanswered = new Set([...answers.flatMap((a) => a.unanswered), ...counted.flatMap((t) => t.unanswered.flatMap((sid) => t.ids.get(sid) ?? []))]);
+  // counts kept from before count them still: the next frame (the chart asks again) counts anew
+  if (unanswered.size) forgetTotals(msg.chart);
   for (const { stats: t } of counted) { sum.points += t.points; sum.nonFinite += t.nonFinite; sum.nonPositive += t.nonPositive; }
   // as frameStats counts held series on a log x axis: points at x <= 0 too
   for (const facts of logX) for (const f of facts.values()) sum.nonPositive += f.nonPositive;
   for (const a of answers) sum.bytes += a.bytes;
   const curves = answers.flatMap((a) => a.curves).filter((c) => !missing.has(c.id));
-  return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing] });
+  return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing], unanswered: [...unanswered] });
 }
 
 /** R of the time-weighted mode: the x-extent of every series of the chart on the column, hidden ones too. */
@@ -182,7 +197,7 @@ function logXFacts(chart: number, url: string, list: readonly SourcePayload[], c
 /** Every point of these series on the column, counted by the server (one column over the whole extent). */
 function sourceTotals(chart: number, url: string, list: readonly SourcePayload[], column: string, yScale: 'linear' | 'log') {
   const key = `${url} ${column} ${yScale} ${list.map((s) => s.source.sid).join(',')}`;
-  return once(totals, chart, key, async () => {
+  const got = once(totals, chart, key, async (): Promise<Totals> => {
     let lo = Infinity, hi = -Infinity;
     for (const s of list) {
       const e = s.source.extent[column]!;
@@ -190,7 +205,7 @@ function sourceTotals(chart: number, url: string, list: readonly SourcePayload[]
       hi = Math.max(hi, e[1]);
     }
     if (!(hi > lo)) hi = lo + Math.max(1, Math.abs(lo) * 1e-6);
-    const { result: r } = await fetchView(url, { series: list.map((s) => s.source.sid), xColumn: column as XColumnName, x0: lo, x1: hi, W: 1, yScale });
+    const { result: r, unanswered } = await fetchView(url, { series: list.map((s) => s.source.sid), xColumn: column as XColumnName, x0: lo, x1: hi, W: 1, yScale });
     const t: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
     const seen = new Set<number>();
     for (let i = 0; i < r.series.id.length; i++) {
@@ -198,7 +213,14 @@ function sourceTotals(chart: number, url: string, list: readonly SourcePayload[]
       t.points += r.series.n[i]; t.nonFinite += r.series.nonFinite[i]; t.nonPositive += r.series.nonPositive[i];
     }
     // listed with points over this extent, yet none there: the server no longer has it
-    const missing = list.filter((s) => s.source.points > 0 && !seen.has(s.source.sid)).map((s) => s.id);
-    return { stats: t, missing };
+    // (unless it could not be asked: a shard down)
+    const notAsked = new Set(unanswered);
+    const missing = list.filter((s) => s.source.points > 0 && !seen.has(s.source.sid) && !notAsked.has(s.source.sid)).map((s) => s.id);
+    return { stats: t, missing, unanswered };
   });
+  // counts with a shard missing are not kept: the next frame asks again
+  got.then((t) => {
+    if (t.unanswered.length) totals.get(chart)?.delete(key);
+  }, () => undefined);
+  return got;
 }

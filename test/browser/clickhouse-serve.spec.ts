@@ -127,4 +127,32 @@ test.describe('metricgl serve --clickhouse on a two-shard cluster', () => {
     expect(errors).toEqual([]);
     expect(out).not.toMatch(/failed/);
   });
+
+  test('one shard down: the page names the series it could not get and draws the rest; the shard back, it catches up', async ({ page }) => {
+    await page.goto(`${url}/`);
+    await page.waitForFunction(() => !!(window as unknown as { explorer?: unknown }).explorer);
+    await page.evaluate(() => (window as unknown as { explorer: Handle }).explorer.ready);
+    const all = 3 * STEPS + 500;
+    expect(await drawnPoints(page)).toBe(all);
+    const list = ((await (await fetch(`${url}/api/series`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as { series: { sid: number; run: string; points: number }[] }).series;
+    // the Distributed table puts series s on shard s % 2
+    const onShard1 = list.filter((s) => s.sid % 2 === 1);
+    expect(onShard1.length).toBeGreaterThan(0);
+    expect(onShard1.length).toBeLessThan(list.length);
+    const left = all - onShard1.reduce((n, s) => n + s.points, 0);
+    await cluster.shardDown(1);
+    const ask = () => page.evaluate(() => (window as unknown as { explorer: { board: { charts: { setState(s: unknown): void }[] } } }).explorer.board.charts[0].setState({ xDomain: [0, 4499] }));
+    await ask(); // a zoom: the next view meets the down shard
+    await expect(page.locator('#serverStatus')).toHaveAttribute('data-state', 'partial', { timeout: 20_000 });
+    await expect(page.locator('#serverStatus')).toContainText('could not be answered now');
+    for (const s of onShard1) await expect(page.locator('#serverStatus')).toContainText(s.run);
+    await expect.poll(() => drawnPoints(page), { timeout: 20_000 }).toBe(left);
+    // the view API says the same: a header naming them, the others answered
+    const res = await fetch(`${url}/api/view`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ series: list.map((s) => s.sid), xColumn: 'x', x0: 0, x1: 4499, W: 300, yScale: 'linear' }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-metricgl-unanswered')).toBe(onShard1.map((s) => s.sid).join(','));
+    await cluster.shardUp(1);
+    await expect(page.locator('#serverStatus')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+    await expect.poll(() => drawnPoints(page), { timeout: 20_000 }).toBe(all);
+  });
 });

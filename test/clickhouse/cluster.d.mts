@@ -10,6 +10,10 @@ export interface ClusterShard {
 export interface Cluster {
   cluster: string;
   shards: ClusterShard[];
+  /** kill shard i's server (its data stays) */
+  shardDown(i: number): Promise<void>;
+  /** start shard i's server again on its data; resolves once it answers */
+  shardUp(i: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 export function startCluster(opts?: { shards?: number; timeoutMs?: number }): Promise<Cluster>;

@@ -173,15 +173,7 @@ async function startOnce(count, timeoutMs) {
     for (const s of shards) {
       writeFileSync(join(s.dir, 'users.xml'), USERS_XML);
       writeFileSync(join(s.dir, 'config.xml'), configXml(s.dir, s, shards));
-      // 18.16 runs as root without complaint (newer servers switch to the data folder's owner);
-      // it stays in the foreground, so the child is the server itself
-      const p = spawn(command[0], [...command.slice(1), `--config-file=${join(s.dir, 'config.xml')}`], {
-        cwd: s.dir,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      p.stderr.setEncoding('utf8');
-      p.stderr.on('data', (d) => (s.stderr = ((s.stderr ?? '') + d).slice(-4000)));
-      procs.push(p);
+      procs.push(spawnServer(command, s));
     }
     watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), ...procs.map((p) => String(p.pid)), ...shards.map((s) => s.dir)], {
       stdio: 'ignore',
@@ -209,6 +201,24 @@ async function startOnce(count, timeoutMs) {
   return {
     cluster: CLUSTER,
     shards: shards.map((s) => ({ http: `http://127.0.0.1:${s.httpPort}`, tcpPort: s.tcpPort, dir: s.dir })),
+    /** Kill shard i's server (its data stays): a shard that is down. */
+    async shardDown(i) {
+      await killed(procs[i]);
+    },
+    /** Start shard i's server again on its data and ports; resolves once it answers. */
+    async shardUp(i, timeout = timeoutMs) {
+      const p = spawnServer(command, shards[i]);
+      procs[i] = p;
+      // its own watchdog: the first one knows only the first process
+      spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(p.pid)], { stdio: 'ignore', detached: true }).unref();
+      const http = `http://127.0.0.1:${shards[i].httpPort}`;
+      const deadline = Date.now() + timeout;
+      while (!(await answers(http))) {
+        if (p.exitCode !== null || p.signalCode !== null) throw new Error(`clickhouse-server (shard ${i}) exited on restart:\n${serverLog(shards[i])}`);
+        if (Date.now() > deadline) throw new Error(`clickhouse-server (shard ${i}) did not answer within ${timeout} ms of a restart`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async stop() {
       if (stopped) return;
       // SIGKILL at once: the data is thrown away, and a graceful 18.16 shutdown waits seconds
@@ -229,6 +239,24 @@ async function startOnce(count, timeoutMs) {
     },
   };
 }
+
+/** One shard's server process (18.16 runs as root without complaint; it stays in the foreground). */
+function spawnServer(command, s) {
+  const p = spawn(command[0], [...command.slice(1), `--config-file=${join(s.dir, 'config.xml')}`], {
+    cwd: s.dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  p.stderr.setEncoding('utf8');
+  p.stderr.on('data', (d) => (s.stderr = ((s.stderr ?? '') + d).slice(-4000)));
+  return p;
+}
+
+const killed = (p) =>
+  new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
+  });
 
 function serverLog(s) {
   return `${tail(join(s.dir, 'server.err.log'))}\n${s.stderr ?? ''}`.trim();

@@ -179,5 +179,21 @@ describe.skipIf(!available)('ingest into ClickHouse equals ingest into DuckDB', 
       expect(await b.json()).toEqual(ra);
       expect(await list(ch)).toEqual(await list(duck));
     }, 60_000);
+
+    test('a store that does not answer: errors naming the query (view, hover), not a stack trace; the list still answers', async () => {
+      const series = await list(ch);
+      const ids = series.map((s) => s.sid);
+      await cluster.shardDown(0);
+      await cluster.shardDown(1);
+      const v = await post(ch, '/api/view', { series: ids, xColumn: 'x', x0: 0, x1: 1000, W: 100, yScale: 'linear' });
+      expect(v.status).toBe(500);
+      const ve = ((await v.json()) as { error: string }).error;
+      expect(ve).toMatch(/^view: the server failed: ClickHouse view query failed: cannot connect/);
+      expect(ve).not.toMatch(/\n\s+at /);
+      const h = await post(ch, '/api/hover', { series: ids, xColumn: 'x', x: 10 });
+      expect(h.status).toBe(500);
+      expect(((await h.json()) as { error: string }).error).toMatch(/^hover: the server failed: ClickHouse hover query failed: cannot connect/);
+      expect(await list(ch)).toEqual(series); // held by the server
+    }, 60_000);
   });
 });

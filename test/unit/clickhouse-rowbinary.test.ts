@@ -62,7 +62,7 @@ describe('numbers and names in SQL text', () => {
   test('identifiers are checked and quoted', () => {
     expect(identifier('metricgl_1', 'database')).toBe('`metricgl_1`');
     for (const bad of ['', 'a b', 'x`; DROP', '1abc', 'a.b', 'é']) expect(() => identifier(bad, 'database')).toThrow(/bad ClickHouse database name/);
-    expect(tables({ url: 'http://h', database: 'd', cluster: 'c', shards: ['http://h'] })).toEqual({ points: '`d`.points', pointsLocal: '`d`.points_local', series: '`d`.series', meta: '`d`.meta' });
+    expect(tables({ url: 'http://h', database: 'd', cluster: 'c', shards: ['http://h'] })).toEqual({ points: '`d`.points', pointsLocal: '`d`.points_local', series: '`d`.series', files: '`d`.files', runs: '`d`.runs', meta: '`d`.meta' });
     expect(tables({ url: 'http://h', database: 'd' }).pointsLocal).toBe('`d`.points');
     expect(() => tables({ url: 'http://h', database: 'd', cluster: 'c;' })).toThrow(/cluster name/);
   });

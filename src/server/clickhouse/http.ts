@@ -135,3 +135,18 @@ export async function serverVersion(url: string): Promise<[number, number, numbe
   if (!m) throw new Error(`ClickHouse schema query failed: unreadable version ${JSON.stringify(rows[0]?.[0])}`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
+
+/** Whether the server at `url` answers GET /ping within `timeoutMs` (a shard's health). */
+export function ping(url: string, timeoutMs = 1000): Promise<boolean> {
+  const target = new URL('/ping', url);
+  const lib = target.protocol === 'https:' ? https : http;
+  return new Promise<boolean>((resolve) => {
+    const req = lib.get(target, { timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(false));
+  });
+}

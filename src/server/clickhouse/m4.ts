@@ -143,7 +143,7 @@ export function m4SqlClickHouse(conn: ClickHouseConn, view: M4View): string {
 }
 
 /** Run the view's M4 query on `conn`; the answer has the layout of source/m4.ts. */
-export async function m4QueryClickHouse(conn: ClickHouseConn, view: M4View): Promise<M4Result> {
+export async function m4QueryClickHouse(conn: ClickHouseConn, view: M4View, extra: Readonly<Record<string, number>> = {}): Promise<M4Result> {
   const ids = checkView(view);
   if (ids.length === 0) return assembleM4(ids, view.W, [], 'ClickHouse');
   const sql = m4SqlClickHouse(conn, view);
@@ -156,7 +156,7 @@ export async function m4QueryClickHouse(conn: ClickHouseConn, view: M4View): Pro
     ],
     // every group (a series, or a column of one) lives on one shard: each shard's result is
     // final, the initiator only concatenates (no merge of partial states, ~15% faster)
-    settings: conn.cluster !== undefined ? { distributed_group_by_no_merge: 1 } : {},
+    settings: { ...(conn.cluster !== undefined ? { distributed_group_by_no_merge: 1 } : {}), ...extra },
   });
   const cols = decodeRowBinary(buf, ANSWER).map((c) => c.values) as [
     Uint8Array, Int32Array, Int32Array, Float64Array, Float64Array, Float64Array,

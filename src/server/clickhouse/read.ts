@@ -24,8 +24,11 @@ import { sqlFloat64 } from './sqlnumber';
 const IDS = 'metricgl_ids';
 const idsTable = (ids: readonly number[]): ExternalTable => ({ name: IDS, structure: 'series Int32', rows: encodeRowBinary([{ type: 'Int32', values: Int32Array.from(ids) }]) });
 
-async function rows(conn: ClickHouseConn, sql: string, specs: readonly ColumnSpec[], purpose: QueryPurpose, tablesOf: readonly ExternalTable[] = []) {
-  const buf = await query(conn.url, sql, { purpose, format: 'RowBinary', tables: tablesOf });
+/** Settings for every query of one answer (skip_unavailable_shards when a shard is down, shards.ts). */
+export type Extra = Readonly<Record<string, number>>;
+
+async function rows(conn: ClickHouseConn, sql: string, specs: readonly ColumnSpec[], purpose: QueryPurpose, tablesOf: readonly ExternalTable[] = [], settings: Extra = {}) {
+  const buf = await query(conn.url, sql, { purpose, format: 'RowBinary', tables: tablesOf, settings });
   return decodeRowBinary(buf, specs).map((c) => c.values);
 }
 
@@ -65,7 +68,7 @@ const POINTS_PER_QUERY = 4 << 20;
  * Whole series in store order, a group of series per query (grouped by `pointsOf`, the series
  * list's counts, to about POINTS_PER_QUERY points), each answer one piece.
  */
-export function clickhouseChunks(conn: ClickHouseConn, pointsOf: (id: number) => number): PointChunks {
+export function clickhouseChunks(conn: ClickHouseConn, pointsOf: (id: number) => number, extra: Extra = {}): PointChunks {
   const t = tables(conn);
   return async function* (ids: readonly number[], xColumn: XColumnName): AsyncIterable<PointChunk> {
     const X = xColumnSql(xColumn);
@@ -78,7 +81,7 @@ export function clickhouseChunks(conn: ClickHouseConn, pointsOf: (id: number) =>
         group.push(sorted[i++]);
       }
       const [sid, v, y] = await rows(conn, `SELECT series, ${X} AS v, y FROM ${t.points} WHERE series IN ${IDS} AND isFinite(${X}) ORDER BY series, v, x, ord`,
-        ['Int32', 'Float64', 'Float32'], 'view', [idsTable(group)]);
+        ['Int32', 'Float64', 'Float32'], 'view', [idsTable(group)], extra);
       if (sid.length > 0) yield { rows: sid.length, sid: sid as Int32Array, v: v as Float64Array, y: y as Float32Array };
     }
   };
@@ -90,7 +93,7 @@ export function clickhouseChunks(conn: ClickHouseConn, pointsOf: (id: number) =>
  * then the points between those two x: how many on each side of the cursor, and the points at
  * exactly those x (their ties broken in JS by hover.ts).
  */
-export async function hoverClickHouse(conn: ClickHouseConn, q: HoverQuery, cache: SmoothCache, pointsOf: (id: number) => number): Promise<HoverPoint[]> {
+export async function hoverClickHouse(conn: ClickHouseConn, q: HoverQuery, cache: SmoothCache, pointsOf: (id: number) => number, extra: Extra = {}): Promise<HoverPoint[]> {
   const t = tables(conn);
   const X = xColumnSql(q.xColumn);
   const ids = [...new Set(q.series)].sort((a, b) => a - b);
@@ -101,7 +104,7 @@ export async function hoverClickHouse(conn: ClickHouseConn, q: HoverQuery, cache
   const p1 = await rows(conn, `SELECT series, ${none(ok, 'minIf')}, ${none(ok, 'maxIf')}, ${none(`${ok} AND ${X} < ${c}`, 'maxIf')}, ${none(`${ok} AND ${X} >= ${c}`, 'minIf')},
   countIf(${X} < ${c}), countIf(${X} < ${c} AND isFinite(${X}))
 FROM ${t.points} WHERE series IN ${IDS} GROUP BY series ORDER BY series`,
-  ['Int32', 'Float64', 'Float64', 'Float64', 'Float64', 'UInt64', 'UInt64'], 'hover', [idsTable(ids)]);
+  ['Int32', 'Float64', 'Float64', 'Float64', 'Float64', 'UInt64', 'UInt64'], 'hover', [idsTable(ids)], extra);
   const one: PassOne[] = [];
   for (let i = 0; i < p1[0].length; i++) {
     const s: PassOne = {
@@ -124,15 +127,15 @@ FROM ${t.points} WHERE series IN ${IDS} GROUP BY series ORDER BY series`,
   const inWindow = `series IN (SELECT series FROM metricgl_hover) AND ${X} >= if(isNaN(lm), ${c}, lm) AND ${X} <= if(isNaN(rm), ${c}, rm)`;
   const from = `FROM ${t.points} ALL INNER JOIN metricgl_hover USING series WHERE ${inWindow}`;
   const counts = await rows(conn, `SELECT series, countIf(${X} >= lm AND ${X} < ${c}), countIf(${X} >= ${c} AND ${X} < rm) ${from} GROUP BY series`,
-    ['Int32', 'UInt64', 'UInt64'], 'hover', [window]);
+    ['Int32', 'UInt64', 'UInt64'], 'hover', [window], extra);
   for (let i = 0; i < counts[0].length; i++) near.counts.set(Number(counts[0][i]), { a: Number(counts[1][i]), b: Number(counts[2][i]) });
   const at = await rows(conn, `SELECT series, ${X}, x, ord, y, time, wall, epoch ${from} AND (${X} = lm OR ${X} = rm)`,
-    ['Int32', 'Float64', 'Float64', 'Int64', 'Float32', 'Float64', 'Float64', 'Float64'], 'hover', [window]);
+    ['Int32', 'Float64', 'Float64', 'Int64', 'Float32', 'Float64', 'Float64', 'Float64'], 'hover', [window], extra);
   for (let i = 0; i < at[0].length; i++) {
     addPoint(near, Number(at[0][i]), {
       v: Number(at[1][i]), x: Number(at[2][i]), o: BigInt(at[3][i] as number), y: Number(at[4][i]),
       time: nanNull(Number(at[5][i])), wall: nanNull(Number(at[6][i])), epoch: nanNull(Number(at[7][i])),
     });
   }
-  return hoverAnswer(q, one, near, clickhouseChunks(conn, pointsOf), cache);
+  return hoverAnswer(q, one, near, clickhouseChunks(conn, pointsOf, extra), cache);
 }
