@@ -6,7 +6,10 @@
 //   SWEEP=1000x1e6   runs x points of the generated sweep (bench/source/sweep.mjs); the file is
 //                    made once under bench/.tmp/source/ and reused (SOURCE_DB= another path)
 //   MODES=lod,naive  server query paths: the level-of-detail tables, and the plain GROUP BY over
-//                    the raw points in view (no level-of-detail table); empty: neither
+//                    the raw points in view (no level-of-detail table); empty: neither;
+//                    `clickhouse`: the same sweep copied into a local two-shard ClickHouse
+//                    cluster (clickhouse-server needed), its ingest command, views and hovers,
+//                    and each shard's part of a view (query_log)
 //   NAIVE_MAX=100    the most runs in view the naive path is asked for (it scans every point in
 //                    view: at 1,000 runs of 1e6 it takes minutes a view)
 //   ARRAYS=10,100    runs drawn by the in-browser store for comparison (1e7, 1e8 points)
@@ -26,6 +29,7 @@ import { sweepRunJs, writeSweep } from './source/sweep.mjs';
 import { timeIngest, writeLogs } from './source/ingest.mjs';
 import { firstArrayView, firstSourceView, heapMB, setupPage, viewTo, zoomPanViews } from './source/page.mjs';
 import { renderSourceReport, checkSourceTargets } from './source/report.mjs';
+import { benchCluster, copySweep, perShardCost, timeIngestClickHouse } from './source/clickhouse.mjs';
 
 const env = process.env;
 const [RUNS, PER] = (env.SWEEP ?? '1000x1e6').split('x').map(Number);
@@ -140,8 +144,35 @@ async function hoverTimes(url, n) {
 }
 
 out.hover = {};
+let ch = null;
+if (MODES.includes('clickhouse')) {
+  ch = await benchCluster('sweep');
+  out.clickhouse = { shards: ch.conn.shards.length, copy: await copySweep(server, dbPath, ch.conn, tmp, log) };
+  log(`clickhouse copy: ${JSON.stringify(out.clickhouse.copy)}`);
+  if (env.INGEST !== '0') {
+    const files = Array.from({ length: 100 }, (_, s) => join(tmp, 'logs-csv', `sweep-${String(s).padStart(4, '0')}.csv`));
+    out.ingest['csv, clickhouse'] = timeIngestClickHouse(repo, ch.conn, 'ingest_csv', files);
+    log(`ingest csv into clickhouse: ${JSON.stringify(out.ingest['csv, clickhouse'])}`);
+  }
+  // each shard's part of a full view and of the median zoom step, 10 and 1,000 runs
+  const ids = (await (await import(join(repo, 'dist-server/index.js'))).startSourceServer({ clickhouse: ch.conn, port: 0 }).then(async (s) => {
+    const list = (await (await fetch(`${s.url}/api/series`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()).series;
+    await s.close();
+    return list.map((x) => x.sid).sort((a, b) => a - b);
+  }));
+  out.clickhouse.perShard = {};
+  for (const n of [10, 1000].filter((k) => k <= RUNS)) {
+    for (const [name, [x0, x1]] of [['full', [0, PER]], ['zoom', zoom[2]]]) {
+      const r = await perShardCost(server, ch.conn, { series: ids.slice(0, n), xColumn: 'x', x0, x1, W: 952, yScale: 'linear' });
+      out.clickhouse.perShard[`${n} ${name}`] = r;
+      log(`clickhouse per shard, ${n} runs ${name}: ${JSON.stringify(r)}`);
+    }
+  }
+}
 for (const mode of MODES) {
-  const srv = await server.startSourceServer({ db: dbPath, port: 0, cors: [origin], m4: mode, warn: log });
+  const srv = mode === 'clickhouse'
+    ? await server.startSourceServer({ clickhouse: ch.conn, port: 0, cors: [origin], warn: log })
+    : await server.startSourceServer({ db: dbPath, port: 0, cors: [origin], m4: mode, warn: log });
   out.views[mode] = {};
   out.hover[mode] = {};
   try {
@@ -173,6 +204,7 @@ for (const n of ARRAYS) {
 }
 await closeBrowser(browser);
 await new Promise((r) => statics.close(r));
+await ch?.cluster.stop();
 
 // 4. the report
 out.targets = checkSourceTargets(out);

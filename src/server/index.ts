@@ -11,11 +11,19 @@
  *   try { await ingestFiles(store.db, ['logs/a.csv'], { root: 'logs' }); } finally { store.close(); }
  *
  *   await buildLodFile('runs.duckdb');  // level-of-detail blocks for a file not written by ingest
+ *
+ * Over ClickHouse: `startSourceServer({ clickhouse: { url, database, cluster?, shards? } })` and
+ * `ingestFilesClickHouse(conn, paths)` (tables created where missing).
  */
 export { startSourceServer, type SourceServer, type SourceServerOptions } from './http';
 export { ingestFiles, type IngestOptions, type IngestResult } from './ingest';
 export { openStore, type Store } from './schema';
 export { buildLodFile, type LodOptions } from './lodbuild';
+export type { ClickHouseConn } from './clickhouse/conn';
+export { ingestFilesClickHouse } from './clickhouse/ingest';
+export { createClickHouseSchema } from './clickhouse/schema';
+export { insertSeries } from './clickhouse/insert';
+export { m4QueryClickHouse } from './clickhouse/m4';
 export { API } from '../source/api';
 export type {
   HoverPoint, HoverQuery, IngestReply, LiveGrew, SeriesQuery, SourceInfo, SourceSeries, ViewQuery,

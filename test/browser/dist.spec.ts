@@ -116,7 +116,7 @@ test('every package.json export names files the build wrote; dist/loaders.js hol
   expect(loaders).not.toMatch(/^\s*import\s/m);
   // the server entry exports its functions by their names (not a minifier's)
   const server = readFileSync(join(repo, pkg.exports['./server'].import), 'utf8');
-  for (const name of ['startSourceServer', 'ingestFiles', 'openStore', 'buildLodFile']) expect(server).toMatch(new RegExp(`\\b${name}\\b`));
+  for (const name of ['startSourceServer', 'ingestFiles', 'openStore', 'buildLodFile', 'ingestFilesClickHouse', 'createClickHouseSchema', 'insertSeries', 'm4QueryClickHouse']) expect(server).toMatch(new RegExp(`\\b${name}\\b`));
 });
 
 test("TypeScript finds the types of 'metricgl/loaders' by package name, and they check", () => {
