@@ -58,7 +58,7 @@ export function renderSourceReport(out) {
     : `| ${path} | ${n} | ${r.points ?? '–'} | ${ms(r.first)} | ${ms(r.zoom)} | ${ms(r.pan)} | ${r.bytes ? [r.bytes.first, r.bytes.zoom, r.bytes.pan].map((b) => b ?? '–').join(' / ') : '–'} | ${r.heapMB?.toFixed(1) ?? '–'}${r.error ? ` (${r.error})` : ''} |`;
   for (const [mode, byN] of Object.entries(out.views)) for (const [n, r] of Object.entries(byN)) L.push(row(`server, ${mode}`, n, r));
   for (const [n, r] of Object.entries(out.arrays)) L.push(row('in-browser store', n, r));
-  L.push('', 'zoom: five steps in from the full range, each half as wide, centred on step 499,955; pan: the last window moved right by 10% of its width five times. In-browser bytes are the bytes its worker holds (x, y, pyramid), not bytes received.', '');
+  L.push('', 'zoom: five steps in from the full range, each half as wide, centred on step 499,955 (kept inside the runs\' steps: at 1e5 steps a run, the right end); pan: the last window moved right by 10% of its width five times. In-browser bytes are the bytes its worker holds (x, y, pyramid), not bytes received.', '');
   if (out.hover && Object.keys(out.hover).length) {
     L.push('## Hover (`POST /api/hover` from node, request to answer, median of three cursors, ms)', '', '| path | runs | ms |', '| --- | --- | --- |');
     for (const [mode, byN] of Object.entries(out.hover)) for (const [n, r] of Object.entries(byN)) L.push(`| server, ${mode} | ${n} | ${r.median.toFixed(0)} |`);

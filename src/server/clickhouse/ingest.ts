@@ -11,6 +11,11 @@
  * 0. The next ingest finds a pending batch, deletes its points (and takes them off the series
  * rows that had already counted them), and reads those files again from where they were
  * complete: no point is lost or stored twice.
+ *
+ * One ingest at a time per store: the server queues its own (backend.ts), but nothing stops a
+ * second process (a `metricgl ingest` beside a `serve --logdir` on the same database) from
+ * taking the other's batch for an unfinished one. DuckDB's file lock refuses that case; here it
+ * is the operator's to avoid (said in the README).
  */
 import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
@@ -82,6 +87,12 @@ async function begin(conn: ClickHouseConn, flushPoints?: number): Promise<Sessio
   const catalog = await loadCatalog(conn);
   const stale = [...new Set([...files.values()].map((f) => f.pending).filter((b) => b !== 0))];
   for (const batch of stale) await undoBatch(conn, catalog, batch);
+  // their files rows are as before that ingest again (what it read is gone): nothing pending
+  const undone = [...files.values()].filter((f) => f.pending !== 0).map((f) => ({ ...f, pending: 0 }));
+  if (undone.length) {
+    await saveFiles(conn, undone, Date.now());
+    for (const f of undone) files.set(f.path, f);
+  }
   const batch = newBatch();
   return { conn, catalog, files, writer: new ClickHouseWriter(conn, batch, flushPoints), batch, result: { files: 0, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] } };
 }
