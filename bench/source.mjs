@@ -13,6 +13,8 @@
 //   NAIVE_MAX=100    the most runs in view the naive path is asked for (it scans every point in
 //                    view: at 1,000 runs of 1e6 it takes minutes a view)
 //   ARRAYS=10,100    runs drawn by the in-browser store for comparison (1e7, 1e8 points)
+//   IN_VIEW=10,1000  the runs-in-view counts (default 1,10,100,1000); HOVER_MAX=100 no hover
+//                    over more runs; CH_REPS=1 repetitions of each shard-cost view (default 3)
 //   INGEST=0         skip the ingest figures; VIEWS=0 skip the page's views (hover only);
 //                    REPS=5; NAME=x writes source-x.* instead of -latest
 //
@@ -37,7 +39,9 @@ const REPS = Number(env.REPS ?? 5);
 const MODES = (env.MODES ?? 'lod,naive').split(',').filter(Boolean);
 const NAIVE_MAX = Number(env.NAIVE_MAX ?? 100);
 const ARRAYS = (env.ARRAYS ?? '10,100').split(',').filter(Boolean).map(Number).filter((n) => n <= RUNS);
-const IN_VIEW = [1, 10, 100, 1000].filter((n) => n <= RUNS);
+const IN_VIEW = (env.IN_VIEW ?? '1,10,100,1000').split(',').map(Number).filter((n) => n <= RUNS);
+const HOVER_MAX = Number(env.HOVER_MAX ?? Infinity);
+const CH_REPS = Number(env.CH_REPS ?? 3);
 const LIMIT_MS = Number(env.LIMIT_S ?? 300) * 1000;
 const tmp = join(repo, 'bench/.tmp/source');
 const dbPath = env.SOURCE_DB ?? join(tmp, `sweep-${RUNS}x${PER}.duckdb`);
@@ -163,7 +167,7 @@ if (MODES.includes('clickhouse')) {
   out.clickhouse.perShard = {};
   for (const n of [10, 1000].filter((k) => k <= RUNS)) {
     for (const [name, [x0, x1]] of [['full', [0, PER]], ['zoom', zoom[2]]]) {
-      const r = await perShardCost(server, ch.conn, { series: ids.slice(0, n), xColumn: 'x', x0, x1, W: 952, yScale: 'linear' });
+      const r = await perShardCost(server, ch.conn, { series: ids.slice(0, n), xColumn: 'x', x0, x1, W: 952, yScale: 'linear' }, CH_REPS);
       out.clickhouse.perShard[`${n} ${name}`] = r;
       log(`clickhouse per shard, ${n} runs ${name}: ${JSON.stringify(r)}`);
     }
@@ -177,7 +181,7 @@ for (const mode of MODES) {
   out.hover[mode] = {};
   try {
     for (const n of IN_VIEW) {
-      if (mode === 'naive' && n > NAIVE_MAX) continue;
+      if ((mode === 'naive' && n > NAIVE_MAX) || n > HOVER_MAX) continue;
       out.hover[mode][n] = await timed(`${mode} hover ${n}`, hoverTimes(srv.url, n));
       log(`${mode} hover ${n} runs: ${out.hover[mode][n].median.toFixed(0)} ms`);
     }

@@ -68,7 +68,7 @@ export function renderSourceReport(out) {
     const c = out.clickhouse;
     L.push(`## ClickHouse (${c.shards} local shards on this machine, clickhouse-server ${c.version ?? '18.16'})`, '');
     L.push(`The sweep copied from the DuckDB file (DuckDB writes TSV, ClickHouse reads it through the Distributed table; not an ingest path): ${c.copy.points} points in ${c.copy.seconds.toFixed(0)} s (${(c.copy.points / c.copy.seconds / 1e6).toFixed(2)}e6 points/s). The "server, clickhouse" rows above are views and hovers over it through the same page and API.`, '');
-    L.push('Each shard\'s part of one view (in process, `m4QueryClickHouse`, median of three; from each shard\'s `system.query_log`: the queries it ran for the view (each part of the statement that reads the Distributed table is one), the longest of them, rows read, bytes of its results sent to the server asked):', '');
+    L.push('Each shard\'s part of one view (in process, `m4QueryClickHouse`, median of CH_REPS; from each shard\'s `system.query_log`: the queries it ran for the view (each part of the statement that reads the Distributed table is one), the longest of them, rows read, bytes of its results sent to the server asked):', '');
     L.push('| view | total ms | ' + Array.from({ length: c.shards }, (_, i) => `shard ${i + 1}: queries / ms / rows read / result bytes`).join(' | ') + ' |', '| --- | --- | ' + Array.from({ length: c.shards }, () => '---').join(' | ') + ' |');
     for (const [k, r] of Object.entries(c.perShard ?? {})) L.push(`| ${k} | ${r.total.toFixed(0)} | ${r.shards.map((x) => `${x.queries} / ${x.ms} / ${x.rows} / ${x.resultBytes}`).join(' | ')} |`);
     L.push('');
