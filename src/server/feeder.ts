@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createFileParser, isGzip, loaderFor, MetricTable, type FileParser, type LoadedSeries } from '../loaders/index';
 import { csvHeaderLength, lastLineEnd, lastRecordEnd, readAt, type FileRow, type Plan } from './fileplan';
-import type { PointBatch } from './pointwriter';
+import type { PointBatch } from './pointbatch';
 import type { SeriesCatalog } from './seriescatalog';
 
 /** Where the points go: the DuckDB PointWriter, or the ClickHouse one. */

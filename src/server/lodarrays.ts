@@ -21,7 +21,7 @@
  */
 import { BIGINT, DOUBLE, FLOAT, INTEGER, LIST, listValue, TINYINT, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { appendColumns } from './appendcolumns';
-import type { PointBatch } from './pointwriter';
+import type { PointBatch } from './pointbatch';
 
 /** The SQL of k and levels (lodbuild.ts LOD_FORMULAS). */
 export interface LodFormulas {

@@ -13,20 +13,9 @@
 import { DOUBLE, FLOAT, INTEGER, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { appendColumns, CHUNK_ROWS } from './appendcolumns';
 import type { WholeSeries } from './lodarrays';
+import type { PointBatch } from './pointbatch';
 
-/** One series' worth of points, in the order they were logged. */
-export interface PointBatch {
-  series: number;
-  file: number;
-  /** ordinal of the first point; the k-th point gets firstOrd + k */
-  firstOrd: number;
-  x: Float64Array;
-  y: Float32Array;
-  /** NaN where a point has none; null when none has one */
-  time: Float64Array | null;
-  wall: Float64Array | null;
-  epoch: Float64Array | null;
-}
+export type { PointBatch };
 
 const CHUNK = CHUNK_ROWS;
 const COLUMNS: [string, DuckDBType][] = [

@@ -112,7 +112,7 @@ export async function saveFiles(conn: ClickHouseConn, rows: readonly ClickHouseF
 export async function deletePoints(conn: ClickHouseConn, where: string, timeoutMs = 120_000): Promise<void> {
   const t = tables(conn);
   const [db, table] = t.pointsLocal.split('.');
-  const unquote = (s: string) => s.replace(/`/g, '');
+  const unquote = (s: string) => s.replace(/\x60/g, ''); // the back-quotes of identifier()
   for (const url of everyServer(conn)) {
     await query(url, `ALTER TABLE ${t.pointsLocal} DELETE WHERE ${where}`, { purpose: 'ingest' });
     const until = Date.now() + timeoutMs;

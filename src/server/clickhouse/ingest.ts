@@ -23,7 +23,7 @@ import { loaderFor, LoadError } from '../../loaders/index';
 import { concat, Feeder, feedFile } from '../feeder';
 import { fingerprints, planFile, type Plan } from '../fileplan';
 import type { IngestOptions, IngestResult } from '../ingest';
-import type { PointBatch } from '../pointwriter';
+import type { PointBatch } from '../pointbatch';
 import type { SeriesCatalog } from '../seriescatalog';
 import { deletePoints, loadCatalog, loadFiles, saveCatalog, saveFiles, saveOrigins, type ClickHouseFileRow } from './catalog';
 import { tables, type ClickHouseConn } from './conn';

@@ -7,7 +7,7 @@
  * default 18.16 queues them on the initiator's disk and sends them later, so a view right after
  * an ingest could miss them. Series rows are written to every shard's copy (schema.ts).
  */
-import type { PointBatch } from '../pointwriter';
+import type { PointBatch } from '../pointbatch';
 import type { StoredSeries } from '../seriesindex';
 import { everyServer, tables, type ClickHouseConn } from './conn';
 import { query } from './http';
