@@ -122,7 +122,7 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const missing = new Set(counted.flatMap((t) => t.missing));
   // not answered now (a shard down): neither drawn nor gone; the chart says so and asks again
   const unanswered = new Set([...answers.flatMap((a) => a.unanswered), ...counted.flatMap((t) => t.unanswered.flatMap((sid) => t.ids.get(sid) ?? []))]);
-  // counts kept from before count them still: the next frame (the chart asks again) counts anew
+  // counts kept from before (or partial ones) are not kept: the next frame (the chart asks again) counts anew
   if (unanswered.size) forgetTotals(msg.chart);
   for (const { stats: t } of counted) { sum.points += t.points; sum.nonFinite += t.nonFinite; sum.nonPositive += t.nonPositive; }
   // as frameStats counts held series on a log x axis: points at x <= 0 too
@@ -197,7 +197,7 @@ function logXFacts(chart: number, url: string, list: readonly SourcePayload[], c
 /** Every point of these series on the column, counted by the server (one column over the whole extent). */
 function sourceTotals(chart: number, url: string, list: readonly SourcePayload[], column: string, yScale: 'linear' | 'log') {
   const key = `${url} ${column} ${yScale} ${list.map((s) => s.source.sid).join(',')}`;
-  const got = once(totals, chart, key, async (): Promise<Totals> => {
+  return once(totals, chart, key, async (): Promise<Totals> => {
     let lo = Infinity, hi = -Infinity;
     for (const s of list) {
       const e = s.source.extent[column]!;
@@ -218,9 +218,4 @@ function sourceTotals(chart: number, url: string, list: readonly SourcePayload[]
     const missing = list.filter((s) => s.source.points > 0 && !seen.has(s.source.sid) && !notAsked.has(s.source.sid)).map((s) => s.id);
     return { stats: t, missing, unanswered };
   });
-  // counts with a shard missing are not kept: the next frame asks again
-  got.then((t) => {
-    if (t.unanswered.length) totals.get(chart)?.delete(key);
-  }, () => undefined);
-  return got;
 }

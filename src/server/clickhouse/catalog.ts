@@ -11,6 +11,7 @@ import { SeriesCatalog, type SeriesEntry } from '../seriescatalog';
 import { everyServer, tables, type ClickHouseConn } from './conn';
 import { query } from './http';
 import { insertSeries } from './insert';
+import { clickhouseSeriesReader } from './read';
 import { decodeRowBinary, encodeRowBinary, type ColumnSpec } from './rowbinary';
 
 /** A `files` row: fileplan.ts's, with the batch of an ingest of it that did not finish (0: none). */
@@ -19,22 +20,10 @@ export interface ClickHouseFileRow extends FileRow {
   pending: number;
 }
 
-const SERIES_READ: readonly ColumnSpec[] = ['Int32', 'String', 'String', 'String', 'String', 'Int64', 'Int64', 'UInt8', 'UInt8', 'UInt8'];
-
 /** The stored series and run origins. */
 export async function loadCatalog(conn: ClickHouseConn): Promise<SeriesCatalog> {
   const t = tables(conn);
-  const rows = decodeRowBinary(
-    await query(conn.url, `SELECT id, key, run, metric, fields, points, next_ord, has_time, has_wall, has_epoch FROM ${t.series} FINAL`, { purpose: 'ingest', format: 'RowBinary' }),
-    SERIES_READ,
-  );
-  const [id, key, run, metric, fields, points, nextOrd, hasTime, hasWall, hasEpoch] = rows.map((c) => c.values);
-  const entries = Array.from({ length: id.length }, (_, i) => ({
-    id: Number(id[i]), key: String(key[i]), run: String(run[i]), metric: String(metric[i]),
-    fields: JSON.parse(String(fields[i])) as Record<string, string>,
-    points: Number(points[i]), nextOrd: Number(nextOrd[i]),
-    hasTime: Number(hasTime[i]) === 1, hasWall: Number(hasWall[i]) === 1, hasEpoch: Number(hasEpoch[i]) === 1,
-  }));
+  const entries = (await clickhouseSeriesReader(conn).rows()).map((r) => ({ ...r, fields: JSON.parse(r.fields) as Record<string, string> }));
   const o = decodeRowBinary(await query(conn.url, `SELECT run, origin FROM ${t.runs} FINAL`, { purpose: 'ingest', format: 'RowBinary' }), ['String', 'Float64']);
   const origins = Array.from({ length: o[0].values.length }, (_, i): [string, number] => [String(o[0].values[i]), Number(o[1].values[i])]);
   return SeriesCatalog.of(entries, origins);

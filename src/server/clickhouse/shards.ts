@@ -13,7 +13,7 @@
 import type { ClickHouseConn } from './conn';
 import { ping } from './http';
 
-export interface Partial<T> {
+export interface PartialAnswer<T> {
   value: T;
   /** the series asked for whose shard did not answer */
   unanswered: number[];
@@ -41,7 +41,7 @@ export function initiator(conn: ClickHouseConn, up: readonly boolean[]): ClickHo
 export async function answerWhatCan<T>(
   conn: ClickHouseConn, sids: readonly number[],
   ask: (conn: ClickHouseConn, sids: readonly number[], settings: Readonly<Record<string, number>>) => Promise<T>,
-): Promise<Partial<T>> {
+): Promise<PartialAnswer<T>> {
   try {
     return { value: await ask(conn, sids, {}), unanswered: [] };
   } catch (e) {
