@@ -40,6 +40,7 @@ export const USAGE = `usage:
                         each shard's table, sharded by series
       --shard URL       each shard's HTTP address, in the cluster's shard order (repeat; needed
                         with --cluster: tables and series copies are written to every shard)
+      --query-timeout S a view or hover query fails after S seconds (default 60)
   metricgl --help`;
 
 interface Args {
@@ -48,7 +49,7 @@ interface Args {
   flags: Map<string, string[]>;
 }
 
-const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads', 'm4', 'clickhouse', 'database', 'cluster', 'shard']);
+const VALUED = new Set(['db', 'logdir', 'port', 'host', 'cors', 'static', 'threads', 'm4', 'clickhouse', 'database', 'cluster', 'shard', 'query-timeout']);
 
 function parseArgs(argv: string[]): Args {
   const first = argv[0] ?? '';
@@ -99,7 +100,7 @@ function dbOf(a: Args): string {
 /** The ClickHouse store named by --clickhouse and its options; null with --db. */
 function clickhouseOf(a: Args): ClickHouseConn | null {
   const url = one(a, 'clickhouse');
-  const chOnly = ['database', 'cluster', 'shard'].filter((f) => a.flags.has(f));
+  const chOnly = ['database', 'cluster', 'shard', 'query-timeout'].filter((f) => a.flags.has(f));
   if (!url) {
     if (chOnly.length) throw new UsageError(`--${chOnly[0]} goes with --clickhouse URL`);
     return null;
@@ -124,6 +125,8 @@ function clickhouseOf(a: Args): ClickHouseConn | null {
     conn.cluster = cluster;
     conn.shards = shards;
   } else if (shards.length) throw new UsageError('--shard goes with --cluster C');
+  const timeout = intFlag(a, 'query-timeout', 1, 86_400);
+  if (timeout !== undefined) conn.queryTimeoutMs = timeout * 1000;
   try {
     tables(conn); // the names are identifiers
   } catch (e) {

@@ -19,6 +19,9 @@ export interface ClickHouseConn {
   cluster?: string;
   /** every shard's HTTP address, in the cluster's shard order (needed with `cluster`) */
   shards?: readonly string[];
+  /** how long a view or hover query may take before it fails (default 60 s; a full view over
+   *  1e9 points on a small machine takes minutes) */
+  queryTimeoutMs?: number;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

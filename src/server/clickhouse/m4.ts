@@ -150,6 +150,7 @@ export async function m4QueryClickHouse(conn: ClickHouseConn, view: M4View, extr
   const buf = await query(conn.url, sql, {
     purpose: 'view',
     format: 'RowBinary',
+    timeoutMs: conn.queryTimeoutMs,
     tables: [
       { name: IDS_TABLE, structure: 'series Int32', rows: encodeRowBinary([{ type: 'Int32', values: ids }]) },
       ...edgesTable(view),

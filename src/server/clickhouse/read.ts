@@ -28,7 +28,7 @@ const idsTable = (ids: readonly number[]): ExternalTable => ({ name: IDS, struct
 export type Extra = Readonly<Record<string, number>>;
 
 async function rows(conn: ClickHouseConn, sql: string, specs: readonly ColumnSpec[], purpose: QueryPurpose, tablesOf: readonly ExternalTable[] = [], settings: Extra = {}) {
-  const buf = await query(conn.url, sql, { purpose, format: 'RowBinary', tables: tablesOf, settings });
+  const buf = await query(conn.url, sql, { purpose, format: 'RowBinary', tables: tablesOf, settings, timeoutMs: conn.queryTimeoutMs });
   return decodeRowBinary(buf, specs).map((c) => c.values);
 }
 
