@@ -20,6 +20,7 @@ const attributes: Record<string, (value: string | null, current: ChartOptions) =
   'y-scale': (v) => ({ yScale: (v ?? defaultOptions.yScale) as ChartOptions['yScale'] }),
   'x-scale': (v) => ({ xScale: (v ?? defaultOptions.xScale) as ChartOptions['xScale'] }),
   'x-format': (v) => ({ xFormat: (v ?? defaultOptions.xFormat) as ChartOptions['xFormat'] }),
+  density: (v) => ({ density: (v ?? defaultOptions.density) as ChartOptions['density'] }),
   // only the weight: the mode is a choice the app makes once (options property), the weight is
   // what a slider bound to the attribute moves
   smoothing: (v, current) => {

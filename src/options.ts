@@ -45,6 +45,12 @@ export interface ChartOptions extends ViewAxes {
    * the line entirely (it falls back to the full extent when the percentiles coincide).
    */
   ignoreOutliers: boolean;
+  /**
+   * Draw how many runs pass through each pixel as a colour ramp (light: one, dark: the most)
+   * instead of every run as a line: 'on', 'off', or 'auto' (on past DENSITY_AUTO_RUNS visible
+   * runs). Highlighted runs are drawn as lines on top; hover still names the nearest run.
+   */
+  density: DensityMode;
   /** mouse, wheel, touch and keyboard zoom, pan and hover */
   interactive: boolean;
   /** axis titles (the app's words: 'step', the metric's name); null draws none */
@@ -53,6 +59,10 @@ export interface ChartOptions extends ViewAxes {
 }
 
 export type SmoothingBackend = 'auto' | 'gpu' | 'cpu';
+export type DensityMode = 'auto' | 'on' | 'off';
+
+/** `density: 'auto'` draws a density past this many visible runs (TensorBoard slows at ~250). */
+export const DENSITY_AUTO_RUNS = 2000;
 
 export const defaultOptions: ChartOptions = {
   xScale: 'linear',
@@ -65,6 +75,7 @@ export const defaultOptions: ChartOptions = {
   smoothingBackend: 'auto',
   xColumn: 'x',
   ignoreOutliers: false,
+  density: 'auto',
   interactive: true,
   xLabel: null,
   yLabel: null,
@@ -74,6 +85,7 @@ const scales: readonly string[] = ['linear', 'log'];
 const formats: readonly string[] = ['number', 'duration', 'date'];
 const modes: readonly string[] = ['ema', 'time-weighted'];
 const backends: readonly string[] = ['auto', 'gpu', 'cpu'];
+const densities: readonly string[] = ['auto', 'on', 'off'];
 
 /** The options after applying `patch` to `current`, or a RangeError naming the option. */
 export function mergeOptions(current: ChartOptions, patch: ChartOptionsInput): ChartOptions {
@@ -109,6 +121,10 @@ export function mergeOptions(current: ChartOptions, patch: ChartOptionsInput): C
       case 'smoothingBackend':
         if (!backends.includes(value as string)) throw new RangeError(`smoothingBackend must be 'auto', 'gpu' or 'cpu', got ${show(value)}`);
         next.smoothingBackend = value as SmoothingBackend;
+        break;
+      case 'density':
+        if (!densities.includes(value as string)) throw new RangeError(`density must be 'auto', 'on' or 'off', got ${show(value)}`);
+        next.density = value as DensityMode;
         break;
       case 'xColumn':
         if (typeof value !== 'string' || value === '') throw new RangeError(`xColumn must be a column name, got ${show(value)}`);

@@ -17,8 +17,14 @@ function mulberry32(seed) {
 /**
  * `runs` random-walk loss curves of `points` each on one shared step axis (x: float64 steps, the
  * same array for every run; y: float32): a decaying trend, a random walk and per-step noise.
+ * `layout` says how the runs lie against each other:
+ * - 'overlapping' (default): every run decays to about the same level, on top of each other;
+ * - 'spread': run r offset by 2r, so curves rarely overlap in data space (each keeps its own rows);
+ * - 'crossing': a diverging learning-rate sweep: runs start in one order and end in the reverse
+ *   one (every pair crosses), and one run in eight diverges: it grows exponentially from a
+ *   random step and is NaN from where it passes 50 on.
  */
-export function generate(runs, points, seed = 1) {
+export function generate(runs, points, seed = 1, layout = 'overlapping') {
   const x = new Float64Array(points);
   for (let i = 0; i < points; i++) x[i] = i;
   const ys = [];
@@ -26,10 +32,23 @@ export function generate(runs, points, seed = 1) {
     const rand = mulberry32(seed * 7919 + r);
     const y = new Float32Array(points);
     const scale = 0.5 + rand(), tau = points * (0.05 + 0.2 * rand());
+    const u = runs > 1 ? r / (runs - 1) : 0.5;
+    // crossing: start at 3 + u, end at 2.5 - u (reverse order); a diverging run from `blowAt`
+    const start = 3 + u, end = 2.5 - u;
+    const blowAt = layout === 'crossing' && r % 8 === 7 ? Math.floor(points * (0.2 + 0.6 * rand())) : Infinity;
+    const growth = 30 / points;
     let walk = 0;
     for (let i = 0; i < points; i++) {
       walk += (rand() - 0.5) * 0.01;
-      y[i] = 2 + scale * Math.exp(-i / tau) + walk + (rand() - 0.5) * 0.05;
+      const noise = (rand() - 0.5) * 0.05;
+      let v;
+      if (layout === 'spread') v = 2 + scale * Math.exp(-i / tau) + walk + noise + 2 * r;
+      else if (layout === 'crossing') {
+        v = end + (start - end) * Math.exp(-i / tau) + walk + noise;
+        if (i >= blowAt) v += Math.expm1((i - blowAt) * growth);
+        if (v > 50) v = NaN;
+      } else v = 2 + scale * Math.exp(-i / tau) + walk + noise;
+      y[i] = v;
     }
     ys.push(y);
   }
@@ -93,7 +112,7 @@ export function installHarness(adapter, container) {
     heap,
     /** Untimed: make the data (generated here, or fetch the real runs node parsed). */
     async generate(spec) {
-      data = spec.url ? await fetchRuns(spec.url) : generate(spec.count, spec.points, spec.seed ?? 1);
+      data = spec.url ? await fetchRuns(spec.url) : generate(spec.count, spec.points, spec.seed ?? 1, spec.layout);
       ext = extentOf(data);
       lastY = data.ys.map((y) => y[y.length - 1]);
       return { runs: data.ys.length, points: data.ys.reduce((a, y) => a + y.length, 0), xDomain: ext };

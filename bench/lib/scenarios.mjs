@@ -5,13 +5,17 @@ import { fileURLToPath } from 'node:url';
 
 export const realDataPath = fileURLToPath(new URL('../../../shared/data/modded-nanogpt-loss.csv.gz', import.meta.url));
 
-/** name -> what the page generates (random walks on one shared step axis) or 'real'. */
+/** name -> what the page generates (random walks on one shared step axis, laid out as `layout` says: harness.js generate) or 'real'. */
 export const scenarios = [
   { name: '1x1e5', label: '1 run x 1e5', count: 1, points: 1e5 },
   { name: '1x1e6', label: '1 run x 1e6', count: 1, points: 1e6 },
   { name: '1x1e7', label: '1 run x 1e7', count: 1, points: 1e7 },
   { name: '100x1e5', label: '100 runs x 1e5', count: 100, points: 1e5 },
   { name: '1000x1e4', label: '1000 runs x 1e4', count: 1000, points: 1e4 },
+  { name: '1000x1e4spread', label: '1000 runs x 1e4, spread apart', count: 1000, points: 1e4, layout: 'spread' },
+  { name: '1000x1e4crossing', label: '1000 runs x 1e4, crossing (diverging LR sweep, NaN)', count: 1000, points: 1e4, layout: 'crossing' },
+  { name: '10000x1e3', label: '10000 runs x 1e3', count: 10000, points: 1e3 },
+  { name: '100000x100', label: '100000 runs x 100', count: 100000, points: 100 },
   { name: 'nanogpt', label: 'modded-nanogpt train loss (real logs)', real: true },
 ];
 

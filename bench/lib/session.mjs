@@ -18,7 +18,7 @@ export async function runLibrary(opts) {
   const out = { lib, steps: {}, heapMB: null, info: null, version: null, frames: {} };
   const browser = await launch();
   let page = null;
-  const spec = scenario.real ? { url: '/bench-data/real.bin' } : { count: scenario.count, points: scenario.points, seed: 1 };
+  const spec = scenario.real ? { url: '/bench-data/real.bin' } : { count: scenario.count, points: scenario.points, seed: 1, layout: scenario.layout };
   const call = (what, fn, arg) => withTimeout(page.evaluate(fn, arg), limitMs, `${lib} ${scenario.name} ${what}`);
   const failed = (e) => (e instanceof TimeoutError ? 'timeout' : `error: ${String(e.message ?? e).split('\n')[0].slice(0, 160)}`);
   try {

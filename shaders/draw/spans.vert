@@ -5,7 +5,7 @@
 
 attribute vec3 vertex;      // column, top or bottom (device px), code = slot * 4 + corner
 
-uniform float lineMode;     // 1: drawn as one line per column (every width is one device px)
+uniform float lineMode;     // 1: one GL line per span, rows snapped by the worker (every width is one device px)
 
 varying vec4 vColor;
 varying vec2 vDash;
@@ -15,9 +15,11 @@ void main() {
   vec2 corner = cornerOf(vertex.z);
   vec4 params = styleTexel(slot, 1.0);
   float w = max(1.0, floor(params.x + 0.5));
-  // the vertex carries its own end of the span: widen it by half the width outwards
+  // line mode: the span's rows are [top, bottom) (src/decimate/occlude.ts snapSpans); both ends
+  // a quarter pixel down, inside their pixels, so every GL rasterisation rule paints exactly
+  // those rows. Quads: the vertex carries its own end of the span, widened by half the width.
   vec2 p = lineMode > 0.5
-    ? vec2(vertex.x + 0.5, vertex.y + (corner.y > 0.5 ? 0.5 : -0.5))
+    ? vec2(vertex.x + 0.5, vertex.y + 0.25)
     : spanCorner(corner, vertex.x, vertex.y, vertex.y, w);
   gl_Position = params.y > 0.5 ? toClip(p) : NOWHERE;
   vColor = styleTexel(slot, 0.0);

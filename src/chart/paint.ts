@@ -6,7 +6,7 @@
 import { defaultTheme, drawAxes, drawGrid, type AxesLayout, type AxisSpec } from '../axes/overlay';
 import { axisMap, type Rect } from '../coords';
 import { ensureSize } from '../gpu/context';
-import type { ChartOptions, Smoothing } from '../options';
+import { DENSITY_AUTO_RUNS, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
 import type { Graphics } from './graphics';
 import type { Runs } from './runs';
@@ -25,6 +25,12 @@ interface DrawnView {
   gpu: { range: number; edgeRows: number; isegCount: number; rowSlots: Float32Array } | null;
   /** hidden spans were left out (opaque thin lines): a see-through style needs a new frame */
   culled: boolean;
+  /** spans snapped to whole rows for one-pixel lines: other widths need a new frame */
+  thin: boolean;
+  /** the run highlighted when it was asked: a culled view has only its pieces drawn again on top */
+  lit: string | null;
+  /** drawn as a density (the highlighted run as a line on top) */
+  density: boolean;
   /** what it reported when last drawn (domains, where it was smoothed) */
   info: FrameInfo;
 }
@@ -35,6 +41,9 @@ export interface Asked {
   height: number;
   since: number;
   culled: boolean;
+  thin: boolean;
+  lit: string | null;
+  density: boolean;
 }
 
 export interface PaintHost {
@@ -74,19 +83,38 @@ export class Painter {
 
   /**
    * Every series drawn now is an opaque, solid line one device pixel wide, spans drawn by the
-   * worker (not GPU-smoothed): the worker may leave out spans that later runs paint over.
+   * worker (not GPU-smoothed): the worker may leave out spans that later runs paint over. A
+   * highlight keeps it so: the others' visible pieces are drawn dimmed (each pixel the faded colour
+   * of the run on top there), the highlighted run's whole curve on top of them (its slots are
+   * sent as `lit`), so a highlight costs the pieces, not every run's full geometry.
    */
   opaqueThin(): boolean {
     const o = this.host.options();
-    if (this.runs.highlighted || (o.smoothing.weight > 0 && o.showRaw) || !this.thin()) return false;
+    if ((o.smoothing.weight > 0 && o.showRaw) || !this.thin()) return false;
     return this.runs.opaque();
+  }
+
+  /** The runs are drawn as a density now (option `density`; 'auto': past DENSITY_AUTO_RUNS visible runs). */
+  density(): boolean {
+    const d = this.host.options().density;
+    return d === 'on' || (d === 'auto' && this.runs.size - this.runs.hiddenSlots().length > DENSITY_AUTO_RUNS);
+  }
+
+  /** The slots the worker sends whole, after the occluded pieces: the highlighted run's. */
+  litSlots(): number[] {
+    return this.runs.litSlots();
+  }
+
+  /** The run highlighted now (what a culled view was asked with). */
+  highlighted(): string | null {
+    return this.runs.highlighted;
   }
 
   /**
    * Every series, hidden ones too, is one device pixel wide: spans and segments are drawn as GL
    * lines (draw), and culling assumes the geometry of those lines.
    */
-  private thin(): boolean {
+  thin(): boolean {
     return this.runs.thin(this.surface.dpr);
   }
 
@@ -110,13 +138,14 @@ export class Painter {
     const dpr = this.surface.dpr;
     this.g.layout = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
     const v: DrawnView = {
-      layout, plot, width: asked.width, height: asked.height, culled: asked.culled,
+      layout, plot, width: asked.width, height: asked.height, culled: asked.culled, thin: asked.thin, lit: asked.lit, density: asked.density,
       gpu: f.gpu && { range: f.gpu.range, edgeRows: f.gpu.edgeRows, isegCount: f.gpu.isegCount, rowSlots: f.gpu.rowSlots },
       info: {
         ...f.stats,
         plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
         xDomain: f.xDomain, yDomain: f.yDomain, dpr, workerMs: f.workerMs, smoothing: f.smoothedOn,
         frameMs: 0, primitives: 0, smoothedPoints: 0,
+        density: f.image?.kind === 'density' ? { max: f.image.max } : null,
       },
     };
     this.view = v;
@@ -125,11 +154,13 @@ export class Painter {
 
   /**
    * Draw the last view again from what is on the GPU (a style change, a slider move with GPU
-   * smoothing); null when there is none, or it was culled and the new styles see through.
+   * smoothing); null when there is none, it was culled and the new styles see through or another
+   * run is highlighted, or its spans were snapped for line widths that changed.
    */
   redraw(since: number): FrameInfo | null {
     const v = this.view;
-    if (!v || (v.culled && !this.opaqueThin())) return null;
+    if (!v || (v.culled && (!this.opaqueThin() || v.lit !== this.runs.highlighted)) || v.thin !== this.thin()) return null;
+    if (v.density !== this.density() || (v.density && v.lit !== this.runs.highlighted)) return null;
     this.stylesStale = true;
     return this.paint(v, null, since);
   }
@@ -151,7 +182,7 @@ export class Painter {
     if (fresh) lines.upload(fresh);
     ensureSize(gl, v.width, v.height);
     // one device pixel wide everywhere: spans and segments as GL lines (a primitive each, not two)
-    lines.draw(v.width, v.height, this.thin());
+    lines.draw(v.width, v.height, v.thin);
     let primitives = lines.primitives;
     if (v.gpu && v.info.smoothing === 'gpu') primitives += this.drawSmoothed(v, fresh?.gpu ?? null);
     // make the frame real before anyone is told it is drawn

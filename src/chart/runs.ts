@@ -125,6 +125,12 @@ export class Runs {
     return [...raw, ...smoothed];
   }
 
+  /** The GPU slots of the highlighted run (raw and smoothed curve); empty without a highlight. */
+  litSlots(): number[] {
+    const r = this.highlighted ? this.byId.get(this.highlighted) : undefined;
+    return r ? [r.slot, this.byId.size + r.slot] : [];
+  }
+
   /** Every run, hidden ones too, is one device pixel wide at `dpr`. */
   thin(dpr: number): boolean {
     for (const r of this.byId.values()) if (Math.round(r.width * dpr) > 1) return false;

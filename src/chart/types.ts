@@ -22,8 +22,13 @@ export interface FrameInfo extends FrameStats {
   yDomain: [number, number];
   /** device pixels per CSS pixel of this frame */
   dpr: number;
-  /** GPU primitives (column spans + segments) drawn */
+  /** GPU primitives (column spans + segments, 2 for a plot image) drawn */
   primitives: number;
+  /**
+   * drawn as a density (option `density`): the most curves through one pixel, which the
+   * darkest ramp colour stands for; null when the curves are drawn as lines
+   */
+  density: { max: number } | null;
   /** worker time spent decimating this view, ms */
   workerMs: number;
   /**
@@ -64,7 +69,11 @@ export interface Chart {
   hoverAt(x: number, yFrac?: number | null): Promise<HoverInfo>;
   /** Show the crosshair and tooltip at data x, as a linked chart does; null hides them. */
   showHover(x: number | null): void;
-  /** Draw one run at full strength and dim the others; null ends it. No worker round trip. */
+  /**
+   * Draw one run at full strength and dim the others; null ends it. A style change when every
+   * run is drawn whole; with occlusion (opaque one-pixel lines) or a density, one worker frame
+   * that sends the visible pieces (or counts) and this run's curve, never every run's geometry.
+   */
   highlight(id: string | null): void;
   /** Show or hide a run (the legend's toggle); hidden runs leave the auto range too. */
   setVisible(id: string, visible: boolean): void;

@@ -109,7 +109,11 @@ export class ViewRequests {
     const hidden = this.runs.hiddenSlots();
     const seq = ++this.seq;
     const cull = this.painter.opaqueThin();
-    this.inflight = { seq, since, width, height, relayout, culled: cull };
+    const thin = this.painter.thin();
+    const density = this.painter.density();
+    const lit = cull || density ? this.painter.litSlots() : [];
+    const litId = cull || density ? this.painter.highlighted() : null;
+    this.inflight = { seq, since, width, height, relayout, culled: cull, thin, lit: litId, density };
     this.host.post(
       {
         type: 'view',
@@ -125,7 +129,10 @@ export class ViewRequests {
           gpuData: this.gpuReadbacks > 0,
           xColumn: o.xColumn,
           ignoreOutliers: o.ignoreOutliers,
+          thin,
           cull,
+          ...(lit.length ? { lit } : {}),
+          ...(density ? { density: { lit } } : {}),
         },
         recycle: this.recycle,
       },

@@ -11,6 +11,7 @@ import { boundsScratch, columnBounds, columnSpans, crossing, viewEnds, type Colu
 import { fitX, fitY } from './fit';
 import { fromAnswer, isDense, smoothedAnswer } from './m4curves';
 import type { F32Out } from './outbuf';
+import type { DensityCounter } from './plotimage';
 import { sparseSegments } from './segments';
 
 /** A run of at least this many empty columns crossed by one segment is drawn as that segment. */
@@ -88,7 +89,9 @@ export interface ViewResult extends ViewOutcome {
 /**
  * `range`: R of the time-weighted mode when the chart has series this worker does not hold
  * (source series: the x-extent over all of them, as the server is asked with); default: the
- * extent of `all`.
+ * extent of `all`. `density` (with `req.density`): every curve counted (the smoothed ones when
+ * smoothing, else the raw ones) is added to it as its column spans instead of being drawn; only
+ * the `lit` slots are drawn, as lines on top.
  */
 export function decimateView(
   all: readonly Series[],
@@ -97,6 +100,7 @@ export function decimateView(
   segments: F32Out,
   gpu?: GpuViewOut,
   range?: number,
+  density?: DensityCounter,
 ): ViewResult {
   const hidden = new Set(req.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
@@ -157,14 +161,25 @@ export function decimateView(
     }
   }
   let dense = 0, sparse = 0;
-  const bounds = boundsScratch(W);
-  layers.forEach(({ curve, slot }) => {
+  const shared = new SharedBounds(edges, layers.map((l) => l.curve));
+  // density: the curves users read are counted, the others (raw ones under smoothed) left out
+  const counted = density && req.density ? new Set(sm ? smooth : raw) : null;
+  const lit = new Set(req.density?.lit ?? []);
+  layers.forEach((layer) => {
+    const { curve, slot } = layer;
+    if (counted && !lit.has(slot)) {
+      if (!counted.has(layer)) return;
+      const from = spans.length;
+      columnSpans(curve, shared.of(curve), view, slot, spans); // no bridging: every column counts
+      density!.add(spans, from);
+      return;
+    }
     const [b0, b1] = viewEnds(curve, edges);
-    if (!isDense(curve, b0, b1, W)) {
+    if (!drawnAsSpans(curve, b0, b1, W, req.thin === true)) {
       sparseSegments(curve, b0, b1, view, slot, segments);
       sparse++;
     } else {
-      columnBounds(curve.col.x, curve.n, edges, bounds);
+      const bounds = shared.of(curve);
       const from = spans.length;
       columnSpans(curve, bounds, view, slot, spans);
       bridgeGaps(curve, bounds, view, slot, spans, from, segments);
@@ -172,6 +187,51 @@ export function decimateView(
     }
   });
   return { xDomain, yDomain, spans, segments, dense, sparse, smoothedPoints: work.points };
+}
+
+/**
+ * Spans or real segments for a curve with points [b0, b1) in a W-column view. Wide lines: the
+ * regime (isDense). One-pixel lines: spans already from W / 4 points in view, since a span's
+ * pixels are known exactly (occlude.ts) and hidden ones are left out, while segments are drawn
+ * whole; a quarter keeps a curve that needs few segments (a short run, a zoom deep into sparse
+ * data) on them. The choice does not depend on culling, so culling changes no pixel.
+ */
+function drawnAsSpans(c: Curve, b0: number, b1: number, W: number, thin: boolean): boolean {
+  return isDense(c, b0, b1, W) || (thin && b1 - b0 > W / 4);
+}
+
+/** At most this many x columns' bounds are kept in one view (W + 1 int32 each). */
+const SHARED_MAX = 256;
+
+/**
+ * Column bounds found once per x column and view: the runs of a sweep share one step array
+ * (the store keeps one XColumn for every series handed the same x), so 10,000 runs cost one
+ * set of W binary searches, not 10,000. Keyed by the x array and its length; only arrays that
+ * more than one curve of the view reads are kept (pooled across views, grown, never shrunk).
+ */
+class SharedBounds {
+  private readers = new Map<Float64Array, number>();
+  private kept = new Map<Float64Array, { n: number; bounds: Int32Array }>();
+  constructor(private edges: Float64Array, curves: readonly Curve[]) {
+    for (const c of curves) this.readers.set(c.col.x, (this.readers.get(c.col.x) ?? 0) + 1);
+  }
+
+  of(c: Curve): Int32Array {
+    const x = c.col.x;
+    const hit = this.kept.get(x);
+    if (hit && hit.n === c.n) return hit.bounds;
+    const keep = !hit && (this.readers.get(x) ?? 0) > 1 && this.kept.size < SHARED_MAX;
+    const bounds = keep ? pooled(this.kept.size, this.edges.length) : boundsScratch(this.edges.length - 1);
+    columnBounds(x, c.n, this.edges, bounds);
+    if (keep) this.kept.set(x, { n: c.n, bounds });
+    return bounds;
+  }
+}
+
+const pool: Int32Array[] = [];
+function pooled(i: number, size: number): Int32Array {
+  if (!pool[i] || pool[i].length < size) pool[i] = new Int32Array(size);
+  return pool[i];
 }
 
 /** Dense rows for GPU smoothing: the column edges by point index, see GpuViewOut. */

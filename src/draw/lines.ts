@@ -11,6 +11,8 @@ import { plotScope, type PlotProps, type PlotScope } from '../gpu/plot-scope';
 import { quadElements, segmentLineElements, spanLineElements } from '../gpu/quads';
 import { shaders } from '../gpu/shaders';
 import { StyleTexture } from '../gpu/styles';
+import type { PlotImage } from '../protocol/messages';
+import { PlotImageRenderer } from './plotimage';
 
 /** What each draw sets inside the plot scope (gpu/plot-scope.ts: viewport, blending, styles). */
 interface DrawProps {
@@ -54,12 +56,16 @@ export interface LinesFrame {
   spanCount: number;
   segments: Float32Array;
   segmentCount: number;
+  /** a picture of the plot under the lines (the occluded pieces as one image, or a density) */
+  image?: PlotImage;
 }
 
 export class LineRenderer {
   readonly styles: StyleTexture;
   private spanBuf: DynamicBuffer;
   private segBuf: DynamicBuffer;
+  private image: PlotImageRenderer;
+  private imagePrimitives = 0;
   private spanCount = 0;
   private segCount = 0;
   private cmd: ReturnType<typeof commands>;
@@ -79,6 +85,7 @@ export class LineRenderer {
     this.styles = new StyleTexture(g.regl);
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
+    this.image = new PlotImageRenderer(g);
     this.spanProps = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false };
     this.segProps = { buffer: this.segBuf, elements: null, quads: 0, lineMode: false };
     this.plot = { width: 1, height: 1, styles: this.styles };
@@ -107,6 +114,7 @@ export class LineRenderer {
     this.segCount = f.segmentCount;
     this.spanBuf.upload(f.spans, 12 * f.spanCount);
     this.segBuf.upload(f.segments, 20 * f.segmentCount);
+    this.image.upload(f.image);
   }
 
   /**
@@ -131,17 +139,19 @@ export class LineRenderer {
   }
 
   private drawInScope(): void {
+    this.imagePrimitives = this.image.draw();
     if (this.spanCount > 0) this.cmd.spans(this.spanProps);
     if (this.segCount > 0) this.cmd.segments(this.segProps);
   }
 
   get primitives(): number {
-    return this.spanCount + this.segCount;
+    return this.imagePrimitives + this.spanCount + this.segCount;
   }
 
   destroy(): void {
     this.styles.destroy();
     this.spanBuf.destroy();
     this.segBuf.destroy();
+    this.image.destroy();
   }
 }

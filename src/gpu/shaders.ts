@@ -9,6 +9,9 @@ import segmentsVert from '../../shaders/draw/segments.vert?raw';
 import smoothSpansVert from '../../shaders/draw/smooth-spans.vert?raw';
 import smoothSegmentsVert from '../../shaders/draw/smooth-segments.vert?raw';
 import lineFrag from '../../shaders/draw/line.frag?raw';
+import imageVert from '../../shaders/draw/image.vert?raw';
+import slotsFrag from '../../shaders/draw/slots.frag?raw';
+import densityFrag from '../../shaders/draw/density.frag?raw';
 import smoothCommon from '../../shaders/smooth/common.glsl?raw';
 import passVert from '../../shaders/smooth/pass.vert?raw';
 import upsweepFrag from '../../shaders/smooth/upsweep.frag?raw';
@@ -29,6 +32,10 @@ export const shaders = {
   smoothSpansVert: withChunk(drawCommon, smoothSpansVert),
   smoothSegmentsVert: withChunk(drawCommon, smoothSegmentsVert),
   lineFrag,
+  imageVert: withChunk(drawCommon, imageVert),
+  // the slot colours come from the style texture: the chunk's styleTexel
+  slotsFrag: withChunk(drawCommon, slotsFrag),
+  densityFrag: withChunk('precision highp float;', densityFrag),
   passVert,
   upsweepFrag: withChunk(smoothCommon, upsweepFrag),
   downsweepFrag: withChunk(smoothCommon, downsweepFrag),

@@ -55,10 +55,22 @@ export interface ViewRequest extends ViewAxes {
   /** fit y to the 5th..95th percentile of the drawn column extents */
   ignoreOutliers?: boolean;
   /**
-   * every drawn series is an opaque, solid line one device pixel wide: spans that later spans
-   * paint over entirely are left out (see cull.ts)
+   * every series is one device pixel wide: spans are snapped to whole rows and drawn as GL lines,
+   * and curves with more than W / 4 points in view are drawn as spans (decimate/occlude.ts)
+   */
+  thin?: boolean;
+  /**
+   * with `thin`, every drawn series is also an opaque, solid line: only the pieces of spans that
+   * no later span paints over are sent (decimate/occlude.ts)
    */
   cull?: boolean;
+  /** with `cull`: slots whose spans are sent whole after the pieces, on top (a highlighted run) */
+  lit?: number[];
+  /**
+   * draw how many curves pass through each pixel (decimate/plotimage.ts DensityCounter) instead
+   * of the curves, except the `lit` slots (highlighted runs), drawn as lines on top
+   */
+  density?: { lit: number[] };
 }
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */
@@ -228,6 +240,21 @@ export interface FrameReply extends ViewOutcome {
   unanswered?: string[];
   /** GPU smoothing: data to upload and the view described by point index */
   gpu: GpuFrame | null;
+  /** a picture of the plot drawn under the spans and segments (one quad; decimate/plotimage.ts) */
+  image?: PlotImage;
+}
+
+/**
+ * One RGBA8 texel per device pixel of the plot, row 0 at the top. 'slots': slot + 1 in RGB of
+ * the visible piece at each pixel (0: none), coloured from the style texture; 'density': R the
+ * ramp level of the count of curves through the pixel, GB the count, `max` the largest count.
+ */
+export interface PlotImage {
+  kind: 'slots' | 'density';
+  data: Uint8Array;
+  width: number;
+  height: number;
+  max: number;
 }
 
 export type FromWorker =

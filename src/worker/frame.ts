@@ -4,20 +4,21 @@
  * steady panning allocates nothing. With GPU smoothing it also brings the chart's texture layout
  * up to date and describes the view by point index.
  */
-import type { FrameReply, FrameStats, GpuFrame, ToWorker } from '../protocol/messages';
+import type { PlotImage, FrameReply, FrameStats, GpuFrame, ToWorker } from '../protocol/messages';
 import { MAX_POINTS } from '../smooth/constants';
 import { xRange } from '../smooth/cpu';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { frameStats, type Series } from '../store/store';
-import { cullSpans } from '../decimate/cull';
+import { appendSlots, occludeSpans, slotsLast, snapSpans } from '../decimate/occlude';
 import { F32Out } from '../decimate/outbuf';
 import { recordVertices, spanVertices } from '../decimate/vertices';
 import { decimateView, type GpuViewOut } from '../decimate/view';
+import { DensityCounter, SLOT_IMAGE_SHARE, slotImage } from '../decimate/plotimage';
 
 export type ViewMessage = Extract<ToWorker, { type: 'view' }>;
 
 /** the decimation's compact records, reused across views (only their vertices travel) */
-const compact = { spans: new F32Out(), segments: new F32Out(), isegs: new F32Out() };
+const compact = { spans: new F32Out(), pieces: new F32Out(), segments: new F32Out(), isegs: new F32Out() };
 
 /**
  * The frame for one view of a chart's `series` (on the x column in use). `layout`: where the
@@ -50,8 +51,9 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const segVerts = new F32Out(msg.recycle[1]);
   const v = msg.view;
   const smoothing = v.smoothing && v.smoothing.weight > 0;
-  // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here
-  const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && layoutSize(series) <= MAX_POINTS;
+  // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here. Density counts
+  // the smoothed curves, so they are smoothed here.
+  const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && layoutSize(series) <= MAX_POINTS;
   let gpu: GpuFrame | null = null;
   let out: GpuViewOut | undefined;
   let kept: GpuLayout | null = null;
@@ -75,9 +77,30 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   }
   const all = answered ? [...series, ...answered.curves] : series;
   const req = answered ? { ...v, xDomain: answered.xDomain } : v;
-  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range);
-  // opaque one-pixel lines: leave out the spans later runs paint over (cull.ts)
-  const spanCount = v.cull ? cullSpans(r.spans, Math.max(1, Math.floor(v.width)), Math.max(1, Math.floor(v.height))) : r.spans.length / 4;
+  const W = Math.max(1, Math.floor(v.width)), H = Math.max(1, Math.floor(v.height));
+  const density = v.density ? new DensityCounter(W, H) : undefined;
+  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density);
+  let image: PlotImage | undefined;
+  if (density) image = { kind: 'density', ...densityOf(density), width: W, height: H };
+  // one-pixel lines: spans in whole rows; opaque ones: only what no later span paints (occlude.ts)
+  if (v.thin) snapSpans(r.spans, H);
+  const drawn = v.thin && v.cull && !density ? compact.pieces : r.spans;
+  let spanCount = r.spans.length / 4;
+  if (drawn !== r.spans) {
+    spanCount = occludeSpans(r.spans, W, H, drawn);
+    // many pieces against the plot's pixels: one picture of them costs less than the primitives
+    if (spanCount > SLOT_IMAGE_SHARE * W * H) {
+      image = { kind: 'slots', data: slotImage(drawn, W, H), width: W, height: H, max: 0 };
+      drawn.length = 0;
+      spanCount = 0;
+    }
+    // a highlighted run: its whole curve after the others' pieces and segments, drawn on top
+    if (v.lit?.length) {
+      const lit = new Set(v.lit);
+      spanCount = appendSlots(r.spans, lit, drawn);
+      slotsLast(r.segments, 5, lit);
+    }
+  }
   if (gpu && out) {
     gpu.edges = out.edges.data;
     gpu.edgeRows = out.rowSlots.length;
@@ -92,7 +115,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     seq: msg.seq,
     xDomain: r.xDomain,
     yDomain: r.yDomain,
-    spanCount: spanVertices(r.spans.data, spanCount, spanVerts),
+    spanCount: spanVertices(drawn.data, spanCount, spanVerts),
     spans: spanVerts.data,
     segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
     segments: segVerts.data,
@@ -103,9 +126,15 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     smoothedPoints: r.smoothedPoints,
     gpu,
   };
+  if (image) reply.image = image;
   if (answered?.missing.length) reply.missing = answered.missing;
   if (answered?.unanswered.length) reply.unanswered = answered.unanswered;
   return { reply, layout: kept };
+}
+
+function densityOf(d: DensityCounter): { data: Uint8Array; max: number } {
+  const { image, max } = d.image();
+  return { data: image, max };
 }
 
 function addStats(a: FrameStats, b: FrameStats): FrameStats {

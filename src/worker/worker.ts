@@ -176,6 +176,7 @@ function send(reply: FromWorker): void {
   const transfer: ArrayBufferLike[] = [];
   if (reply.type === 'frame') {
     transfer.push(reply.spans.buffer, reply.segments.buffer);
+    if (reply.image) transfer.push(reply.image.data.buffer);
     if (reply.gpu) {
       transfer.push(reply.gpu.edges.buffer, reply.gpu.isegs.buffer);
       for (const c of reply.gpu.upload?.chunks ?? []) transfer.push(c.data.buffer);

@@ -224,43 +224,74 @@ test('two series with different colours are both drawn', async ({ page }) => {
   expect(r[1] - r[0] + 1).toBe(2); // width 2 CSS px at dpr 1
 });
 
-test('hidden-span culling changes no pixel: 300 overlapping opaque runs drawn with and without it are identical', async ({ page }) => {
-  const draw = (seeThrough: boolean): Promise<FrameInfo> =>
-    page.evaluate(async (seeThrough) => {
-      window.ch?.destroy();
-      const n = 20_000, runs = 300;
-      const x = Float64Array.from({ length: n }, (_, i) => i);
-      let s = 7;
-      const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-      const series = Array.from({ length: runs }, (_, r) => {
-        const y = new Float32Array(n);
-        let walk = 0;
-        for (let i = 0; i < n; i++) {
-          walk += (rand() - 0.5) * 0.02;
-          y[i] = 1 + r * 0.002 + walk + (rand() - 0.5) * 0.1;
-        }
-        const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
-        return { id: `r${r}`, x, y, color: colors[r % 5], width: 1 };
-      });
-      // a run with no finite value and a see-through colour draws nothing, but turns culling off
-      if (seeThrough) series.push({ id: 'none', x, y: new Float32Array(n).fill(NaN), color: 'rgba(0,0,0,0.5)', width: 1 });
-      const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [-2, 4], interactive: false }));
-      c.setSeries(series);
-      return c.rendered();
-    }, seeThrough);
-  const all = await draw(true);
-  const shotAll = await shotPlot(page, all);
-  const culled = await draw(false);
-  const shotCulled = await shotPlot(page, culled);
-  expect(culled.primitives).toBeLessThan(all.primitives / 2);
-  expect(diffFraction(shotAll, shotCulled)).toBe(0);
-  // a highlight dims the other runs: what culling left out must come back
-  const lit = await page.evaluate(async () => {
-    window.ch!.highlight('r0');
-    return window.ch!.rendered();
+// Occlusion (decimate/occlude.ts): with opaque one-pixel lines only the visible pieces of each
+// span are drawn. Identical pixels to drawing everything, on every layout of runs: piled on top
+// of each other, spread apart, and a diverging sweep whose runs cross and some explode to NaN.
+for (const layout of ['overlapping', 'spread', 'crossing'] as const) {
+  test(`occlusion changes no pixel: 300 ${layout} opaque runs drawn with and without it are identical`, async ({ page }) => {
+    const draw = (seeThrough: boolean): Promise<FrameInfo> =>
+      page.evaluate(
+        async ({ seeThrough, layout }) => {
+          window.ch?.destroy();
+          const n = 20_000, runs = 300;
+          const x = Float64Array.from({ length: n }, (_, i) => i);
+          let s = 7;
+          const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+          const series = Array.from({ length: runs }, (_, r) => {
+            const y = new Float32Array(n);
+            const u = rand();
+            let walk = 0;
+            for (let i = 0; i < n; i++) {
+              walk += (rand() - 0.5) * 0.02;
+              const noise = walk + (rand() - 0.5) * 0.1;
+              const t = i / n;
+              if (layout === 'overlapping') y[i] = 1 + r * 0.002 + noise;
+              else if (layout === 'spread') y[i] = -1.8 + r * 0.019 + noise * 0.1;
+              else {
+                // from 3 + u down to 2.5 - u; every 8th run diverges and is NaN past 60%
+                y[i] = (3 + u) * (1 - t) + (2.5 - u) * t + noise * 0.3;
+                if (r % 8 === 0) y[i] = t > 0.6 ? NaN : y[i] - 0.05 * Math.exp(8 * t);
+              }
+            }
+            const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
+            return { id: `r${r}`, x, y, color: colors[r % 5], width: 1 };
+          });
+          // a run with no finite value and a see-through colour draws nothing, but turns occlusion off
+          if (seeThrough) series.push({ id: 'none', x, y: new Float32Array(n).fill(NaN), color: 'rgba(0,0,0,0.5)', width: 1 });
+          const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [-2, 4], interactive: false }));
+          c.setSeries(series);
+          return c.rendered();
+        },
+        { seeThrough, layout },
+      );
+    const all = await draw(true);
+    const shotAll = await shotPlot(page, all);
+    const culled = await draw(false);
+    const shotCulled = await shotPlot(page, culled);
+    expect(diffFraction(shotAll, shotCulled)).toBe(0);
+    // bounded by the plot's pixels however the runs lie; and far fewer than every span
+    expect(culled.primitives).toBeLessThanOrEqual(shotAll.width * shotAll.height);
+    if (layout === 'overlapping') expect(culled.primitives).toBeLessThan(all.primitives / 2);
+    // pieces past 1/16 of the pixels: drawn as one slot image (a quad), the same pixels
+    else expect(culled.primitives).toBe(2);
+    // a highlight: the others' pieces dimmed, the highlighted run whole on top; not every run's spans
+    const lit = await page.evaluate(async () => {
+      window.ch!.highlight('r1');
+      return window.ch!.rendered();
+    });
+    expect(lit.primitives).toBeLessThan(culled.primitives + 2 * shotAll.width);
+    const shotLit = await shotPlot(page, lit);
+    const ORANGE: [number, number, number] = [0xff, 0x7f, 0x0e];
+    // r1 is the only orange run at full strength (r6, r11, ... are dimmed): its curve crosses every column
+    const strong = (c: number) => inkRange(shotLit, c, ORANGE, 12) !== null;
+    let columns = 0;
+    for (let c = 0; c < shotLit.width; c++) if (strong(c)) columns++;
+    expect(columns).toBeGreaterThan(0.97 * shotLit.width);
+    // and nothing else is drawn at full strength
+    const TAB_BLUE: [number, number, number] = [0x1f, 0x77, 0xb4];
+    expect(countInk(shotLit, TAB_BLUE, 12)).toBe(0);
   });
-  expect(lit.primitives).toBe(all.primitives);
-});
+}
 
 test('a run resumed much later: the straight line across the stretch without points is drawn in every column, as one segment', async ({ page }) => {
   const f: FrameInfo = await page.evaluate(() => {

@@ -1,0 +1,114 @@
+/**
+ * Pictures of the plot one texel per device pixel, made from snapped spans (occlude.ts), for
+ * frames where drawing primitives would cost more than the pixels themselves: the GPU draws
+ * one quad and looks each pixel up (shaders/draw/slots.frag, density.frag).
+ *
+ * - `slotImage`: which slot shows at each pixel, from the visible pieces of opaque thin lines.
+ *   The pieces are disjoint, so the image is exactly the picture the pieces (and so every span)
+ *   would draw; worth it once pieces are many against the plot's pixels (SLOT_IMAGE_SHARE).
+ * - `densityImage`: how many curves pass through each pixel, each counted once per pixel column
+ *   (its span there), as DenseLines (Moritz and Fisher, 2018) and Mosaic's line density define
+ *   it: exact counts from the same per-column spans the lines are drawn from, mapped to ramp
+ *   levels 1..255 on a log scale up to the frame's largest count (0: no curve).
+ *
+ * Texels are RGBA8, row 0 the plot's top row.
+ */
+import type { F32Out } from './outbuf';
+
+/** A slot image pays when the pieces exceed this share of the plot's pixels (see frame.ts). */
+export const SLOT_IMAGE_SHARE = 1 / 16;
+
+/** slot + 1 in the texel's RGB (24 bits; 0 = background) at every pixel a piece paints. */
+export function slotImage(pieces: F32Out, width: number, height: number): Uint8Array {
+  const img = new Uint8Array(4 * width * height);
+  const d = pieces.data;
+  for (let i = 0; i < pieces.length; i += 4) {
+    const c = d[i], a = d[i + 1], b = d[i + 2], v = d[i + 3] + 1;
+    const r = v & 255, g = (v >>> 8) & 255, bl = (v >>> 16) & 255;
+    for (let row = a, k = 4 * (a * width + c); row < b; row++, k += 4 * width) {
+      img[k] = r;
+      img[k + 1] = g;
+      img[k + 2] = bl;
+      img[k + 3] = 255;
+    }
+  }
+  return img;
+}
+
+/** The ramp level of a count: 0 for none, else 1..255 on log(1 + count) / log(1 + max). */
+export function densityLevel(count: number, max: number): number {
+  if (count <= 0) return 0;
+  if (max <= 1) return 255;
+  return 1 + Math.round((254 * Math.log1p(count - 1)) / Math.log1p(max - 1));
+}
+
+/**
+ * Counts per pixel of spans ([column, top, bottom, slot] in device px, one per curve and column),
+ * added a curve at a time (the spans need not be kept: 10,000 runs x W columns would not fit), by
+ * a difference array per column over the rows each span paints (floor(top) .. floor(bottom), as
+ * snapSpans). `image()`: the texel's R is the ramp level, G and B the count's low and high bytes
+ * (capped at 65535), A 255 where any curve passes; and the largest count.
+ */
+export class DensityCounter {
+  private diff: Int32Array;
+  /** curves counted */
+  curves = 0;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.diff = scratchDiff(width * (height + 1)); // column-major: height + 1 per column
+  }
+
+  /** Count spans[from..] (one curve's), then drop them from `spans`. */
+  add(spans: F32Out, from: number): void {
+    const d = spans.data, W = this.width, H = this.height, diff = this.diff;
+    for (let i = from; i < spans.length; i += 4) {
+      const c = d[i];
+      if (!(c >= 0 && c < W)) continue;
+      const a = Math.max(0, Math.floor(d[i + 1]));
+      const b = Math.min(H, Math.floor(d[i + 2]) + 1);
+      if (!(a < b)) continue;
+      diff[c * (H + 1) + a]++;
+      diff[c * (H + 1) + b]--;
+    }
+    spans.length = from;
+    this.curves++;
+  }
+
+  image(): { image: Uint8Array; max: number } {
+    const W = this.width, H = this.height, diff = this.diff;
+    let max = 0;
+    for (let c = 0; c < W; c++) {
+      let run = 0;
+      const base = c * (H + 1);
+      for (let r = 0; r < H; r++) {
+        run += diff[base + r];
+        diff[base + r] = run;
+        if (run > max) max = run;
+      }
+    }
+    const image = new Uint8Array(4 * W * H);
+    for (let c = 0; c < W; c++) {
+      const base = c * (H + 1);
+      for (let r = 0, k = 4 * c; r < H; r++, k += 4 * W) {
+        const n = diff[base + r];
+        if (n === 0) continue;
+        const capped = Math.min(n, 65535);
+        image[k] = densityLevel(n, max);
+        image[k + 1] = capped & 255;
+        image[k + 2] = capped >>> 8;
+        image[k + 3] = 255;
+      }
+    }
+    return { image, max };
+  }
+}
+
+/** The difference array, reused across frames (zeroed): grown, never shrunk. */
+let diffPool = new Int32Array(0);
+function scratchDiff(n: number): Int32Array {
+  if (diffPool.length < n) diffPool = new Int32Array(n);
+  else diffPool.fill(0, 0, n);
+  return diffPool;
+}
