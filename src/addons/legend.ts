@@ -1,14 +1,19 @@
 /**
  * A legend for one or more charts that show the same runs (linked subplots): a search box, one
  * row per run; clicking a row hides or shows the run on every chart, hovering it highlights the
- * run. It follows the charts' `series` and `visibility` events, so it stays in sync with them.
+ * run, and a filter highlights the runs it matches (with many runs drawn as a density, those are
+ * drawn as lines on top of it). It follows the charts' `series` and `visibility` events, so it stays in sync with them.
+ *
+ * Only the rows in the list's scrolled view are in the DOM (rows of a fixed height over a spacer
+ * as tall as the whole list), so 10,000 runs cost a few dozen elements, filtering is a pass over
+ * the entries, and a burst of events (hide all: one per run) renders once, in a microtask.
  */
 import type { Chart } from '../chart/types';
 
 export interface Legend {
   /** the legend's root element */
   readonly element: HTMLElement;
-  /** the runs shown after filtering by the search text */
+  /** the runs the list holds after filtering by the search text (also the rows scrolled out of view) */
   visibleRows(): string[];
   destroy(): void;
 }
@@ -23,6 +28,11 @@ export interface LegendOptions {
   titles?: string[];
 }
 
+/** Every row's height in CSS px (fixed: the list's scroll position says which rows are in view). */
+const ROW_PX = 18;
+/** Rows made beyond each end of the view, so a scroll of a few rows shows no gap. */
+const OVERSCAN = 8;
+
 export function createLegend(container: HTMLElement, charts: Chart | Chart[], options: LegendOptions = {}): Legend {
   const list = Array.isArray(charts) ? charts : [charts];
   if (options.titles !== undefined && !(Array.isArray(options.titles) && options.titles.every((t) => typeof t === 'string'))) {
@@ -31,14 +41,20 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
   const titles = options.titles ?? [];
   const root = document.createElement('div');
   root.className = 'metricgl-legend';
-  root.style.cssText = 'font:12px system-ui,sans-serif;color:#222;display:flex;flex-direction:column;gap:4px;min-height:0;';
+  root.style.cssText = 'font:12px system-ui,sans-serif;color:#222;display:flex;flex-direction:column;gap:4px;min-height:0;height:100%;box-sizing:border-box;';
   const search = document.createElement('input');
   search.type = 'search';
   search.placeholder = 'filter runs';
   search.setAttribute('aria-label', 'filter runs');
   search.style.cssText = 'font:inherit;padding:2px 6px;';
   const rows = document.createElement('div');
-  rows.style.cssText = 'overflow:auto;min-height:0;display:flex;flex-direction:column;';
+  // a container without a height: the list scrolls within the window's height, not the whole list's
+  rows.style.cssText = 'overflow:auto;min-height:0;flex:1 1 auto;max-height:100vh;position:relative;';
+  // as tall as every matched row; the rows in view sit in `shown`, moved to where they belong
+  const spacer = document.createElement('div');
+  const shown = document.createElement('div');
+  shown.style.cssText = 'position:absolute;left:0;right:0;top:0;display:flex;flex-direction:column;';
+  rows.append(spacer, shown);
   // how many runs are listed, and whole-list actions on the rows the search matches
   const bar = document.createElement('div');
   bar.style.cssText = 'display:flex;align-items:center;gap:6px;color:#666;';
@@ -91,17 +107,30 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
   const byKey = new Map<string, Entry>();
 
   const render = () => {
+    pending = false;
     const all = entries();
     const q = search.value.trim().toLowerCase();
     matched = all.filter((e) => !q || e.label.toLowerCase().includes(q) || e.id.toLowerCase().includes(q) || (e.title?.toLowerCase().includes(q) ?? false));
     byKey.clear();
     const runs = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
     const total = perChart ? new Set(all.map((e) => e.id)).size : all.length;
-    const shown = perChart ? new Set(matched.map((e) => e.id)).size : matched.length;
-    count.textContent = q ? `${shown} of ${runs(total)}` : runs(total);
+    const shownRuns = perChart ? new Set(matched.map((e) => e.id)).size : matched.length;
+    count.textContent = q ? `${shownRuns} of ${runs(total)}` : runs(total);
+    for (const e of matched) byKey.set(e.key, e);
+    spacer.style.height = `${matched.length * ROW_PX}px`;
+    paint();
+  };
+
+  /** The rows in the scrolled view (and a few around it) as elements. */
+  const paint = () => {
+    // not laid out yet (display: none, no height): the first rows
+    const height = rows.clientHeight || 40 * ROW_PX;
+    const first = Math.max(0, Math.floor(rows.scrollTop / ROW_PX) - OVERSCAN);
+    const end = Math.min(matched.length, Math.ceil((rows.scrollTop + height) / ROW_PX) + OVERSCAN);
+    shown.style.transform = `translateY(${first * ROW_PX}px)`;
     const els: HTMLElement[] = [];
-    for (const e of matched) {
-      byKey.set(e.key, e);
+    for (let i = first; i < end; i++) {
+      const e = matched[i];
       const visible = e.charts.some((c) => c.isVisible(e.id));
       const row = document.createElement('button');
       row.type = 'button';
@@ -110,6 +139,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
       row.setAttribute('aria-pressed', String(visible));
       row.title = `${visible ? 'hide' : 'show'} ${e.label}${e.title ? ` (${e.title})` : ''}`;
       row.style.cssText =
+        `flex:none;height:${ROW_PX}px;box-sizing:border-box;overflow:hidden;white-space:nowrap;` +
         'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;text-align:left;' +
         `color:inherit;opacity:${visible ? 1 : 0.4};text-decoration:${visible ? 'none' : 'line-through'}`;
       const sw = document.createElement('span');
@@ -127,7 +157,14 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
       }
       els.push(row);
     }
-    rows.replaceChildren(...els);
+    shown.replaceChildren(...els);
+  };
+  // events come in bursts (hide all: one per run): one render after them
+  let pending = false;
+  const later = () => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => pending && render());
   };
 
   const entryOf = (e: Event) => {
@@ -135,7 +172,8 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     return key === undefined ? undefined : byKey.get(key);
   };
   const setAll = (visible: boolean) => {
-    for (const e of matched) for (const c of e.charts) if (c.series().some((r) => r.id === e.id)) c.setVisible(e.id, visible);
+    const held = new Map(list.map((c) => [c, new Set(c.series().map((r) => r.id))]));
+    for (const e of matched) for (const c of e.charts) if (held.get(c)!.has(e.id)) c.setVisible(e.id, visible);
     render();
   };
   hideAll.addEventListener('click', () => setAll(false));
@@ -154,18 +192,30 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
       c.highlight(here ? e.id : null);
     }
   };
-  const onOut = () => {
-    for (const c of list) c.highlight(null);
+  /** The filter's matches highlighted on each chart (none without a filter or when all match). */
+  const filterHighlight = () => {
+    const q = search.value.trim();
+    for (const c of list) {
+      const held = new Set(c.series().map((r) => r.id));
+      const ids = q ? [...new Set(matched.filter((e) => e.charts.includes(c) && held.has(e.id) && c.isVisible(e.id)).map((e) => e.id))] : [];
+      c.highlight(ids.length && ids.length < held.size ? ids : null);
+    }
   };
+  const onOut = () => filterHighlight();
   rows.addEventListener('click', onClick);
   rows.addEventListener('mouseover', onOver);
   rows.addEventListener('mouseleave', onOut);
-  search.addEventListener('input', render);
-  const off = list.flatMap((c) => [c.on('series', render), c.on('visibility', render)]);
+  search.addEventListener('input', () => {
+    rows.scrollTop = 0; // a new list: from its top
+    render();
+    filterHighlight();
+  });
+  rows.addEventListener('scroll', paint, { passive: true });
+  const off = list.flatMap((c) => [c.on('series', later), c.on('visibility', later)]);
   render();
   return {
     element: root,
-    visibleRows: () => [...new Set([...rows.children].map((r) => (r as HTMLElement).dataset.id!))],
+    visibleRows: () => [...new Set(matched.map((e) => e.id))],
     destroy() {
       off.forEach((f) => f());
       root.remove();

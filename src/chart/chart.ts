@@ -195,11 +195,12 @@ class ChartImpl implements Chart {
     this.hover.show(x);
   }
 
-  highlight(id: string | null): void {
+  highlight(id: string | readonly string[] | null): void {
     this.alive();
-    if (id !== null && !this.runs.has(id)) throw unknownSeries(String(id), 'highlight');
-    if (id === this.runs.highlighted) return;
-    this.runs.highlighted = id;
+    const ids = id === null ? [] : typeof id === 'string' ? [id] : [...id];
+    for (const one of ids) if (!this.runs.has(one)) throw unknownSeries(String(one), 'highlight');
+    if ((ids.length ? ids.join('\n') : null) === this.runs.highlighted) return;
+    this.runs.setHighlight(ids);
     this.scheduler.mark('styles'); // same geometry, new styles: redrawn from what is on the GPU
   }
 

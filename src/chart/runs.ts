@@ -28,8 +28,18 @@ export class Runs {
   private byId = new Map<string, Run>();
   /** ids of hidden runs; ids not (yet) among the runs are kept: a bookmark may come before its data */
   private hiddenIds = new Set<string>();
-  /** the run drawn at full strength while the others are dimmed */
-  highlighted: string | null = null;
+  /** the runs drawn at full strength while the others are dimmed */
+  private lit = new Set<string>();
+
+  /** The highlight as one key (the ids, in order), null without one: what a drawn view compares. */
+  get highlighted(): string | null {
+    return this.lit.size ? [...this.lit].join('\n') : null;
+  }
+
+  /** Highlight these runs (ids among the runs), or none. */
+  setHighlight(ids: readonly string[]): void {
+    this.lit = new Set(ids);
+  }
 
   /** Replace the runs with checked series; `columns[i]` are series i's extra x column names. */
   replace(series: readonly SeriesInput[], columns: readonly string[][]): void {
@@ -48,7 +58,7 @@ export class Runs {
     });
     this.byId = runs;
     for (const id of this.hiddenIds) if (!runs.has(id)) this.hiddenIds.delete(id);
-    if (this.highlighted && !runs.has(this.highlighted)) this.highlighted = null;
+    for (const id of this.lit) if (!runs.has(id)) this.lit.delete(id);
   }
 
   get(id: string): Run | undefined {
@@ -106,7 +116,7 @@ export class Runs {
    */
   slotStyles(smoothing: boolean, dpr: number): SlotStyle[] {
     const runs = [...this.byId.values()];
-    const dim = (r: Run) => (this.highlighted && r.id !== this.highlighted ? DIM_ALPHA : 1);
+    const dim = (r: Run) => (this.lit.size && !this.lit.has(r.id) ? DIM_ALPHA : 1);
     const dash = (r: Run) => (r.dash ? ([r.dash[0] * dpr, r.dash[1] * dpr] as const) : null);
     // source series are smoothed too (by their server): the same faint raw curve behind
     const raw = runs.map((r) => ({
@@ -125,10 +135,14 @@ export class Runs {
     return [...raw, ...smoothed];
   }
 
-  /** The GPU slots of the highlighted run (raw and smoothed curve); empty without a highlight. */
+  /** The GPU slots of the highlighted runs (raw and smoothed curves); empty without a highlight. */
   litSlots(): number[] {
-    const r = this.highlighted ? this.byId.get(this.highlighted) : undefined;
-    return r ? [r.slot, this.byId.size + r.slot] : [];
+    const out: number[] = [];
+    for (const id of this.lit) {
+      const r = this.byId.get(id);
+      if (r) out.push(r.slot, this.byId.size + r.slot);
+    }
+    return out;
   }
 
   /** Every run, hidden ones too, is one device pixel wide at `dpr`. */

@@ -70,11 +70,12 @@ export interface Chart {
   /** Show the crosshair and tooltip at data x, as a linked chart does; null hides them. */
   showHover(x: number | null): void;
   /**
-   * Draw one run at full strength and dim the others; null ends it. A style change when every
+   * Draw one run (or several: a legend filter's matches) at full strength and dim the others;
+   * null (or []) ends it. A style change when every
    * run is drawn whole; with occlusion (opaque one-pixel lines) or a density, one worker frame
    * that sends the visible pieces (or counts) and this run's curve, never every run's geometry.
    */
-  highlight(id: string | null): void;
+  highlight(id: string | readonly string[] | null): void;
   /** Show or hide a run (the legend's toggle); hidden runs leave the auto range too. */
   setVisible(id: string, visible: boolean): void;
   isVisible(id: string): boolean;

@@ -91,3 +91,34 @@ test('density: a bad value is a RangeError naming the option, and the chart keep
   });
   expect(msg).toBe("RangeError: density must be 'auto', 'on' or 'off', got \"sometimes\"");
 });
+
+test('density: a legend filter highlights the runs it matches, drawn as lines over the density', async ({ page }) => {
+  await page.evaluate(async () => {
+    const n = 2_000;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const series = [
+      ...Array.from({ length: 40 }, (_, r) => ({ id: `base${r}`, x, y: Float32Array.from({ length: n }, (_, i) => 1 + 0.01 * r + 0.1 * Math.sin(i / 100)), color: '#1f77b4', width: 1 })),
+      { id: 'lr-0.1', x, y: Float32Array.from({ length: n }, (_, i) => 3 - i / n), color: '#ff0000', width: 1 },
+    ];
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [0, 4], density: 'on', interactive: false }));
+    c.setSeries(series);
+    const el = document.createElement('div');
+    el.id = 'legend';
+    el.style.cssText = 'position:absolute;left:820px;top:0;width:170px;height:300px';
+    document.body.append(el);
+    window.metricgl.createLegend(el, c);
+    await c.rendered();
+  });
+  const before = await page.evaluate(() => window.ch!.rendered());
+  const redColumns = async (f: FrameInfo) => {
+    const shot = await shotPlot(page, f);
+    let red = 0;
+    for (let c = 0; c < shot.width; c++) if (inkRange(shot, c, RED, 40)) red++;
+    return red / shot.width;
+  };
+  expect(await redColumns(before)).toBe(0);
+  await page.locator('#legend input').fill('lr-');
+  const after = await page.evaluate(() => window.ch!.rendered());
+  expect(await redColumns(after)).toBeGreaterThan(0.97);
+  expect(after.density).not.toBeNull();
+});

@@ -201,3 +201,38 @@ test('live appends at 10 Hz on 100 runs: the view follows, every tick is drawn, 
   expect(r.frames.length).toBe(20);
   console.log(`live appends, frame ms per tick: ${r.frames.map((m) => m.toFixed(0)).join(' ')}`);
 });
+
+test('a legend of 10,000 runs holds only the rows in view; scrolling shows the others, the filter and hide all act on every match', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const n = 20;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { interactive: false }));
+    c.setSeries(Array.from({ length: 10_000 }, (_, k) => ({ id: `r${k}`, label: `run ${k}`, x, y: Float32Array.from({ length: n }, (_, i) => Math.sin(i + k)) })));
+    await c.rendered();
+    const el = document.createElement('div');
+    el.id = 'legend';
+    el.style.cssText = 'position:absolute;left:820px;top:0;width:170px;height:400px;display:flex;flex-direction:column';
+    document.body.append(el);
+    const legend = window.metricgl.createLegend(el, c);
+    return { rows: el.querySelectorAll('[data-id]').length, listed: legend.visibleRows().length };
+  });
+  expect(r.listed).toBe(10_000);
+  expect(r.rows).toBeLessThan(60);
+  const legend = page.locator('#legend');
+  await expect(legend.locator('.metricgl-legend-count')).toHaveText('10000 runs');
+  await expect(legend.locator('[data-id="r0"]')).toHaveText('run 0');
+  // scrolled to the end: the last runs are there, the first gone
+  await page.evaluate(() => {
+    const list = document.querySelector('#legend [data-id]')!.parentElement!.parentElement!;
+    list.scrollTop = list.scrollHeight;
+  });
+  await expect(legend.locator('[data-id="r9999"]')).toHaveText('run 9999');
+  await expect(legend.locator('[data-id="r0"]')).toHaveCount(0);
+  expect(await legend.locator('[data-id]').count()).toBeLessThan(60);
+  // the filter matches 111 runs (run 9, 9x, 9xx, 9xxx... of "run 99"): counted, hidden all at once
+  await legend.locator('input').fill('run 99');
+  await expect(legend.locator('.metricgl-legend-count')).toHaveText('111 of 10000 runs');
+  await legend.locator('.metricgl-legend-hide-all').click();
+  const hidden = await page.evaluate(() => window.ch!.series().filter((s) => !window.ch!.isVisible(s.id)).length);
+  expect(hidden).toBe(111);
+});
