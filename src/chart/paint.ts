@@ -59,6 +59,8 @@ export class Painter {
   private stylesStale = true;
   /** points smoothed for the frame being made (worker and GPU) */
   private smoothedPoints = 0;
+  /** the seq of the frame whose plot image the renderer holds; null: none */
+  private imageSeq: number | null = null;
 
   constructor(
     private host: PaintHost,
@@ -74,6 +76,12 @@ export class Painter {
   /** The context is lost: what was drawn cannot be redrawn from the GPU. */
   forget(): void {
     this.view = null;
+    this.imageSeq = null;
+  }
+
+  /** The frame whose plot image is drawn now (the worker may keep it for a highlight change). */
+  heldImage(): number | null {
+    return this.imageSeq;
   }
 
   /** Where smoothing runs now (the option and what the context can do). */
@@ -145,10 +153,11 @@ export class Painter {
         plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
         xDomain: f.xDomain, yDomain: f.yDomain, dpr, workerMs: f.workerMs, smoothing: f.smoothedOn,
         frameMs: 0, primitives: 0, smoothedPoints: 0,
-        density: f.image?.kind === 'density' ? { max: f.image.max } : null,
+        density: (f.image ?? f.keptImage)?.kind === 'density' ? { max: (f.image ?? f.keptImage)!.max } : null,
       },
     };
     this.view = v;
+    if (!f.keptImage) this.imageSeq = f.image ? f.seq : null;
     return this.paint(v, f, asked.since);
   }
 

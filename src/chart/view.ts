@@ -133,6 +133,7 @@ export class ViewRequests {
           cull,
           ...(lit.length ? { lit } : {}),
           ...(density ? { density: { lit } } : {}),
+          ...(this.painter.heldImage() !== null ? { heldImage: this.painter.heldImage()! } : {}),
         },
         recycle: this.recycle,
       },

@@ -91,7 +91,7 @@ export interface ViewResult extends ViewOutcome {
  * (source series: the x-extent over all of them, as the server is asked with); default: the
  * extent of `all`. `density` (with `req.density`): every curve counted (the smoothed ones when
  * smoothing, else the raw ones) is added to it as its column spans instead of being drawn; only
- * the `lit` slots are drawn, as lines on top.
+ * the `lit` slots are drawn, as lines on top (and counted all the same).
  */
 export function decimateView(
   all: readonly Series[],
@@ -167,12 +167,14 @@ export function decimateView(
   const lit = new Set(req.density?.lit ?? []);
   layers.forEach((layer) => {
     const { curve, slot } = layer;
-    if (counted && !lit.has(slot)) {
-      if (!counted.has(layer)) return;
-      const from = spans.length;
-      columnSpans(curve, shared.of(curve), view, slot, spans); // no bridging: every column counts
-      density!.add(spans, from);
-      return;
+    if (counted) {
+      // a highlighted run is counted too (the counts do not change with the highlight), and drawn
+      if (counted.has(layer)) {
+        const from = spans.length;
+        columnSpans(curve, shared.of(curve), view, slot, spans); // no bridging: every column counts
+        density!.add(spans, from);
+      }
+      if (!lit.has(slot)) return;
     }
     const [b0, b1] = viewEnds(curve, edges);
     if (!drawnAsSpans(curve, b0, b1, W, req.thin === true)) {

@@ -58,6 +58,8 @@ export interface LinesFrame {
   segmentCount: number;
   /** a picture of the plot under the lines (the occluded pieces as one image, or a density) */
   image?: PlotImage;
+  /** the image drawn until now stays (only the highlighted runs' curves are new) */
+  keptImage?: unknown;
 }
 
 export class LineRenderer {
@@ -114,7 +116,7 @@ export class LineRenderer {
     this.segCount = f.segmentCount;
     this.spanBuf.upload(f.spans, 12 * f.spanCount);
     this.segBuf.upload(f.segments, 20 * f.segmentCount);
-    this.image.upload(f.image);
+    if (!f.keptImage) this.image.upload(f.image);
   }
 
   /**

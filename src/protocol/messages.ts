@@ -71,6 +71,11 @@ export interface ViewRequest extends ViewAxes {
    * of the curves, except the `lit` slots (highlighted runs), drawn as lines on top
    */
   density?: { lit: number[] };
+  /**
+   * the seq of the frame whose plot image the chart still draws: when only the highlighted runs
+   * changed since, the worker keeps that image and sends only their curves (`keptImage`)
+   */
+  heldImage?: number;
 }
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */
@@ -242,6 +247,8 @@ export interface FrameReply extends ViewOutcome {
   gpu: GpuFrame | null;
   /** a picture of the plot drawn under the spans and segments (one quad; decimate/plotimage.ts) */
   image?: PlotImage;
+  /** the image of frame `heldImage` stays as it is; only the lit runs' curves are new */
+  keptImage?: { kind: PlotImage['kind']; max: number };
 }
 
 /**

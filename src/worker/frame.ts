@@ -43,7 +43,32 @@ export interface Answered {
   unanswered: string[];
 }
 
-export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null, answered?: Answered): { reply: FrameReply; layout: GpuLayout | null } {
+/**
+ * The last frame with a plot image, per chart: when the next view differs only in its highlighted
+ * runs (same points, same view) and the chart still draws that image, the image stays and only
+ * the highlighted runs are decimated (a highlight over 10,000 runs costs their curves, not a new
+ * density). Only when every other curve is in the image (no segments of its own).
+ */
+interface LastImage {
+  key: string;
+  seq: number;
+  kind: PlotImage['kind'];
+  max: number;
+  xDomain: [number, number];
+  yDomain: [number, number];
+}
+const lastImages = new Map<number, LastImage>();
+
+/** What must match for an image to be kept: the points (their epoch) and the view but its highlight. */
+function imageKey(v: ViewMessage['view'], epoch: number): string {
+  return `${epoch}|${JSON.stringify({ ...v, lit: undefined, density: v.density ? 1 : 0, heldImage: undefined })}`;
+}
+
+/**
+ * `epoch`: the chart's data epoch (worker.ts), given for charts of held series only: their view
+ * may keep its plot image across a highlight change.
+ */
+export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null, answered?: Answered, epoch?: number): { reply: FrameReply; layout: GpuLayout | null } {
   const t0 = performance.now();
   // compact records from the decimation, then quads as vertices in the recycled buffers
   const spans = compact.spans, segments = compact.segments;
@@ -54,6 +79,12 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here. Density counts
   // the smoothed curves, so they are smoothed here.
   const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && layoutSize(series) <= MAX_POINTS;
+  const key = epoch !== undefined && !onGpu ? imageKey(v, epoch) : null;
+  const last = key !== null ? lastImages.get(msg.chart) : undefined;
+  const lit = v.density ? v.density.lit : v.lit;
+  if (key !== null && last && last.key === key && v.heldImage === last.seq && lit?.length) {
+    return { reply: litOnly(msg, series, last, new Set(lit), t0), layout: null };
+  }
   let gpu: GpuFrame | null = null;
   let out: GpuViewOut | undefined;
   let kept: GpuLayout | null = null;
@@ -127,9 +158,52 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
     gpu,
   };
   if (image) reply.image = image;
+  if (key !== null && image && !r.segments.length) {
+    lastImages.set(msg.chart, { key, seq: msg.seq, kind: image.kind, max: image.max, xDomain: r.xDomain, yDomain: r.yDomain });
+  } else lastImages.delete(msg.chart);
   if (answered?.missing.length) reply.missing = answered.missing;
   if (answered?.unanswered.length) reply.unanswered = answered.unanswered;
   return { reply, layout: kept };
+}
+
+/**
+ * A frame of the highlighted runs only, over the kept image of `last`: their curves decimated in
+ * its domains, drawn as the full frame draws them (snapped one-pixel spans, segments).
+ */
+function litOnly(msg: ViewMessage, series: Series[], last: LastImage, lit: ReadonlySet<number>, t0: number): FrameReply {
+  const v = msg.view;
+  const slots = v.slots ?? series.length;
+  const mine = series.filter((s) => lit.has(s.slot) || lit.has(s.slot + slots));
+  const req = { ...v, xDomain: last.xDomain, yDomain: last.yDomain, density: undefined, cull: false, lit: undefined, smoothBackend: 'cpu' as const };
+  // R of the time-weighted mode spans every series of the chart, as in the full frame
+  const r = decimateView(mine, req, compact.spans, compact.segments, undefined, xRange(series));
+  const H = Math.max(1, Math.floor(v.height));
+  if (v.thin) snapSpans(r.spans, H);
+  const spanVerts = new F32Out(msg.recycle[0]);
+  const segVerts = new F32Out(msg.recycle[1]);
+  const smoothing = v.smoothing && v.smoothing.weight > 0;
+  return {
+    type: 'frame',
+    chart: msg.chart,
+    seq: msg.seq,
+    xDomain: last.xDomain,
+    yDomain: last.yDomain,
+    spanCount: spanVertices(r.spans.data, r.spans.length / 4, spanVerts),
+    spans: spanVerts.data,
+    segmentCount: recordVertices(r.segments.data, r.segments.length / 5, segVerts),
+    segments: segVerts.data,
+    stats: frameStats(series, v.xScale, v.yScale),
+    workerMs: performance.now() - t0,
+    smoothedOn: smoothing ? 'cpu' : 'none',
+    smoothedPoints: r.smoothedPoints,
+    gpu: null,
+    keptImage: { kind: last.kind, max: last.max },
+  };
+}
+
+/** A chart dropped: its kept image goes. */
+export function forgetImage(chart: number): void {
+  lastImages.delete(chart);
 }
 
 function densityOf(d: DensityCounter): { data: Uint8Array; max: number } {

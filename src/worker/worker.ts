@@ -10,7 +10,7 @@ import { smoothedCurve, xRange } from '../smooth/cpu';
 import type { GpuLayout } from '../smooth/layout';
 import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, type IncomingX, type Series } from '../store/store';
 import { onColumn } from '../store/xcolumn';
-import { frameReply } from './frame';
+import { forgetImage, frameReply } from './frame';
 import { hoverReply } from './hover';
 import { sourceHover } from './sourcehover';
 import { chartRange, forgetTotals, sourceFrame, sourceGrew } from './sourceview';
@@ -41,8 +41,13 @@ function seriesOn(chart: number, column: string | undefined): Series[] {
   return out;
 }
 
+/** Bumped by every change to a chart's points: a view's plot image can be kept only within one. */
+const epochs = new Map<number, number>();
+const bump = (chart: number) => epochs.set(chart, (epochs.get(chart) ?? 0) + 1);
+
 /** The answer to a message: at once, or (asking a server) later. */
 function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
+  if (msg.type === 'set' || msg.type === 'append' || msg.type === 'drop') bump(msg.chart);
   switch (msg.type) {
     case 'set': {
       const xs = ingestAll(msg.xs);
@@ -88,7 +93,7 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
           return reply;
         });
       }
-      const { reply, layout } = frameReply(msg, seriesOn(msg.chart, msg.view.xColumn), layouts.get(msg.chart) ?? null);
+      const { reply, layout } = frameReply(msg, seriesOn(msg.chart, msg.view.xColumn), layouts.get(msg.chart) ?? null, undefined, epochs.get(msg.chart) ?? 0);
       if (layout) layouts.set(msg.chart, layout);
       return reply;
     }
@@ -115,6 +120,7 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
     case 'hello':
       return null;
     case 'drop':
+      forgetImage(msg.chart);
       charts.delete(msg.chart);
       layouts.delete(msg.chart);
       sources.delete(msg.chart);

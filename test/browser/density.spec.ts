@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import type { FrameInfo } from '../../src/index';
 import { densityLevel } from '../../src/decimate/plotimage';
 import { densityColor } from '../../src/draw/ramp';
-import { inkRange, openHarness, RED, shotPlot, type RGB } from './helpers';
+import { diffFraction, inkRange, openHarness, RED, shotPlot, type RGB } from './helpers';
 
 test.beforeEach(async ({ page }) => openHarness(page));
 
@@ -122,3 +122,42 @@ test('density: a legend filter highlights the runs it matches, drawn as lines ov
   expect(await redColumns(after)).toBeGreaterThan(0.97);
   expect(after.density).not.toBeNull();
 });
+
+// A highlight change over a plot image keeps the image in the worker and on the GPU and sends
+// only the highlighted run's curve (frame.ts litOnly): the same pixels as a frame made whole.
+for (const mode of ['density', 'slot image'] as const) {
+  test(`a highlight over a ${mode} draws the same pixels as a frame made with the highlight from the start`, async ({ page }) => {
+    const draw = (litFirst: boolean) =>
+      page.evaluate(
+        async ({ litFirst, mode }) => {
+          window.ch?.destroy();
+          const n = 3_000, runs = 400;
+          const x = Float64Array.from({ length: n }, (_, i) => i);
+          let s = 5;
+          const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+          const series = Array.from({ length: runs }, (_, r) => {
+            let v = -1.8 + r * 0.014;
+            const y = Float32Array.from({ length: n }, () => (v += (rand() - 0.5) * 0.03));
+            return { id: `r${r}`, x, y, color: ['#1f77b4', '#ff7f0e', '#2ca02c'][r % 3], width: 1 };
+          });
+          const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, {
+            yDomain: [-2, 4], interactive: false, density: mode === 'density' ? 'on' : 'off',
+          }));
+          c.setSeries(series);
+          if (litFirst) c.highlight('r123');
+          const plain = await c.rendered();
+          if (!litFirst) c.highlight('r123');
+          return { plain, lit: await c.rendered() };
+        },
+        { litFirst, mode },
+      );
+    const whole = await draw(true);
+    const shotWhole = await shotPlot(page, whole.lit);
+    const kept = await draw(false);
+    const shotKept = await shotPlot(page, kept.lit);
+    expect(kept.plain.primitives).toBe(2); // the image alone
+    expect(kept.lit.primitives).toBeGreaterThan(2); // and the run's curve on it
+    expect(kept.lit.density).toEqual(whole.lit.density);
+    expect(diffFraction(shotWhole, shotKept)).toBe(0);
+  });
+}
