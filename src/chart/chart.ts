@@ -199,8 +199,7 @@ class ChartImpl implements Chart {
     this.alive();
     const ids = id === null ? [] : typeof id === 'string' ? [id] : [...id];
     for (const one of ids) if (!this.runs.has(one)) throw unknownSeries(String(one), 'highlight');
-    if ((ids.length ? ids.join('\n') : null) === this.runs.highlighted) return;
-    this.runs.setHighlight(ids);
+    if (!this.runs.setHighlight(ids)) return;
     this.scheduler.mark('styles'); // same geometry, new styles: redrawn from what is on the GPU
   }
 

@@ -144,6 +144,7 @@ export class Painter {
   present(f: Frame, asked: Asked, layout: AxesLayout, plot: Rect): FrameInfo | null {
     if (this.g.gl.lost) return null;
     const dpr = this.surface.dpr;
+    const picture = f.image ?? f.keptImage; // the plot image drawn, new or kept
     this.g.layout = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
     const v: DrawnView = {
       layout, plot, width: asked.width, height: asked.height, culled: asked.culled, thin: asked.thin, lit: asked.lit, density: asked.density,
@@ -153,7 +154,7 @@ export class Painter {
         plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
         xDomain: f.xDomain, yDomain: f.yDomain, dpr, workerMs: f.workerMs, smoothing: f.smoothedOn,
         frameMs: 0, primitives: 0, smoothedPoints: 0,
-        density: (f.image ?? f.keptImage)?.kind === 'density' ? { max: (f.image ?? f.keptImage)!.max } : null,
+        density: picture?.kind === 'density' ? { max: picture.max } : null,
       },
     };
     this.view = v;
@@ -168,8 +169,9 @@ export class Painter {
    */
   redraw(since: number): FrameInfo | null {
     const v = this.view;
-    if (!v || (v.culled && (!this.opaqueThin() || v.lit !== this.runs.highlighted)) || v.thin !== this.thin()) return null;
-    if (v.density !== this.density() || (v.density && v.lit !== this.runs.highlighted)) return null;
+    if (!v || v.thin !== this.thin() || v.density !== this.density() || (v.culled && !this.opaqueThin())) return null;
+    // culled or a density: the highlighted runs were drawn whole over the rest
+    if ((v.culled || v.density) && v.lit !== this.runs.highlighted) return null;
     this.stylesStale = true;
     return this.paint(v, null, since);
   }

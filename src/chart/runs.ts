@@ -36,9 +36,13 @@ export class Runs {
     return this.lit.size ? [...this.lit].join('\n') : null;
   }
 
-  /** Highlight these runs (ids among the runs), or none. */
-  setHighlight(ids: readonly string[]): void {
-    this.lit = new Set(ids);
+  /** Highlight these runs (ids among the runs), or none; whether that changed anything. */
+  setHighlight(ids: readonly string[]): boolean {
+    const next = new Set(ids);
+    const now = [...this.lit];
+    if (next.size === now.length && [...next].every((id, i) => id === now[i])) return false;
+    this.lit = next;
+    return true;
   }
 
   /** Replace the runs with checked series; `columns[i]` are series i's extra x column names. */

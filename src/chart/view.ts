@@ -132,7 +132,7 @@ export class ViewRequests {
           thin,
           cull,
           ...(lit.length ? { lit } : {}),
-          ...(density ? { density: { lit } } : {}),
+          ...(density ? { density } : {}),
           ...(this.painter.heldImage() !== null ? { heldImage: this.painter.heldImage()! } : {}),
         },
         recycle: this.recycle,

@@ -6,7 +6,7 @@
  * - `slotImage`: which slot shows at each pixel, from the visible pieces of opaque thin lines.
  *   The pieces are disjoint, so the image is exactly the picture the pieces (and so every span)
  *   would draw; worth it once pieces are many against the plot's pixels (SLOT_IMAGE_SHARE).
- * - `densityImage`: how many curves pass through each pixel, each counted once per pixel column
+ * - `DensityCounter`: how many curves pass through each pixel, each counted once per pixel column
  *   (its span there), as DenseLines (Moritz and Fisher, 2018) and Mosaic's line density define
  *   it: exact counts from the same per-column spans the lines are drawn from, mapped to ramp
  *   levels 1..255 on a log scale up to the frame's largest count (0: no curve).
@@ -76,7 +76,7 @@ export class DensityCounter {
     this.curves++;
   }
 
-  image(): { image: Uint8Array; max: number } {
+  image(): { data: Uint8Array; max: number } {
     const W = this.width, H = this.height, diff = this.diff;
     let max = 0;
     for (let c = 0; c < W; c++) {
@@ -101,7 +101,7 @@ export class DensityCounter {
         image[k + 3] = 255;
       }
     }
-    return { image, max };
+    return { data: image, max };
   }
 }
 

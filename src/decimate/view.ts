@@ -164,7 +164,7 @@ export function decimateView(
   const shared = new SharedBounds(edges, layers.map((l) => l.curve));
   // density: the curves users read are counted, the others (raw ones under smoothed) left out
   const counted = density && req.density ? new Set(sm ? smooth : raw) : null;
-  const lit = new Set(req.density?.lit ?? []);
+  const lit = new Set(req.lit ?? []);
   layers.forEach((layer) => {
     const { curve, slot } = layer;
     if (counted) {

@@ -11,7 +11,7 @@ import { plotScope, type PlotProps, type PlotScope } from '../gpu/plot-scope';
 import { quadElements, segmentLineElements, spanLineElements } from '../gpu/quads';
 import { shaders } from '../gpu/shaders';
 import { StyleTexture } from '../gpu/styles';
-import type { PlotImage } from '../protocol/messages';
+import type { FrameReply, PlotImage } from '../protocol/messages';
 import { PlotImageRenderer } from './plotimage';
 
 /** What each draw sets inside the plot scope (gpu/plot-scope.ts: viewport, blending, styles). */
@@ -59,7 +59,7 @@ export interface LinesFrame {
   /** a picture of the plot under the lines (the occluded pieces as one image, or a density) */
   image?: PlotImage;
   /** the image drawn until now stays (only the highlighted runs' curves are new) */
-  keptImage?: unknown;
+  keptImage?: FrameReply['keptImage'];
 }
 
 export class LineRenderer {

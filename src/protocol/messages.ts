@@ -64,13 +64,16 @@ export interface ViewRequest extends ViewAxes {
    * no later span paints over are sent (decimate/occlude.ts)
    */
   cull?: boolean;
-  /** with `cull`: slots whose spans are sent whole after the pieces, on top (a highlighted run) */
+  /**
+   * with `cull` or `density`: the highlighted runs' slots, sent whole after the pieces (or over
+   * the density), on top
+   */
   lit?: number[];
   /**
    * draw how many curves pass through each pixel (decimate/plotimage.ts DensityCounter) instead
-   * of the curves, except the `lit` slots (highlighted runs), drawn as lines on top
+   * of the curves; the `lit` slots are drawn as lines on top (and counted too)
    */
-  density?: { lit: number[] };
+  density?: boolean;
   /**
    * the seq of the frame whose plot image the chart still draws: when only the highlighted runs
    * changed since, the worker keeps that image and sends only their curves (`keptImage`)

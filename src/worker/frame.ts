@@ -61,7 +61,7 @@ const lastImages = new Map<number, LastImage>();
 
 /** What must match for an image to be kept: the points (their epoch) and the view but its highlight. */
 function imageKey(v: ViewMessage['view'], epoch: number): string {
-  return `${epoch}|${JSON.stringify({ ...v, lit: undefined, density: v.density ? 1 : 0, heldImage: undefined })}`;
+  return `${epoch}|${JSON.stringify({ ...v, lit: undefined, heldImage: undefined })}`;
 }
 
 /**
@@ -81,7 +81,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && layoutSize(series) <= MAX_POINTS;
   const key = epoch !== undefined && !onGpu ? imageKey(v, epoch) : null;
   const last = key !== null ? lastImages.get(msg.chart) : undefined;
-  const lit = v.density ? v.density.lit : v.lit;
+  const lit = v.lit;
   if (key !== null && last && last.key === key && v.heldImage === last.seq && lit?.length) {
     return { reply: litOnly(msg, series, last, new Set(lit), t0), layout: null };
   }
@@ -112,7 +112,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const density = v.density ? new DensityCounter(W, H) : undefined;
   const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density);
   let image: PlotImage | undefined;
-  if (density) image = { kind: 'density', ...densityOf(density), width: W, height: H };
+  if (density) image = { kind: 'density', ...density.image(), width: W, height: H };
   // one-pixel lines: spans in whole rows; opaque ones: only what no later span paints (occlude.ts)
   if (v.thin) snapSpans(r.spans, H);
   const drawn = v.thin && v.cull && !density ? compact.pieces : r.spans;
@@ -204,11 +204,6 @@ function litOnly(msg: ViewMessage, series: Series[], last: LastImage, lit: Reado
 /** A chart dropped: its kept image goes. */
 export function forgetImage(chart: number): void {
   lastImages.delete(chart);
-}
-
-function densityOf(d: DensityCounter): { data: Uint8Array; max: number } {
-  const { image, max } = d.image();
-  return { data: image, max };
 }
 
 function addStats(a: FrameStats, b: FrameStats): FrameStats {

@@ -80,7 +80,7 @@ describe('DensityCounter', () => {
       counter.add(buf, from);
       expect(buf.length).toBe(from); // counted, not kept
     }
-    const { image, max } = counter.image();
+    const { data: image, max } = counter.image();
     expect(max).toBe(Math.max(...ref));
     for (let p = 0; p < w * h; p++) {
       expect(image[4 * p + 1] + 256 * image[4 * p + 2]).toBe(ref[p]);
