@@ -57,7 +57,9 @@ export class DensityCounter {
     readonly width: number,
     readonly height: number,
   ) {
-    this.diff = scratchDiff(width * (height + 1)); // column-major: height + 1 per column
+    // row-major, height + 1 rows: a curve's spans in neighbouring columns mostly start and end on
+    // the same rows, so its increments land in neighbouring words (column-major: a cache line each)
+    this.diff = scratchDiff(width * (height + 1));
   }
 
   /** Count spans[from..] (one curve's), then drop them from `spans`. */
@@ -69,8 +71,8 @@ export class DensityCounter {
       const a = Math.max(0, Math.floor(d[i + 1]));
       const b = Math.min(H, Math.floor(d[i + 2]) + 1);
       if (!(a < b)) continue;
-      diff[c * (H + 1) + a]++;
-      diff[c * (H + 1) + b]--;
+      diff[a * W + c]++;
+      diff[b * W + c]--;
     }
     spans.length = from;
     this.curves++;
@@ -78,28 +80,25 @@ export class DensityCounter {
 
   image(): { data: Uint8Array; max: number } {
     const W = this.width, H = this.height, diff = this.diff;
+    // prefix sums down each column, a row at a time (the texels' order)
+    const run = scratchRun(W);
     let max = 0;
-    for (let c = 0; c < W; c++) {
-      let run = 0;
-      const base = c * (H + 1);
-      for (let r = 0; r < H; r++) {
-        run += diff[base + r];
-        diff[base + r] = run;
-        if (run > max) max = run;
+    for (let r = 0, base = 0; r < H; r++, base += W) {
+      for (let c = 0; c < W; c++) {
+        const n = (run[c] += diff[base + c]);
+        diff[base + c] = n;
+        if (n > max) max = n;
       }
     }
     const image = new Uint8Array(4 * W * H);
-    for (let c = 0; c < W; c++) {
-      const base = c * (H + 1);
-      for (let r = 0, k = 4 * c; r < H; r++, k += 4 * W) {
-        const n = diff[base + r];
-        if (n === 0) continue;
-        const capped = Math.min(n, 65535);
-        image[k] = densityLevel(n, max);
-        image[k + 1] = capped & 255;
-        image[k + 2] = capped >>> 8;
-        image[k + 3] = 255;
-      }
+    for (let p = 0, k = 0; p < W * H; p++, k += 4) {
+      const n = diff[p];
+      if (n === 0) continue;
+      const capped = Math.min(n, 65535);
+      image[k] = densityLevel(n, max);
+      image[k + 1] = capped & 255;
+      image[k + 2] = capped >>> 8;
+      image[k + 3] = 255;
     }
     return { data: image, max };
   }
@@ -111,4 +110,12 @@ function scratchDiff(n: number): Int32Array {
   if (diffPool.length < n) diffPool = new Int32Array(n);
   else diffPool.fill(0, 0, n);
   return diffPool;
+}
+
+/** One running count per column, reused (zeroed). */
+let runPool = new Int32Array(0);
+function scratchRun(n: number): Int32Array {
+  if (runPool.length < n) runPool = new Int32Array(n);
+  else runPool.fill(0, 0, n);
+  return runPool;
 }
