@@ -21,12 +21,12 @@ const attributes: Record<string, (value: string | null, current: ChartOptions) =
   'x-scale': (v) => ({ xScale: (v ?? defaultOptions.xScale) as ChartOptions['xScale'] }),
   'x-format': (v) => ({ xFormat: (v ?? defaultOptions.xFormat) as ChartOptions['xFormat'] }),
   density: (v) => ({ density: (v ?? defaultOptions.density) as ChartOptions['density'] }),
-  // only the weight: the mode is a choice the app makes once (options property), the weight is
-  // what a slider bound to the attribute moves
+  // only the weight: the mode (and a window or sigma) is a choice the app makes once (options
+  // property), the weight is what a slider bound to the attribute moves
   smoothing: (v, current) => {
     const weight = v === null ? defaultOptions.smoothing.weight : v.trim() === '' ? NaN : Number(v);
     if (!Number.isFinite(weight)) throw new RangeError(`smoothing must be a number in [0, 1), got ${JSON.stringify(v)}`);
-    return { smoothing: { weight, mode: current.smoothing.mode } };
+    return { smoothing: { ...current.smoothing, weight } };
   },
   // axis titles: the attribute's text as is; removed, no title
   'x-label': (v) => ({ xLabel: v }),

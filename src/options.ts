@@ -6,16 +6,22 @@ import type { ScaleType } from './coords';
 import type { AxisFormat } from './axes/format';
 
 import type { SmoothingMode, SmoothingSpec, ViewAxes } from './protocol/messages';
+import { SMOOTHING_MODES, specProblem } from './smooth/params';
 
 export type { SmoothingMode };
 
-/** weight in [0, 1) (0 is no smoothing) and the formula: the worker protocol's own spec. */
+/**
+ * The formula and its parameter: weight in [0, 1) (ema, time-weighted; 0 is off), window (points;
+ * running-average, centred; 1 is off), sigma (x units; gaussian). The worker protocol's own spec.
+ */
 export type Smoothing = SmoothingSpec;
 
-/** Smoothing as the caller gives it: without a mode it is 'ema'. */
+/** Smoothing as the caller gives it: without a mode it is 'ema', without a weight 0. */
 export interface SmoothingInput {
-  weight: number;
+  weight?: number;
   mode?: SmoothingMode;
+  window?: number;
+  sigma?: number;
 }
 
 /** What update(), createChart() and setState() take: any subset of the options. */
@@ -83,7 +89,6 @@ export const defaultOptions: ChartOptions = {
 
 const scales: readonly string[] = ['linear', 'log'];
 const formats: readonly string[] = ['number', 'duration', 'date'];
-const modes: readonly string[] = ['ema', 'time-weighted'];
 const backends: readonly string[] = ['auto', 'gpu', 'cpu'];
 const densities: readonly string[] = ['auto', 'on', 'off'];
 
@@ -155,16 +160,26 @@ function checkDomain(key: string, v: unknown): readonly [number, number] | null 
   return [v[0], v[1]];
 }
 
+/**
+ * A smoothing spec, checked and filled in (mode 'ema', weight 0): a RangeError names the field.
+ * A window or sigma the mode does not use is checked too, and kept (an app may keep one spec
+ * and switch its mode).
+ */
 function checkSmoothing(v: unknown): Smoothing {
   const s = v as Partial<Smoothing> | null;
-  if (typeof s !== 'object' || s === null) throw new RangeError(`smoothing must be { weight, mode }, got ${show(v)}`);
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new RangeError(`smoothing must be { mode, weight?, window?, sigma? }, got ${show(v)}`);
   const weight = s.weight ?? 0;
   const mode = s.mode ?? 'ema';
   if (typeof weight !== 'number' || !(weight >= 0 && weight < 1)) {
     throw new RangeError(`smoothing.weight must be in [0, 1), got ${show(s.weight)}`);
   }
-  if (!modes.includes(mode)) throw new RangeError(`smoothing.mode must be 'ema' or 'time-weighted', got ${show(mode)}`);
-  return { weight, mode };
+  if (!SMOOTHING_MODES.includes(mode)) throw new RangeError(`smoothing.mode must be ${SMOOTHING_MODES.map((m) => `'${m}'`).join(', ')}, got ${show(mode)}`);
+  const bad = specProblem(mode, s.window, s.sigma);
+  if (bad) throw new RangeError(`smoothing.${bad.field} must be ${bad.must}, got ${show(bad.got)}`);
+  const out: Smoothing = { weight, mode };
+  if (s.window !== undefined) out.window = s.window;
+  if (s.sigma !== undefined) out.sigma = s.sigma;
+  return out;
 }
 
 function show(v: unknown): string {

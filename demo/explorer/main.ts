@@ -16,7 +16,8 @@ import { Dataset, type Source } from './model';
 import { connectServer, probeServer, type ServerConnection, type ServerState } from './remote';
 import type { SourceInfo } from '../../src/source/client';
 import { statusText } from './status';
-import { readState, writeState, xNames, type ExplorerState } from './state';
+import { DEFAULT_SIGMA, DEFAULT_WINDOW, readState, writeState, xNames, type ExplorerState } from './state';
+import type { SmoothingMode } from '../../src/options';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -69,6 +70,27 @@ function options(select: HTMLSelectElement, values: string[], current: string | 
   select.value = current ?? '–';
 }
 
+/** What each window mode does, under its control (ema and time-weighted keep #modeHint). */
+const windowHints: Partial<Record<SmoothingMode, string>> = {
+  'running-average': 'the mean of the last `window` points (W&B): it lags by half a window.',
+  centred: 'the mean of `window` points centred on each one (Aim), cut at the run ends: no lag; an odd window.',
+  gaussian: 'points weighted by exp(-d²/2σ²) over their x distance d (W&B), cut where the weight falls below 1e-6: sparse and dense runs smooth alike.',
+};
+
+/** sigma is in the x axis' units */
+const sigmaUnits: Record<ExplorerState['x'], string> = { step: 'steps', time: 'ms', wall: 'ms', epoch: 'epochs' };
+
+/** A window the mode takes: centred needs an odd one (the next odd up). */
+const windowFor = (mode: SmoothingMode, v: number) => (mode === 'centred' && v % 2 === 0 ? v + 1 : v);
+
+/** Switch mode, giving a window mode its parameter when the state has none yet. */
+function setSmoothingMode(mode: SmoothingMode): void {
+  const s = { ...state.smoothing, mode };
+  if (mode === 'running-average' || mode === 'centred') s.window = windowFor(mode, s.window ?? DEFAULT_WINDOW);
+  if (mode === 'gaussian') s.sigma ??= DEFAULT_SIGMA;
+  set({ smoothing: s });
+}
+
 function controls(): void {
   const fields = data.groupFields().filter((f) => f !== 'run' && f !== 'metric');
   const metricsBox = $('metrics');
@@ -88,9 +110,23 @@ function controls(): void {
   if (document.activeElement !== $('filter')) $<HTMLInputElement>('filter').value = state.filter;
   checkFilter();
   live?.metricsShown(state.metrics);
-  $<HTMLInputElement>('weight').value = String(state.smoothing.weight);
-  $('weightOut').textContent = state.smoothing.weight.toFixed(2);
-  $<HTMLSelectElement>('mode').value = state.smoothing.mode;
+  const sm = state.smoothing;
+  $<HTMLInputElement>('weight').value = String(sm.weight);
+  $('weightOut').textContent = sm.weight.toFixed(2);
+  $<HTMLSelectElement>('mode').value = sm.mode;
+  // each mode's own parameter: the weight slider, a window of points, or sigma in x units
+  const windowed = sm.mode === 'running-average' || sm.mode === 'centred';
+  $('weightRow').hidden = windowed || sm.mode === 'gaussian';
+  $('windowRow').hidden = !windowed;
+  $('sigmaRow').hidden = sm.mode !== 'gaussian';
+  $('modeHint').hidden = windowed || sm.mode === 'gaussian';
+  $('windowHint').hidden = !($('modeHint').hidden);
+  $('windowHint').textContent = windowHints[sm.mode] ?? '';
+  const win = $<HTMLInputElement>('window');
+  win.step = sm.mode === 'centred' ? '2' : '1';
+  if (document.activeElement !== win) win.value = String(sm.window ?? DEFAULT_WINDOW);
+  if (document.activeElement !== $('sigma')) $<HTMLInputElement>('sigma').value = String(sm.sigma ?? DEFAULT_SIGMA);
+  $('sigmaUnit').textContent = sigmaUnits[state.x];
   $<HTMLInputElement>('showRaw').checked = state.showRaw;
   // x axes the data has: step always, the others where some series carries them
   const xOptions = ['step', ...data.xColumns()] as ExplorerState['x'][];
@@ -127,7 +163,18 @@ function checkFilter(): void {
 }
 $('filter').oninput = checkFilter;
 $('weight').oninput = () => set({ smoothing: { ...state.smoothing, weight: +$<HTMLInputElement>('weight').value } });
-$('mode').onchange = () => set({ smoothing: { ...state.smoothing, mode: $<HTMLSelectElement>('mode').value as 'ema' | 'time-weighted' } });
+$('mode').onchange = () => setSmoothingMode($<HTMLSelectElement>('mode').value as SmoothingMode);
+$('window').oninput = () => {
+  const v = Math.round(+$<HTMLInputElement>('window').value);
+  if (!(v >= 1)) return; // empty or mid-edit: keep the last good window
+  set({ smoothing: { ...state.smoothing, window: windowFor(state.smoothing.mode, v) } });
+};
+// the input shows what was taken (an even centred window goes up one) once editing ends
+$('window').onchange = () => ($<HTMLInputElement>('window').value = String(state.smoothing.window ?? DEFAULT_WINDOW));
+$('sigma').oninput = () => {
+  const v = +$<HTMLInputElement>('sigma').value;
+  if (v > 0 && Number.isFinite(v)) set({ smoothing: { ...state.smoothing, sigma: v } });
+};
 $('showRaw').onchange = () => set({ showRaw: $<HTMLInputElement>('showRaw').checked });
 $('x').onchange = () => set({ x: $<HTMLSelectElement>('x').value as ExplorerState['x'], xDomain: null });
 $('yScale').onchange = () => set({ yScale: $<HTMLSelectElement>('yScale').value as 'linear' | 'log' });

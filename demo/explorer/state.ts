@@ -3,7 +3,7 @@
  * picked, grouped, filtered, smoothed, and each axis.
  */
 import type { ViewState } from '../../src/index';
-import { defaultOptions } from '../../src/options';
+import { defaultOptions, mergeOptions, type SmoothingMode } from '../../src/options';
 
 export interface ExplorerState {
   metrics: string[];
@@ -14,7 +14,11 @@ export interface ExplorerState {
   /** field that picks stroke patterns */
   strokeBy: string | null;
   filter: string;
-  smoothing: { weight: number; mode: 'ema' | 'time-weighted' };
+  /**
+   * the chart's smoothing: `weight` for ema / time-weighted, `window` (points) for the running
+   * and centred averages, `sigma` (x units) for gaussian; each kept when another mode is picked
+   */
+  smoothing: { weight: number; mode: SmoothingMode; window?: number; sigma?: number };
   showRaw: boolean;
   /** x axis: 'step' or a time column */
   x: 'step' | 'time' | 'wall' | 'epoch';
@@ -43,13 +47,24 @@ export const defaultState: ExplorerState = {
   xDomain: null,
 };
 
+/** What the window modes start from when picked without one: 21 points, sigma 20 x units. */
+export const DEFAULT_WINDOW = 21;
+export const DEFAULT_SIGMA = 20;
+
 /** The state in a URL hash (#state=...), or the defaults for anything missing or malformed. */
 export function readState(hash: string): ExplorerState {
   const m = /state=([^&]*)/.exec(hash);
   if (!m) return structuredClone(defaultState);
   try {
     const s = JSON.parse(decodeURIComponent(m[1])) as Partial<ExplorerState>;
-    return { ...structuredClone(defaultState), ...s };
+    const state = { ...structuredClone(defaultState), ...s };
+    // a bookmark's smoothing the charts would reject (an even centred window, no sigma): the default
+    try {
+      mergeOptions(defaultOptions, { smoothing: state.smoothing });
+    } catch {
+      state.smoothing = structuredClone(defaultState.smoothing);
+    }
+    return state;
   } catch {
     return structuredClone(defaultState);
   }

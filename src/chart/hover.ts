@@ -10,6 +10,7 @@ import { hoverFormat } from '../interact/hoverformat';
 import type { HoverLayer } from '../interact/layer';
 import type { ChartOptions, ChartOptionsInput } from '../options';
 import type { HoverReply, ToWorker } from '../protocol/messages';
+import { smoothingOn } from '../smooth/params';
 import { cssColor } from '../draw/color';
 import { Replies } from './replies';
 import type { Runs } from './runs';
@@ -84,7 +85,7 @@ export class Hover {
         if (this.destroyed || gen !== this.gen) return; // a later hover, leave or view change won
         const g = this.frames.onScreen ?? f;
         this.layer.crosshair(g.plot, px);
-        this.layer.tooltip(info, { x: px, y: g.plot.top + 8 }, this.format(), this.host.options().smoothing.weight > 0);
+        this.layer.tooltip(info, { x: px, y: g.plot.top + 8 }, this.format(), smoothingOn(this.host.options().smoothing));
       },
       () => {},
     );
@@ -114,7 +115,7 @@ export class Hover {
         // a leave, a drag or a view change since the ask: this answer is for a view not shown
         if (this.destroyed || gen !== this.gen) return;
         this.layer.crosshair(plot, cssX);
-        this.layer.tooltip(info, { x: cssX, y: cssY }, this.format(), this.host.options().smoothing.weight > 0);
+        this.layer.tooltip(info, { x: cssX, y: cssY }, this.format(), smoothingOn(this.host.options().smoothing));
         const nearest = info.points[0];
         this.host.highlight(nearest && nearest.inRange && nearest.distance < HIGHLIGHT_PX ? nearest.id : null);
         this.host.hovered(info);
@@ -172,7 +173,7 @@ export class Hover {
   private async nearest(x: number, yFrac: number | null): Promise<HoverInfo> {
     const f = await this.frames.rendered();
     const o = this.host.options();
-    const smoothing = o.smoothing.weight > 0;
+    const smoothing = smoothingOn(o.smoothing);
     const { chart } = this.host;
     const reply = await this.replies.ask((seq) =>
       this.host.post({

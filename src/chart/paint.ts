@@ -8,6 +8,7 @@ import { axisMap, type Rect } from '../coords';
 import { ensureSize } from '../gpu/context';
 import { DENSITY_AUTO_RUNS, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
+import { scanned, smoothingOn } from '../smooth/params';
 import type { Graphics } from './graphics';
 import type { Runs } from './runs';
 import type { Surface } from './surface';
@@ -84,9 +85,13 @@ export class Painter {
     return this.imageSeq;
   }
 
-  /** Where smoothing runs now (the option and what the context can do). */
+  /**
+   * Where smoothing runs now: the option and what the context can do; the modes the GPU scan
+   * does not compute (the window modes) smooth on the CPU whatever the option says.
+   */
   backend(): 'cpu' | 'gpu' {
-    return this.g.backend(this.host.options().smoothingBackend);
+    const o = this.host.options();
+    return scanned(o.smoothing.mode) ? this.g.backend(o.smoothingBackend) : 'cpu';
   }
 
   /**
@@ -98,7 +103,7 @@ export class Painter {
    */
   opaqueThin(): boolean {
     const o = this.host.options();
-    if ((o.smoothing.weight > 0 && o.showRaw) || !this.thin()) return false;
+    if ((smoothingOn(o.smoothing) && o.showRaw) || !this.thin()) return false;
     return this.runs.opaque();
   }
 
@@ -128,7 +133,7 @@ export class Painter {
 
   /** A new weight or mode with both curves smoothed on the GPU: a rescan of what is there serves. */
   rescans(prev: Smoothing, next: Smoothing): boolean {
-    return this.view?.info.smoothing === 'gpu' && prev.weight > 0 && next.weight > 0 && this.backend() === 'gpu';
+    return this.view?.info.smoothing === 'gpu' && smoothingOn(prev) && smoothingOn(next) && this.backend() === 'gpu';
   }
 
   /** Take what a frame brings for the GPU at once, even if the frame is asked again. */
@@ -187,7 +192,7 @@ export class Painter {
   private draw(v: DrawnView, fresh: Frame | null): number {
     const { gl, lines } = this.g.make();
     if (this.stylesStale) {
-      lines.styles.update(this.runs.slotStyles(this.host.options().smoothing.weight > 0, this.surface.dpr));
+      lines.styles.update(this.runs.slotStyles(smoothingOn(this.host.options().smoothing), this.surface.dpr));
       this.stylesStale = false;
     }
     if (fresh) lines.upload(fresh);

@@ -33,9 +33,8 @@ export class SmoothedReadback {
   ) {}
 
   async read(run: Run, smoothing: Smoothing, xColumn: string): Promise<Float32Array> {
-    const { weight, mode } = smoothing;
     if (this.painter.backend() === 'gpu') {
-      // the points must be on the GPU (at weight 0 nothing else asks for them), then the scan
+      // the points must be on the GPU (with smoothing off nothing else asks for them), then the scan
       // runs for the current options and the values are read back from its output
       this.view.gpuReadbacks++;
       this.host.mark('view');
@@ -44,12 +43,12 @@ export class SmoothedReadback {
       } finally {
         this.view.gpuReadbacks--;
       }
-      const values = this.graphics.readBack(run.slot, { weight, mode });
+      const values = this.graphics.readBack(run.slot, smoothing);
       if (values) return values;
     }
     await this.host.rendered();
     const { chart } = this.host;
-    const m = await this.replies.ask((seq) => this.host.post({ type: 'smoothed', chart, seq, id: run.id, smoothing: { weight, mode }, xColumn }));
+    const m = await this.replies.ask((seq) => this.host.post({ type: 'smoothed', chart, seq, id: run.id, smoothing, xColumn }));
     if (!m.values) throw unknownSeries(run.id, 'smoothed');
     return m.values;
   }

@@ -8,6 +8,7 @@ import { defaultTheme, layoutAxes, type AxesLayout } from '../axes/overlay';
 import type { Rect } from '../coords';
 import type { ChartOptions } from '../options';
 import type { ToWorker } from '../protocol/messages';
+import { smoothingOn } from '../smooth/params';
 import type { Asked, Frame, Painter } from './paint';
 import type { Runs } from './runs';
 import type { Surface } from './surface';
@@ -121,11 +122,11 @@ export class ViewRequests {
         seq,
         view: {
           xScale: o.xScale, yScale: o.yScale, xDomain: o.xDomain, yDomain: o.yDomain, width, height, hidden,
-          smoothing: o.smoothing.weight > 0 ? o.smoothing : null,
+          smoothing: smoothingOn(o.smoothing) ? o.smoothing : null,
           showRaw: o.showRaw,
           slots: this.runs.size,
           // asked only when it matters: the answer needs the GL context (see Graphics)
-          smoothBackend: o.smoothing.weight > 0 || this.gpuReadbacks > 0 ? this.painter.backend() : 'cpu',
+          smoothBackend: smoothingOn(o.smoothing) || this.gpuReadbacks > 0 ? this.painter.backend() : 'cpu',
           gpuData: this.gpuReadbacks > 0,
           xColumn: o.xColumn,
           ignoreOutliers: o.ignoreOutliers,

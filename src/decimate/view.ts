@@ -6,6 +6,7 @@
 import { axisMap, columnEdges, project } from '../coords';
 import type { ViewOutcome, ViewRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
+import { smoothingOn } from '../smooth/params';
 import type { Curve, Series } from '../store/store';
 import { boundsScratch, columnBounds, columnSpans, crossing, viewEnds, type ColumnView } from './columns';
 import { fitX, fitY } from './fit';
@@ -107,7 +108,7 @@ export function decimateView(
   // what is drawn: raw curves (slot), then smoothed curves (slot + slots), each in slot order.
   // Curves from a server's answer (m4curves.ts) are drawn as they came: raw, or smoothed by the
   // server (only asked for when wanted); this worker smooths only the series it holds.
-  const sm = req.smoothing && req.smoothing.weight > 0 ? req.smoothing : null;
+  const sm = req.smoothing && smoothingOn(req.smoothing) ? req.smoothing : null;
   const work = { points: 0 };
   const raw: { curve: Curve; slot: number }[] = [];
   const smooth: { curve: Curve; slot: number }[] = [];

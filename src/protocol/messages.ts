@@ -8,12 +8,19 @@
 export type ScaleType = 'linear' | 'log';
 
 /** The smoothing formulas (docs/semantics.md, Smoothing). */
-export type SmoothingMode = 'ema' | 'time-weighted';
+export type SmoothingMode = 'ema' | 'time-weighted' | 'running-average' | 'centred' | 'gaussian';
 
-/** Smoothing as a request names it: weight 0 is off. */
+/**
+ * Smoothing as a request names it. `weight` drives ema and time-weighted (0: off), `window`
+ * running-average and centred (points by index; 1: off), `sigma` gaussian (x units). A field the
+ * mode does not use is carried and ignored. Whether it smooths at all: smoothingOn
+ * (src/smooth/params.ts), the one place that says so.
+ */
 export interface SmoothingSpec {
   weight: number;
   mode: SmoothingMode;
+  window?: number;
+  sigma?: number;
 }
 
 /** New points for the GPU smoothing texture. */
@@ -39,7 +46,7 @@ export interface ViewRequest extends ViewAxes {
   hidden: readonly number[];
   /**
    * Smooth in this worker (the `cpu` backend) and draw the smoothed curves too, with slot
-   * `slot + slots`. Absent or weight 0: no smoothed layer.
+   * `slot + slots`. Absent or off (smoothingOn false): no smoothed layer.
    */
   smoothing?: SmoothingSpec | null;
   /** with smoothing: draw the raw curves as well (default true) */
@@ -48,7 +55,7 @@ export interface ViewRequest extends ViewAxes {
   slots?: number;
   /** where the smoothed layer is computed: here ('cpu', default) or on the GPU ('gpu') */
   smoothBackend?: 'cpu' | 'gpu';
-  /** send the points to the GPU even without a smoothed layer (a read-back at weight 0) */
+  /** send the points to the GPU even without a smoothed layer (a read-back with smoothing off) */
   gpuData?: boolean;
   /** the x column in use ('x', default, or a name the series were given in `xs`) */
   xColumn?: string;
@@ -161,7 +168,7 @@ export interface HoverRequest {
   /** the held series' smoothed value, computed here: the cpu backend's (null on the GPU or unsmoothed) */
   smoothing: SmoothingSpec | null;
   /**
-   * the chart's smoothing (weight > 0) for its source series: their servers compute the smoothed
+   * the chart's smoothing (when on) for its source series: their servers compute the smoothed
    * value at each hovered point from the same values the smoothed view draws; null: raw only
    */
   sourceSmoothing?: SmoothingSpec | null;

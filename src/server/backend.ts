@@ -17,7 +17,7 @@ export interface StoreBackend {
   /** the series rows and extents (read again after each ingest) */
   readonly series: SeriesReader;
   /**
-   * the view's M4, over the smoothed series when `smoothing` is given (weight > 0); `unanswered`:
+   * the view's M4, over the smoothed series when `smoothing` is given (on: smoothingOn); `unanswered`:
    * series of the view the store could not answer now (a ClickHouse shard down), left out of it
    */
   view(view: M4View, smoothing: SmoothParams | null, cache: SmoothCache): Promise<{ result: M4Result; unanswered: number[] }>;

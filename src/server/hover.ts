@@ -6,8 +6,8 @@
  * the point's position among all the series' points in that order; `firstX` / `lastX` are the
  * x of the first and last points with a finite y.
  *
- * With `smoothing` (weight > 0), each point also carries the smoothed value there, the one the
- * smoothed view draws (hoversmooth.ts); weight 0 is no smoothing (docs/semantics.md), so no value.
+ * With `smoothing` (on), each point also carries the smoothed value there, the one the
+ * smoothed view draws (hoversmooth.ts); smoothing off (weight 0, window 1: docs/semantics.md) gives no value.
  *
  * Every value a bound parameter, the x column a constant from X_COLUMNS. Series with level-of-
  * detail blocks on the step column are answered from the blocks and a window of raw points
@@ -16,6 +16,7 @@
  */
 import { BIGINT, BOOLEAN, DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { leftIsNearer } from '../coords';
+import { smoothingOn } from '../smooth/params';
 import type { HoverPoint, HoverQuery } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { smoothedAt } from './hoversmooth';
@@ -264,7 +265,7 @@ export async function hoverAnswer(q: HoverQuery, one: readonly PassOne[], near: 
     const shift = p === lo ? -c.a : c.b;
     found.push({ sid: s.sid, p, first: s.first, last: s.last, index: s.nlt + shift + ahead, pos: s.nltFinite + shift + ahead });
   }
-  const sm = q.smoothing && q.smoothing.weight > 0 ? q.smoothing : null;
+  const sm = q.smoothing && smoothingOn(q.smoothing) ? q.smoothing : null;
   const smoothed = sm ? await smoothedAt(points, q.xColumn, sm, found.map((f) => ({ sid: f.sid, pos: f.pos, v: f.p.v })), cache) : null;
   return found.map(({ sid, p, first, last, index }) => {
     const columns: HoverPoint['columns'] = {};

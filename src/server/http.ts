@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { LoadError } from '../loaders/index';
 import { API, UNANSWERED_HEADER, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
+import { smoothingOn } from '../smooth/params';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
 import { createStaticHandler } from '../node/static.mjs';
 import type { StoreBackend } from './backend';
@@ -123,8 +124,8 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       run: async (req, res, h) => {
         const view = checkViewQuery(await readJson(req, 'view'));
         const sm = view.smoothing;
-        // weight 0 is no smoothing (docs/semantics.md): the raw view, in SQL
-        const { result, unanswered } = await store.view(view, sm && sm.weight > 0 ? sm : null, smoothCache);
+        // smoothing off (weight 0, window 1: docs/semantics.md) is the raw view, in SQL
+        const { result, unanswered } = await store.view(view, sm && smoothingOn(sm) ? sm : null, smoothCache);
         const bytes = Buffer.from(encode(result, view.W));
         // series left out (a shard down): named in a header, the answer as usual for the rest
         const partial: Record<string, string> = unanswered.length ? { [UNANSWERED_HEADER]: unanswered.join(',') } : {};

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { checkFilterNode } from '../query/filter';
+import { scanned, SMOOTHING_MODES, specProblem, type SmoothingMode } from '../smooth/params';
 import type { HoverQuery, SeriesQuery, ViewQuery } from '../source/api';
 import { checkView, type XColumnName } from '../source/m4';
 import { X_COLUMNS } from './schema';
@@ -115,19 +116,27 @@ export function checkViewQuery(o: Record<string, unknown>): ViewQuery {
 
 /**
  * `smoothing` of a view or a hover: absent or null is none. Weight in [0, 1) as docs/semantics.md states
- * it; `range` (R of time-weighted) a finite number >= 0, required for time-weighted (ema does not
- * use it: absent is 0).
+ * it, required for ema and time-weighted (the window modes do not use it: absent is 0); `range`
+ * (R of time-weighted) a finite number >= 0, required for time-weighted (the others do not use
+ * it: absent is 0); `window` and `sigma` as the chart's options take them (smooth/params.ts
+ * specProblem).
  */
 function smoothingOf(v: unknown, purpose: string): NonNullable<ViewQuery['smoothing']> | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'object' || Array.isArray(v)) throw bad(purpose, '"smoothing" must be an object { weight, mode, range } or null');
+  if (typeof v !== 'object' || Array.isArray(v)) throw bad(purpose, '"smoothing" must be an object { mode, weight, range, window, sigma } or null');
   const o = v as Record<string, unknown>;
-  if (o.mode !== 'ema' && o.mode !== 'time-weighted') throw bad(purpose, `"smoothing.mode" must be "ema" or "time-weighted", not ${JSON.stringify(o.mode)}`);
-  const w = o.weight;
-  if (typeof w !== 'number' || !(w >= 0 && w < 1)) throw bad(purpose, `"smoothing.weight" must be a number in [0, 1), not ${JSON.stringify(w)}`);
-  const r = o.range ?? (o.mode === 'ema' ? 0 : undefined);
+  const mode = o.mode as SmoothingMode;
+  if (!SMOOTHING_MODES.includes(mode)) throw bad(purpose, `"smoothing.mode" must be ${SMOOTHING_MODES.map((m) => `"${m}"`).join(', ')}, not ${JSON.stringify(o.mode)}`);
+  const w = o.weight ?? (scanned(mode) ? undefined : 0);
+  if (typeof w !== 'number' || !(w >= 0 && w < 1)) throw bad(purpose, `"smoothing.weight" must be a number in [0, 1), not ${JSON.stringify(o.weight)}`);
+  const r = o.range ?? (mode === 'time-weighted' ? undefined : 0);
   if (typeof r !== 'number' || !Number.isFinite(r) || r < 0) throw bad(purpose, `"smoothing.range" must be a finite number >= 0 (the x-extent of the chart's series), not ${JSON.stringify(o.range)}`);
-  return { weight: w, mode: o.mode, range: r };
+  const problem = specProblem(mode, o.window, o.sigma);
+  if (problem) throw bad(purpose, `"smoothing.${problem.field}" must be ${problem.must}, not ${JSON.stringify(problem.got)}`);
+  const out: NonNullable<ViewQuery['smoothing']> = { weight: w, mode, range: r };
+  if (o.window !== undefined) out.window = o.window as number;
+  if (o.sigma !== undefined) out.sigma = o.sigma as number;
+  return out;
 }
 
 export function checkHoverQuery(o: Record<string, unknown>): HoverQuery {

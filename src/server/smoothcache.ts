@@ -1,7 +1,7 @@
 /**
  * What smoothview.ts keeps between views, in the server process: per (series, x column) the raw
  * points in the store's order (x as float64, y as float32: 12 bytes a point), and per smoothing
- * parameters (mode, weight, range) the smoothed y of those points (float32: 4 bytes a point).
+ * parameters (smooth/params.ts paramsKey: mode and what it depends on) the smoothed y of those points (float32: 4 bytes a point).
  *
  * Why both: a pan or zoom at the same weight reuses the smoothed column (an M4 pass over the
  * points in view, nothing smoothed); a slider move (a new weight) smooths again every point of
@@ -13,7 +13,7 @@
  * series must not be stored after it (its points are the old ones): fills carry a ticket of the
  * series' generations taken before reading, and `put` drops a fill whose ticket is stale.
  */
-import type { SmoothParams } from '../smooth/reference';
+import { paramsKey, type SmoothParams } from '../smooth/params';
 import type { XColumnName } from '../source/m4';
 
 /** Points of one series on one x column, in the store's order; finite x only. */
@@ -38,11 +38,6 @@ export interface Ticket {
 export const DEFAULT_CACHE_BYTES = 512 << 20;
 /** parameter sets kept per series: a slider drag moves on, a pan at one weight stays */
 const SMOOTHED_PER_SERIES = 4;
-
-/** The key of the parameters: ema does not depend on the range, so a changed range keeps it. */
-export function paramsKey(p: SmoothParams): string {
-  return p.mode === 'ema' ? `ema:${p.weight}` : `tw:${p.weight}:${p.range}`;
-}
 
 export class SmoothCache {
   /** Map order is recency: oldest first */

@@ -7,11 +7,13 @@
  * - held (smoothcache.ts) with these parameters: one M4 pass over the points in view (binary
  *   search of the view's edges, then m4build.ts), nothing smoothed: a pan or a zoom;
  * - held raw only: smoothed from the held columns with the float64 reference
- *   (src/smooth/reference.ts) into a float32 column, then the M4 pass: a slider move;
+ *   (src/smooth/reference.ts, any mode) into a float32 column, then the M4 pass: a slider move;
  * - not held: streamed out of the store (DuckDB or ClickHouse: `PointChunks`) in the store's order (x column, step, logged order), typed
- *   columns a data chunk at a time, each chunk smoothed (the state carried across chunks) and fed
- *   to the M4 builder as it arrives, and kept for the cache when the series fits in it. A series
- *   too big to hold is never materialised: memory stays one chunk plus the buckets.
+ *   columns a data chunk at a time, each chunk smoothed (src/smooth/stream.ts: the recurrence's
+ *   state carried across chunks; a window mode's outputs handed on once their window is
+ *   complete) and fed to the M4 builder as it arrives, and kept for the cache when the series
+ *   fits in it. A series too big to hold is never materialised: memory stays one chunk plus the
+ *   buckets, plus for the window modes the points their windows still reach.
  *
  * The smoothed value shown in a hover (hover.ts) is read in the same pass (eachSmoothed), from
  * the same held columns, so the tooltip shows the value the curve is drawn from.
@@ -22,7 +24,8 @@
  */
 import { INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
-import { initialState, smoothInto, type SmoothParams, type SmoothState } from '../smooth/reference';
+import { smooth, type SmoothParams } from '../smooth/reference';
+import { PointColumns, smoothStream, type Emit, type SmoothStream } from '../smooth/stream';
 import { checkView, logCut, type M4Result, type M4View, type XColumnName } from '../source/m4';
 import { assemble, SeriesM4 } from './m4build';
 import { xColumnSql } from './schema';
@@ -58,42 +61,26 @@ function feedHeld(m: SeriesM4, raw: RawColumns, s: Float32Array, view: M4View): 
 }
 
 export function smoothColumns(raw: RawColumns, params: SmoothParams): Float32Array {
-  const s = new Float32Array(raw.y.length);
-  smoothInto(raw.v, raw.y, 0, raw.y.length, params, initialState(), s);
-  return s;
+  return smooth(raw.v, raw.y, params, new Float32Array(raw.y.length));
 }
 
 /** Growable typed columns of one streamed series, given up once past `limit` bytes. */
-class Fill {
-  n = 0;
-  v = new Float64Array(2048);
-  y = new Float32Array(2048);
-  s = new Float32Array(2048);
-  state: SmoothState = initialState();
+class Fill extends PointColumns {
   keep = true;
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    super();
+  }
 
   append(v: Float64Array, y: Float32Array, s: Float32Array, from: number, to: number): void {
     if (!this.keep) return;
-    const m = to - from, need = this.n + m;
-    if (need * 16 > this.limit) {
+    if ((this.n + to - from) * 16 > this.limit) {
       this.keep = false;
-      this.v = new Float64Array(0);
+      this.x = new Float64Array(0);
       this.y = this.s = new Float32Array(0);
       return;
     }
-    if (need > this.v.length) {
-      const cap = Math.max(need, this.v.length * 2);
-      const grow = <T extends Float64Array | Float32Array>(a: T, b: T): T => (b.set(a.subarray(0, this.n)), b);
-      this.v = grow(this.v, new Float64Array(cap));
-      this.y = grow(this.y, new Float32Array(cap));
-      this.s = grow(this.s, new Float32Array(cap));
-    }
-    this.v.set(v.subarray(from, to), this.n);
-    this.y.set(y.subarray(from, to), this.n);
-    this.s.set(s.subarray(from, to), this.n);
-    this.n = need;
+    this.add(v, y, s, from, to);
   }
 }
 
@@ -150,29 +137,45 @@ async function streamSeries(
   const wanted = slots.map((i) => ids[i]);
   const slotOf = new Map(slots.map((i) => [ids[i], i]));
   const fills = new Map(wanted.map((id) => [id, new Fill(cache.maxEntryBytes)]));
-  const seen = new Map(wanted.map((id) => [id, 0]));
-  let out = new Float32Array(2048);
+  // the series smoothed now: points come in series order, so one at a time (a window mode holds
+  // the points its windows still reach until the series ends)
+  let current = null as { id: number; stream: SmoothStream; emit: Emit } | null;
+  const ended = new Set<number>();
+  const finish = () => {
+    if (!current) return;
+    current.stream.end(current.emit);
+    ended.add(current.id);
+    current = null;
+  };
   // views of the piece's memory, read before the next piece (the fill copies what it keeps)
   for await (const { rows: m, sid, v, y } of points(wanted, xColumn)) {
-    if (out.length < m) out = new Float32Array(m);
     cache.counters.readPoints += m;
     for (let from = 0; from < m; ) {
       const id = sid[from];
       let to = from + 1;
       while (to < m && sid[to] === id) to++;
-      const f = fills.get(id)!;
-      f.state = smoothInto(v, y, from, to, params, f.state, out);
-      cache.counters.smoothedPoints += to - from;
-      const offset = seen.get(id)!;
-      visit.streamed(slotOf.get(id)!, v, out, y, from, to, offset);
-      seen.set(id, offset + to - from);
-      f.append(v, y, out, from, to);
+      if (current?.id !== id) {
+        finish();
+        if (ended.has(id)) throw new Error(`smoothing: points of series ${id} came after its end (PointChunks must order points by series)`);
+        const slot = slotOf.get(id)!, f = fills.get(id)!;
+        current = {
+          id,
+          stream: smoothStream(params),
+          emit: (sv, ss, sy, a, b, offset) => {
+            cache.counters.smoothedPoints += b - a;
+            visit.streamed(slot, sv, ss, sy, a, b, offset);
+            f.append(sv, sy, ss, a, b);
+          },
+        };
+      }
+      current.stream.push(v, y, from, to, current.emit);
       from = to;
     }
   }
+  finish();
   for (const [id, f] of fills) {
     if (!f.keep) continue;
-    const raw = { v: f.v.slice(0, f.n), y: f.y.slice(0, f.n) };
+    const raw = { v: f.x.slice(0, f.n), y: f.y.slice(0, f.n) };
     cache.putRaw(ticket, id, xColumn, raw);
     cache.putSmoothed(ticket, id, xColumn, params, raw, f.s.slice(0, f.n));
   }
@@ -215,7 +218,7 @@ export async function eachSmoothed(
   if (missing.length > 0) await streamSeries(points, ids, missing, xColumn, params, cache, ticket, visit);
 }
 
-/** The view's M4 over its smoothed series (weight > 0; weight 0 is the raw view, m4sql.ts). */
+/** The view's M4 over its smoothed series (smoothing on; off is the raw view, m4sql.ts). */
 export async function smoothedView(points: PointChunks, view: M4View, params: SmoothParams, cache: SmoothCache): Promise<M4Result> {
   const ids = checkView(view);
   const cut = logCut(view);

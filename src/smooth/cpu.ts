@@ -1,13 +1,16 @@
 /**
- * The `cpu` smoothing backend, run in the worker: the reference recurrence over each series'
+ * The `cpu` smoothing backend, run in the worker: the reference (any mode) over each series'
  * full-resolution y, cached with a min/max pyramid so the smoothed curve is decimated exactly like
- * the raw one. A pure append continues from the stored state (O(k)); a merge of out-of-order
- * points, or new parameters, starts over (O(N)).
+ * the raw one. A pure append continues from the stored state: ema, time-weighted and
+ * running-average over the new points only (O(k)); centred and gaussian also recompute the last
+ * outputs whose windows the new points reach (from `window` / 2 points, or the gaussian reach in
+ * x, before the old end). A merge of out-of-order points, or new parameters, starts over (O(N)).
  */
 import { Pyramid } from '../store/pyramid';
 import type { Curve, Series } from '../store/store';
-import { paramsKey } from './params';
+import { paramsKey, scanned } from './params';
 import { initialState, smoothInto, type SmoothParams, type SmoothState } from './reference';
+import { initialWindowState, windowSmoothInto, type WindowState } from './window';
 
 interface Cache {
   key: string;
@@ -16,7 +19,10 @@ interface Cache {
   n: number;
   y: Float32Array;
   pyramid: Pyramid;
+  /** the recurrence's state after the last point (ema, time-weighted) */
   state: SmoothState;
+  /** the window modes': where later points start to change outputs */
+  window: WindowState;
   curve: Curve;
 }
 
@@ -31,10 +37,12 @@ export function smoothedCurve(s: Series, params: SmoothParams, work?: { points: 
   let c = caches.get(s);
   if (!c || c.key !== key || c.rewrites !== s.rewrites || c.n > s.n) {
     const y = new Float32Array(s.y.length);
-    const state = smoothInto(s.col.x, s.y, 0, s.n, params, initialState(), y);
+    const recurrence = scanned(params.mode);
+    const state = recurrence ? smoothInto(s.col.x, s.y, 0, s.n, params, initialState(), y) : initialState();
+    const window = recurrence ? initialWindowState() : windowSmoothInto(s.col.x, s.y, 0, s.n, true, params, initialWindowState(), y);
     const pyramid = new Pyramid(y, s.n);
     if (work) work.points += s.n;
-    c = { key, rewrites: s.rewrites, n: s.n, y, pyramid, state, curve: { col: s.col, y, n: s.n, pyramid } };
+    c = { key, rewrites: s.rewrites, n: s.n, y, pyramid, state, window, curve: { col: s.col, y, n: s.n, pyramid } };
     caches.set(s, c);
   } else if (c.n < s.n) {
     // appended on the end: continue the recurrence over the new points only
@@ -43,9 +51,15 @@ export function smoothedCurve(s: Series, params: SmoothParams, work?: { points: 
       grown.set(c.y.subarray(0, c.n));
       c.y = grown;
     }
-    c.state = smoothInto(s.col.x, s.y, c.n, s.n, params, c.state, c.y);
-    if (work) work.points += s.n - c.n;
-    c.pyramid.extend(c.y, c.n, s.n);
+    // the first output the new points change: the old end, or before it where windows reach forward
+    let from = c.n;
+    if (scanned(params.mode)) c.state = smoothInto(s.col.x, s.y, c.n, s.n, params, c.state, c.y);
+    else {
+      from = c.window.next;
+      c.window = windowSmoothInto(s.col.x, s.y, 0, s.n, true, params, c.window, c.y);
+    }
+    if (work) work.points += s.n - from;
+    c.pyramid.extend(c.y, from, s.n);
     c.n = s.n;
     c.curve = { col: s.col, y: c.y, n: s.n, pyramid: c.pyramid };
   }

@@ -1,6 +1,8 @@
 /**
- * The CPU reference of both smoothing modes, in float64: the test oracle for the GPU scan and
+ * The CPU reference of the smoothing modes, in float64: the test oracle for the GPU scan and
  * the `cpu` backend the worker runs. Formulas exactly as docs/semantics.md (Smoothing) states them.
+ * This file holds the two recurrences; the window modes (running-average, centred, gaussian) are
+ * in window.ts, and `smooth` below runs any of them over a whole series.
  *
  *   ema            last = w*last + (1-w)*y; n += 1; s = last / (1 - w^n)        (TensorBoard)
  *   time-weighted  a = w^d, d = (x_i - x_{i-1}) * 1000 / R; S = a*S + y; D = a*D + 1; s = S / D
@@ -13,7 +15,10 @@
  *                                          time-weighted: a = w^d, b = 1
  * which is what the GPU scans in parallel. The streaming form below is that recurrence.
  */
-import type { SmoothingSpec } from '../protocol/messages';
+import { scanned, type SmoothParams } from './params';
+import { initialWindowState, windowSmoothInto } from './window';
+
+export type { SmoothParams };
 
 /** Running state of one series, so appends continue where the series ended. */
 export interface SmoothState {
@@ -25,11 +30,6 @@ export interface SmoothState {
 
 export function initialState(): SmoothState {
   return { p: 0, q: 0, lastX: NaN };
-}
-
-export interface SmoothParams extends SmoothingSpec {
-  /** x-extent of all series in the chart (time-weighted only) */
-  range: number;
 }
 
 /**
@@ -82,9 +82,17 @@ export function smoothInto(
   return { p, q, lastX };
 }
 
-/** Smooth a whole series from scratch. */
-export function smooth(x: ArrayLike<number>, y: ArrayLike<number>, params: SmoothParams): Float64Array {
-  const out = new Float64Array(y.length);
-  smoothInto(x, y, 0, y.length, params, initialState(), out);
+/**
+ * Smooth a whole series (x sorted ascending) from scratch, in any mode, into `out` (float64 by
+ * default; a float32 `out` rounds the same float64 values).
+ */
+export function smooth<T extends Float32Array | Float64Array = Float64Array>(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  params: SmoothParams,
+  out: T = new Float64Array(y.length) as T,
+): T {
+  if (scanned(params.mode)) smoothInto(x, y, 0, y.length, params, initialState(), out);
+  else windowSmoothInto(x, y, 0, y.length, true, params, initialWindowState(), out);
   return out;
 }

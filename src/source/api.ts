@@ -17,7 +17,7 @@
  * filter values reach SQL only as bound parameters.
  */
 import type { FilterNode } from '../query/filter';
-import type { ScaleType, SmoothingMode } from '../protocol/messages';
+import type { ScaleType, SmoothingSpec } from '../protocol/messages';
 import type { M4View, XColumnName } from './m4';
 
 export const API = {
@@ -87,11 +87,12 @@ export interface SourceSeries {
  * One view: the M4 view of m4.ts (server ids in `series`). With `smoothing`, the answer is the M4
  * of the smoothed series instead of the raw one, computed on the server over every point of each
  * series in sorted-x order with the formulas of docs/semantics.md (`range` is R of the
- * time-weighted mode: the x-extent of all series of the chart, which the client knows); counts
- * stay those of the raw points.
+ * time-weighted mode: the x-extent of all series of the chart, which the client knows; `window`
+ * and `sigma` those of the window modes); counts stay those of the raw points. Smoothing that is
+ * off (smoothingOn false: weight 0, window 1) is the raw view.
  */
 export interface ViewQuery extends M4View {
-  smoothing?: { weight: number; mode: SmoothingMode; range: number } | null;
+  smoothing?: (SmoothingSpec & { range: number }) | null;
 }
 
 export interface HoverQuery {
@@ -107,7 +108,7 @@ export interface HoverQuery {
   xScale?: ScaleType;
   /**
    * as ViewQuery's (the chart's smoothing, `range` its R): each point then carries `smoothed`,
-   * the value the smoothed view draws there; absent, null or weight 0: no smoothed value
+   * the value the smoothed view draws there; absent, null or off: no smoothed value
    */
   smoothing?: ViewQuery['smoothing'];
 }
@@ -123,7 +124,7 @@ export interface HoverPoint {
   firstX: number;
   lastX: number;
   /**
-   * only when the query asked for smoothing (weight > 0): the smoothed value at this point, as
+   * only when the query asked for smoothing (on): the smoothed value at this point, as
    * the smoothed view computes it (float32, over every point of the series); null when it is
    * not a finite number
    */

@@ -8,6 +8,7 @@ import type { PlotImage, FrameReply, FrameStats, GpuFrame, ToWorker } from '../p
 import { MAX_POINTS } from '../smooth/constants';
 import { xRange } from '../smooth/cpu';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
+import { smoothingOn } from '../smooth/params';
 import { frameStats, type Series } from '../store/store';
 import { appendSlots, occludeSpans, slotsLast, snapSpans } from '../decimate/occlude';
 import { F32Out } from '../decimate/outbuf';
@@ -75,7 +76,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const spanVerts = new F32Out(msg.recycle[0]);
   const segVerts = new F32Out(msg.recycle[1]);
   const v = msg.view;
-  const smoothing = v.smoothing && v.smoothing.weight > 0;
+  const smoothing = v.smoothing && smoothingOn(v.smoothing);
   // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here. Density counts
   // the smoothed curves, so they are smoothed here.
   const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && layoutSize(series) <= MAX_POINTS;
@@ -181,7 +182,7 @@ function litOnly(msg: ViewMessage, series: Series[], last: LastImage, lit: Reado
   if (v.thin) snapSpans(r.spans, H);
   const spanVerts = new F32Out(msg.recycle[0]);
   const segVerts = new F32Out(msg.recycle[1]);
-  const smoothing = v.smoothing && v.smoothing.weight > 0;
+  const smoothing = v.smoothing && smoothingOn(v.smoothing);
   return {
     type: 'frame',
     chart: msg.chart,

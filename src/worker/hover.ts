@@ -5,6 +5,7 @@
 import { leftIsNearer, type ScaleType } from '../coords';
 import type { HoverReply, HoverRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
+import { smoothingOn } from '../smooth/params';
 import { lowerBound } from '../store/search';
 import type { Series } from '../store/store';
 
@@ -15,7 +16,7 @@ import type { Series } from '../store/store';
 export function hoverReply(msg: HoverRequest, all: readonly Series[], range = xRange(all)): HoverReply {
   const hidden = new Set(msg.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
-  const params = msg.smoothing && msg.smoothing.weight > 0 ? { ...msg.smoothing, range } : null;
+  const params = msg.smoothing && smoothingOn(msg.smoothing) ? { ...msg.smoothing, range } : null;
   const names = [...new Set(series.flatMap((s) => [...s.extra.keys()]))].sort();
   const found: { s: Series; i: number }[] = [];
   for (const s of series) {

@@ -4,11 +4,12 @@
  * A server that does not answer leaves its runs out of the tooltip (a console warning says why);
  * the held runs' hover is still shown.
  *
- * With smoothing (`sourceSmoothing`, weight > 0) the query carries it with the view's R, and the
+ * With smoothing (`sourceSmoothing`, on) the query carries it with the view's R, and the
  * server answers each point's smoothed value from the values its smoothed view is drawn from, so
  * the tooltip shows the value under the cursor's curve, as for series held here.
  */
 import type { HoverReply, HoverRequest, SourcePayload } from '../protocol/messages';
+import { smoothingOn } from '../smooth/params';
 import type { HoverPoint } from '../source/api';
 import type { XColumnName } from '../source/m4';
 import { fetchHover } from './sourcefetch';
@@ -17,7 +18,7 @@ import { byServer } from './sourceview';
 /** `range`: R of the chart, as its view computes it (sourceview.ts chartRange). */
 export async function sourceHover(msg: HoverRequest, held: HoverReply, sources: readonly SourcePayload[], range: number): Promise<HoverReply> {
   const hidden = new Set(msg.hidden);
-  const sm = msg.sourceSmoothing && msg.sourceSmoothing.weight > 0 ? { weight: msg.sourceSmoothing.weight, mode: msg.sourceSmoothing.mode, range } : null;
+  const sm = msg.sourceSmoothing && smoothingOn(msg.sourceSmoothing) ? { ...msg.sourceSmoothing, range } : null;
   const found: { slot: number; p: HoverPoint }[] = [];
   await Promise.all([...byServer(sources, msg.xColumn)].map(async ([url, list]) => {
     const bySid = new Map(list.filter((s) => !hidden.has(s.slot)).map((s) => [s.source.sid, s]));

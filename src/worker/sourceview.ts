@@ -17,7 +17,7 @@
  * (a ClickHouse shard down: named in the answer's header) is named in `unanswered`, not drawn,
  * and its counts are asked again with the next frame.
  *
- * Smoothing (weight > 0): the server smooths its series over every point (ViewQuery.smoothing,
+ * Smoothing (when on, smoothingOn): the server smooths its series over every point (ViewQuery.smoothing,
  * with R = the x-extent of all series of the chart, held and not, hidden too, as the cpu
  * backend takes it) and answers the M4 of the smoothed series; that answer is drawn in the
  * smoothed slots (slot + S) and the raw view, asked beside it when `showRaw`, faint behind.
@@ -28,6 +28,7 @@ import { m4Curves } from '../decimate/m4curves';
 import type { FrameStats, SourceGrowth, SourcePayload } from '../protocol/messages';
 import type { ViewQuery } from '../source/api';
 import type { GpuLayout } from '../smooth/layout';
+import { smoothingOn } from '../smooth/params';
 import type { XColumnName } from '../source/m4';
 import type { Series } from '../store/store';
 import { frameReply, type ViewMessage } from './frame';
@@ -99,7 +100,7 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const xDomain = v.xDomain ? [v.xDomain[0], v.xDomain[1]] as [number, number] : fitSourceX(held, sources, column, hidden, v.xScale, logX);
   const W = Math.max(1, Math.floor(v.width));
   const range = chartRange(held, sources, column);
-  const sm = v.smoothing && v.smoothing.weight > 0 ? { weight: v.smoothing.weight, mode: v.smoothing.mode, range } : null;
+  const sm = v.smoothing && smoothingOn(v.smoothing) ? { ...v.smoothing, range } : null;
   const S = v.slots ?? held.length + sources.length;
   const asks: Promise<{ curves: Series[]; bytes: number; unanswered: string[] }>[] = [];
   const stats: Promise<Totals & { ids: Map<number, string> }>[] = [];

@@ -7,6 +7,7 @@
  */
 import type { FromWorker, SourcePayload, ToWorker, XPayload, YPayload } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
+import { smoothingOn } from '../smooth/params';
 import type { GpuLayout } from '../smooth/layout';
 import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, type IncomingX, type Series } from '../store/store';
 import { onColumn } from '../store/xcolumn';
@@ -102,8 +103,8 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
       const s = all.find((c) => c.id === msg.id);
       if (!s) return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values: null };
       const params = { ...msg.smoothing, range: xRange(all) };
-      // weight 0 is the identity; skipped (non-finite) points read NaN either way
-      const values = params.weight > 0 ? smoothedCurve(s, params).y.slice(0, s.n) : s.y.slice(0, s.n).map((v) => (Number.isFinite(v) ? v : NaN));
+      // smoothing off is the identity; skipped (non-finite) points read NaN either way
+      const values = smoothingOn(params) ? smoothedCurve(s, params).y.slice(0, s.n) : s.y.slice(0, s.n).map((v) => (Number.isFinite(v) ? v : NaN));
       return { type: 'smoothed', chart: msg.chart, seq: msg.seq, values };
     }
     case 'hover': {

@@ -34,7 +34,8 @@ test('bad input gives a clear error and loses nothing', async ({ page }) => {
       domain: () => c.update({ xDomain: [5, 1] }),
       logDomain: () => c.update({ yScale: 'log', yDomain: [-1, 1] }),
       weight: () => c.update({ smoothing: { weight: 1, mode: 'ema' } }),
-      mode: () => c.update({ smoothing: { weight: 0.6, mode: 'gaussian' as never } }),
+      mode: () => c.update({ smoothing: { weight: 0.6, mode: 'boxcar' as never } }),
+      window: () => c.update({ smoothing: { mode: 'centred', window: 4 } }),
       unknown: () => c.update({ smoth: 0.6 } as never),
     };
     const out: Record<string, string> = {};
@@ -63,6 +64,7 @@ test('bad input gives a clear error and loses nothing', async ({ page }) => {
   expect(errors.logDomain).toMatch(/^RangeError: yDomain must be positive/);
   expect(errors.weight).toMatch(/^RangeError: smoothing.weight/);
   expect(errors.mode).toMatch(/^RangeError: smoothing.mode/);
+  expect(errors.window).toBe("RangeError: smoothing.window must be odd for mode 'centred' (a window centred on its point), got 4");
   expect(errors.unknown).toMatch(/^RangeError: unknown option "smoth"/);
   // nothing changed: same options, same data, same picture
   const after: FrameInfo = await page.evaluate(async () => {

@@ -110,3 +110,55 @@ test('at the default smoothing the final smoothed eval value is near its raw val
   console.log(`final eval: raw ${r.raw}, smoothed ${r.smoothed} (${r.n} points)`);
   expect(Math.abs(r.smoothed - r.raw) / r.raw).toBeLessThan(0.01);
 });
+
+test('the smoothing list offers the window modes: each with its own input, the charts take it, the bookmark keeps it', async ({ page }) => {
+  await openExplorer(page);
+  const smoothingOf = () => page.evaluate(() => (window as unknown as W).explorer.board.charts[0].getState().smoothing);
+  await expect(page.locator('#windowRow')).toBeHidden();
+  await expect(page.locator('#sigmaRow')).toBeHidden();
+  await expect(page.locator('#weightRow')).toBeVisible();
+
+  // centred: a window of points (odd), the weight slider out of the way
+  await page.locator('#mode').selectOption('centred');
+  await expect(page.locator('#windowRow')).toBeVisible();
+  await expect(page.locator('#weightRow')).toBeHidden();
+  await expect(page.locator('#windowHint')).toContainText('centred');
+  await expect.poll(smoothingOf).toMatchObject({ mode: 'centred', window: 21 });
+  await page.locator('#window').fill('10'); // even: the next odd up
+  await expect.poll(smoothingOf).toMatchObject({ mode: 'centred', window: 11 });
+  await page.locator('#window').press('Enter');
+  await expect(page.locator('#window')).toHaveValue('11');
+
+  // the drawn values are the reference's, over the chart's own sorted points
+  const check = () => page.evaluate(async () => {
+    const url = '/src/smooth/reference.ts';
+    const ref = await import(/* @vite-ignore */ url);
+    const chart = (window as unknown as W).explorer.board.charts[0];
+    const f = await chart.rendered();
+    const d = [...(window as unknown as W).explorer.data.series.values()].find((s) => chart.series().some((r) => r.id === s.key) && s.step.length > 100)!;
+    const got = await chart.smoothed(d.key);
+    const want = ref.smooth(d.step, d.value, { ...chart.getState().smoothing, range: 0 });
+    let bad = 0;
+    for (let i = 0; i < want.length; i++) if (!Object.is(got[i], Math.fround(want[i]))) bad++;
+    return { bad, n: want.length, on: f.smoothing };
+  });
+  expect(await check()).toMatchObject({ bad: 0, on: 'cpu' });
+
+  // gaussian: sigma in x units, on the step axis
+  await page.locator('#mode').selectOption('gaussian');
+  await expect(page.locator('#sigmaRow')).toBeVisible();
+  await expect(page.locator('#sigmaRow')).toContainText('steps');
+  await expect(page.locator('#windowRow')).toBeHidden();
+  await page.locator('#sigma').fill('60');
+  await expect.poll(smoothingOf).toMatchObject({ mode: 'gaussian', sigma: 60, window: 11 });
+  expect(await check()).toMatchObject({ bad: 0 });
+
+  // running-average, then a reload of the bookmark keeps mode and window
+  await page.locator('#mode').selectOption('running-average');
+  await expect.poll(smoothingOf).toMatchObject({ mode: 'running-average', window: 11 });
+  await openExplorer(page, null);
+  await expect(page.locator('#mode')).toHaveValue('running-average');
+  await expect(page.locator('#window')).toHaveValue('11');
+  await expect.poll(smoothingOf).toMatchObject({ mode: 'running-average', window: 11, sigma: 60 });
+  expect(await check()).toMatchObject({ bad: 0 });
+});

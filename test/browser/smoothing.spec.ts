@@ -327,3 +327,98 @@ test('live appends smooth only the new points (GPU rows, CPU points) and equal a
   within(gpu.checks[2], 200_000);
   within(cpu.checks[0], 200_500);
 });
+
+/**
+ * The window modes (issue 15) smooth in the worker whatever the backend asks (the GPU scan
+ * computes only the affine recurrence): two runs of different x-extent with uneven x, NaN and
+ * ±Infinity, live appends; smoothed() equals the float64 reference rounded to float32 exactly,
+ * an append smooths only from the first output its points reach, and the tooltip shows the
+ * reference's value at the hovered point of each run.
+ */
+for (const spec of [
+  { mode: 'running-average', window: 40 },
+  { mode: 'centred', window: 41 },
+  { mode: 'gaussian', sigma: 30 },
+] as const) {
+  test(`${spec.mode}: on the CPU with any backend, equal to the reference after appends, and in the tooltip`, async ({ page }) => {
+    const r = await page.evaluate(async (spec) => {
+      const w = window as unknown as Record<string, any>;
+      const n = 12_000, k = 100;
+      const runs = [w.walk(n + 3 * k, 31, () => 0.2 + 2 * Math.random()), w.walk(n / 2, 32, () => 3 * Math.random())];
+      for (const d of runs) {
+        for (let i = 7; i < d.y.length; i += 401) d.y[i] = NaN;
+        for (let i = 99; i < d.y.length; i += 1703) d.y[i] = i % 2 ? Infinity : -Infinity;
+      }
+      runs[1].x.forEach((_: number, i: number) => (runs[1].x[i] += 1000)); // starts later, ends earlier
+      const p = { ...spec, weight: 0, range: 0 };
+      const out: Record<string, unknown> = {};
+      for (const backend of ['gpu', 'auto'] as const) {
+        const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { smoothingBackend: backend, smoothing: spec, showRaw: false }));
+        c.setSeries([{ id: 'a', x: runs[0].x.subarray(0, n), y: runs[0].y.subarray(0, n) }, { id: 'b', x: runs[1].x, y: runs[1].y }]);
+        const first = await c.rendered();
+        const work = [];
+        for (let j = 0; j < 3; j++) {
+          c.append('a', runs[0].x.subarray(n + j * k, n + (j + 1) * k), runs[0].y.subarray(n + j * k, n + (j + 1) * k));
+          work.push((await c.rendered()).smoothedPoints);
+        }
+        // exact: the worker computes the reference's float64 values and rounds them to float32
+        const mismatches = [];
+        for (const [i, id] of ['a', 'b'].entries()) {
+          const got = await c.smoothed(id), want = w.ref.smooth(runs[i].x, runs[i].y, p);
+          let bad = 0;
+          for (let q = 0; q < want.length; q++) if (!Object.is(got[q], Math.fround(want[q]))) bad++;
+          mismatches.push({ bad, length: got.length });
+          (w.want ??= {})[id] = Float32Array.from(want); // for the tooltip, below
+        }
+        out[backend] = { on: first.smoothing, first: first.smoothedPoints, work, mismatches };
+        if (backend === 'gpu') c.destroy();
+      }
+      return out;
+    }, spec);
+    // reach forward in points: centred h = 20; gaussian: the points within 5.26 sigma in x (~80 of them here)
+    for (const backend of ['gpu', 'auto'] as const) {
+      const b = r[backend] as { on: string; first: number; work: number[]; mismatches: { bad: number; length: number }[] };
+      expect(b.on, backend).toBe('cpu');
+      expect(b.first).toBe(12_000 + 6_000);
+      for (const p of b.work) {
+        if (spec.mode === 'running-average') expect(p).toBe(100);
+        else if (spec.mode === 'centred') expect(p).toBe(100 + 20);
+        else expect(p).toBeGreaterThan(100), expect(p).toBeLessThan(300);
+      }
+      expect(b.mismatches).toEqual([{ bad: 0, length: 12_300 }, { bad: 0, length: 6_000 }]);
+    }
+
+    // the tooltip of the chart left open ('auto'): each row's smoothed value is the reference's at its point
+    await page.evaluate(async () => {
+      const w = window as unknown as Record<string, any>;
+      const url = '/src/axes/format.ts'; // served by Vite to the page
+      w.fmt = await import(/* @vite-ignore */ url);
+      w.hovers = [];
+      window.ch!.on('hover', (h) => h && w.hovers.push(h));
+    });
+    const f = await page.evaluate(() => window.ch!.rendered());
+    const box = (await page.locator('#chart').boundingBox())!;
+    const tip = page.locator('.metricgl-tooltip');
+    for (const frac of [0.03, 0.3, 0.55, 0.97]) {
+      await page.mouse.move(5, 5);
+      await expect(tip).toBeHidden();
+      await page.evaluate(() => ((window as unknown as Record<string, unknown[]>).hovers.length = 0));
+      await page.mouse.move(box.x + f.plot.left + frac * f.plot.width, box.y + f.plot.top + f.plot.height / 2);
+      await expect(tip).toBeVisible();
+      await page.waitForFunction(() => (window as unknown as Record<string, unknown[]>).hovers.length > 0);
+      const rows = await page.evaluate(() => {
+        const w = window as unknown as Record<string, any>;
+        const cells = Object.fromEntries([...document.querySelectorAll('.metricgl-tooltip tr')].map((tr) => [(tr as HTMLElement).dataset.id, (tr as HTMLTableRowElement).cells[2]?.textContent ?? '']));
+        return w.hovers.at(-1).points.filter((pt: { inRange: boolean }) => pt.inRange).map((pt: { id: string; index: number; smoothed: number | null }) => {
+          const want = w.want[pt.id][pt.index];
+          return { id: pt.id, smoothed: pt.smoothed, want, shown: cells[pt.id], wantShown: w.fmt.formatValue(want, 'number') };
+        });
+      });
+      expect(rows.length, `at ${frac}`).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(row.smoothed, `${row.id} at ${frac}`).toBe(row.want);
+        expect(row.shown, `${row.id} at ${frac}`).toBe(row.wantShown);
+      }
+    }
+  });
+}

@@ -27,6 +27,10 @@ const CASES: [string, Opts][] = [
   ['ema, smoothed only', { smoothing: { weight: 0.6, mode: 'ema' }, showRaw: false }],
   ['time-weighted on relative time, zoomed', { smoothing: { weight: 0.6, mode: 'time-weighted' }, xColumn: 'time', xDomain: [300000, 900000] }],
   ['ema on a log x axis, raw behind', { smoothing: { weight: 0.6, mode: 'ema' }, xScale: 'log' }],
+  // the window modes (issue 15): the same reference on the server, streamed in chunks
+  ['running-average, raw behind', { smoothing: { mode: 'running-average', window: 200 } }],
+  ['centred, smoothed only, zoomed', { smoothing: { mode: 'centred', window: 201 }, showRaw: false, xDomain: [15000, 25000] }],
+  ['gaussian on relative time, raw behind', { smoothing: { mode: 'gaussian', sigma: 20000 }, xColumn: 'time' }],
 ];
 
 for (const [name, opts] of CASES) {
@@ -61,13 +65,23 @@ test('smoothed(id) of a source series says why it is not offered', async ({ page
  * view is drawn from, with the view's R; the arrays' comes from the cpu backend), and with GPU
  * smoothing the source row still shows its server's value, not a read of another slot's texels.
  */
-for (const [mode, backend] of [['ema', 'cpu'], ['time-weighted', 'cpu'], ['time-weighted', 'gpu']] as const) {
+/** smoothing, the backend asked for, the backend it runs on */
+const TIPS = [
+  [{ weight: 0.6, mode: 'ema' }, 'cpu', 'cpu'],
+  [{ weight: 0.6, mode: 'time-weighted' }, 'cpu', 'cpu'],
+  [{ weight: 0.6, mode: 'time-weighted' }, 'gpu', 'gpu'],
+  // the window modes smooth on the CPU whatever the backend
+  [{ weight: 0, mode: 'centred', window: 101 }, 'gpu', 'cpu'],
+  [{ weight: 0, mode: 'gaussian', sigma: 40 }, 'gpu', 'cpu'],
+] as const;
+for (const [smoothing, asked, backend] of TIPS) {
+  const mode = smoothing.mode;
   test(`the tooltip shows a source series' smoothed value as the same arrays': ${mode}, ${backend} backend`, async ({ page }) => {
-    const f = await page.evaluate(async ([MAKE, url, mode, backend]) => {
+    const f = await page.evaluate(async ([MAKE, url, smoothing, asked]) => {
       const w = window as unknown as { metricgl: typeof import('../../src/index'); ch?: import('../../src/index').Chart };
       const d = eval(MAKE);
       w.ch?.destroy();
-      w.ch = w.metricgl.createChart(document.getElementById('chart')!, { smoothing: { weight: 0.6, mode }, smoothingBackend: backend });
+      w.ch = w.metricgl.createChart(document.getElementById('chart')!, { smoothing, smoothingBackend: asked });
       const src = w.metricgl.connectSource(url);
       const listed = await src.series({ metric: 'loss' });
       const id = listed.find((s) => s.run.includes('run-a'))!.id;
@@ -76,7 +90,7 @@ for (const [mode, backend] of [['ema', 'cpu'], ['time-weighted', 'cpu'], ['time-
         { id, label: 'server', source: src, color: '#1f77b4' },
       ]);
       return { frame: await w.ch.rendered(), id };
-    }, [MAKE, fx.server.url, mode, backend] as const);
+    }, [MAKE, fx.server.url, smoothing, asked] as const);
     expect(f.frame.smoothing).toBe(backend);
     const box = (await page.locator('#chart').boundingBox())!;
     const { plot, xDomain } = f.frame;

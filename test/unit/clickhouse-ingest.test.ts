@@ -149,6 +149,10 @@ describe.skipIf(!available)('ingest into ClickHouse equals ingest into DuckDB', 
         { series: ids, xColumn: 'time', x0: 0, x1: tmax, W: 200, yScale: 'log' },
         { series: ids, xColumn: 'x', x0: 0, x1: xmax, W: 500, yScale: 'linear', smoothing: { weight: 0.6, mode: 'ema', range: xmax } },
         { series: ids, xColumn: 'x', x0: 10, x1: xmax, W: 400, yScale: 'log', xScale: 'log', smoothing: { weight: 0.8, mode: 'time-weighted', range: xmax } },
+        // the window modes (issue 15): the same streamed smoothing over ClickHouse's answers
+        { series: ids, xColumn: 'x', x0: 0, x1: xmax, W: 500, yScale: 'linear', smoothing: { mode: 'centred', window: 21 } },
+        { series: ids, xColumn: 'time', x0: 0, x1: tmax, W: 300, yScale: 'linear', smoothing: { mode: 'gaussian', sigma: tmax / 200 } },
+        { series: ids, xColumn: 'x', x0: xmax * 0.1, x1: xmax * 0.3, W: 300, yScale: 'log', smoothing: { mode: 'running-average', window: 50 } },
       ];
       for (const v of views) {
         const [a, b] = await Promise.all([post(duck, '/api/view', v), post(ch, '/api/view', v)]);
@@ -159,7 +163,7 @@ describe.skipIf(!available)('ingest into ClickHouse equals ingest into DuckDB', 
         expect(db).toEqual(da);
       }
       for (const x of [0, 1234.5, xmax / 3, xmax + 10]) {
-        for (const smoothing of [null, { weight: 0.6, mode: 'ema', range: xmax }]) {
+        for (const smoothing of [null, { weight: 0.6, mode: 'ema', range: xmax }, { mode: 'centred', window: 15 }]) {
           const q = { series: ids, xColumn: 'x', x, smoothing };
           const [a, b] = await Promise.all([post(duck, '/api/hover', q), post(ch, '/api/hover', q)]);
           const pa = ((await a.json()) as { points: HoverPoint[] }).points;

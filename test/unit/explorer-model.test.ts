@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chartHeight, columnsFor } from '../../demo/explorer/layout';
 import { Dataset, type Change, type SeriesData } from '../../demo/explorer/model';
 import { keyGroups } from '../../demo/explorer/keys';
+import { defaultState, readState, writeState } from '../../demo/explorer/state';
 
 /** A loader series of run `run`, points at `steps` (value = step). */
 function series(run: string, steps: number[], fields: Record<string, string> = {}): SeriesData {
@@ -77,5 +78,15 @@ describe('explorer keys and layout', () => {
     expect(chartHeight(2, 900, 800)).toBe(780); // side by side
     expect(chartHeight(4, 900, 800)).toBe(374); // two rows
     expect(chartHeight(12, 900, 800)).toBe(240); // six rows would be 113: the rest scrolls
+  });
+});
+
+describe('explorer state in the URL', () => {
+  it('a window mode survives the bookmark; a smoothing the charts would reject falls back to the default', () => {
+    const s = { ...defaultState, smoothing: { weight: 0.6, mode: 'centred' as const, window: 21, sigma: 20 } };
+    expect(readState(writeState(s)).smoothing).toEqual(s.smoothing);
+    for (const smoothing of [{ weight: 0, mode: 'centred', window: 4 }, { weight: 0, mode: 'gaussian' }, { weight: 2, mode: 'ema' }, 'x']) {
+      expect(readState(writeState({ ...defaultState, smoothing } as never)).smoothing).toEqual(defaultState.smoothing);
+    }
   });
 });

@@ -143,9 +143,46 @@ describe('mergeOptions', () => {
   });
 
   it('mergeOptions(current, {smoothing}) is a RangeError for an unknown mode or a non-object', () => {
-    expectRangeError(defaultOptions, { smoothing: { weight: 0.5, mode: 'gaussian' } }, 'smoothing.mode');
+    expectRangeError(defaultOptions, { smoothing: { weight: 0.5, mode: 'boxcar' } }, 'smoothing.mode');
     expectRangeError(defaultOptions, { smoothing: 0.5 }, 'smoothing');
     expectRangeError(defaultOptions, { smoothing: null }, 'smoothing');
+    expectRangeError(defaultOptions, { smoothing: [0.5] }, 'smoothing');
+  });
+
+  it('mergeOptions(current, {smoothing}) takes the window modes: a window of >= 1 points, odd for centred; sigma > 0 for gaussian', () => {
+    const set = (smoothing: unknown) => mergeAny(defaultOptions, { smoothing }).smoothing;
+    expect(set({ mode: 'running-average', window: 20 })).toEqual({ weight: 0, mode: 'running-average', window: 20 });
+    expect(set({ mode: 'centred', window: 1 })).toEqual({ weight: 0, mode: 'centred', window: 1 });
+    expect(set({ mode: 'centred', window: 21 })).toEqual({ weight: 0, mode: 'centred', window: 21 });
+    expect(set({ mode: 'gaussian', sigma: 2.5 })).toEqual({ weight: 0, mode: 'gaussian', sigma: 2.5 });
+    // fields another mode uses are checked and kept (one spec, switched between modes)
+    expect(set({ mode: 'ema', weight: 0.6, window: 10, sigma: 3 })).toEqual({ weight: 0.6, mode: 'ema', window: 10, sigma: 3 });
+    expect(set({ mode: 'gaussian', weight: 0.6, window: 10, sigma: 3 })).toEqual({ weight: 0.6, mode: 'gaussian', window: 10, sigma: 3 });
+  });
+
+  it('mergeOptions(current, {smoothing}) is a RangeError naming window or sigma, with the value, when one is wrong for the mode', () => {
+    const message = (smoothing: unknown) => {
+      try {
+        mergeAny(defaultOptions, { smoothing });
+      } catch (e) {
+        expect(e).toBeInstanceOf(RangeError);
+        return (e as Error).message;
+      }
+      throw new Error(`accepted ${JSON.stringify(smoothing)}`);
+    };
+    expect(message({ mode: 'centred', window: 4 })).toBe("smoothing.window must be odd for mode 'centred' (a window centred on its point), got 4");
+    expect(message({ mode: 'centred' })).toBe("smoothing.window must be an integer >= 1 for mode 'centred', got undefined");
+    expect(message({ mode: 'running-average' })).toBe("smoothing.window must be an integer >= 1 for mode 'running-average', got undefined");
+    expect(message({ mode: 'gaussian' })).toBe("smoothing.sigma must be a finite number > 0 (x units) for mode 'gaussian', got undefined");
+    for (const window of [0, -3, 2.5, NaN, Infinity, '5', null]) {
+      expect(message({ mode: 'running-average', window })).toMatch(/^smoothing\.window must be an integer >= 1 for mode 'running-average', got /);
+      expect(message({ mode: 'ema', weight: 0.5, window })).toMatch(/^smoothing\.window must be an integer >= 1, got /);
+    }
+    for (const sigma of [0, -1, NaN, Infinity, '2', null]) {
+      expect(message({ mode: 'gaussian', sigma })).toMatch(/^smoothing\.sigma must be a finite number > 0 \(x units\) for mode 'gaussian', got /);
+    }
+    expect(message({ mode: 'gaussian', sigma: -1 })).toMatch(/got -1$/);
+    expectRangeError(defaultOptions, { smoothing: { mode: 'centred', window: 10 } }, 'smoothing.window');
   });
 
   it('mergeOptions(current, {unknown}) is a RangeError naming the key', () => {

@@ -33,15 +33,25 @@ function stored(pts: readonly Pt[], column: Column): Pt[] {
   return pts.filter((p) => Number.isFinite(at(p, column))).sort((a, b) => at(a, column) - at(b, column) || a.step - b.step || a.ord - b.ord);
 }
 
+/** The reference over a run's points as they are, by column and parameters (the gaussian's is not cheap to redo per point). */
+const smoothedRuns = new WeakMap<readonly Pt[], Map<string, { sorted: Pt[]; s: Float64Array }>>();
+
 /** The reference's smoothed value at the hovered point, as float32 (what the curve is drawn from). */
 function want(pts: readonly Pt[], column: Column, params: SmoothParams, p: HoverPoint): number {
-  const sorted = stored(pts, column);
-  const x = Float64Array.from(sorted, (q) => at(q, column));
-  const y = Float32Array.from(sorted, (q) => q.y);
+  let byKey = smoothedRuns.get(pts);
+  if (!byKey) smoothedRuns.set(pts, (byKey = new Map()));
+  const key = `${pts.length}|${column}|${JSON.stringify(params)}`;
+  let r = byKey.get(key);
+  if (!r) {
+    const sorted = stored(pts, column);
+    const x = Float64Array.from(sorted, (q) => at(q, column));
+    const y = Float32Array.from(sorted, (q) => q.y);
+    byKey.set(key, (r = { sorted, s: smooth(x, y, params) }));
+  }
   // the server's index is the point's position in that order: the point it names is the hovered one
-  expect(at(sorted[p.index], column)).toBe(p.x);
-  expect(sorted[p.index].y).toBe(p.y);
-  return Math.fround(smooth(x, y, params)[p.index]);
+  expect(at(r.sorted[p.index], column)).toBe(p.x);
+  expect(r.sorted[p.index].y).toBe(p.y);
+  return Math.fround(r.s[p.index]);
 }
 
 /** R of time-weighted: the x-extent of all series on the column, as the chart computes it. */
@@ -142,6 +152,34 @@ describe('over HTTP: the smoothed value at the hovered point is the reference', 
       });
     }
   }
+
+  for (const params of [
+    { mode: 'running-average', weight: 0, window: 30, range: 0 },
+    { mode: 'centred', weight: 0, window: 31, range: 0 },
+    { mode: 'gaussian', weight: 0, sigma: 25, range: 0 },
+  ] as SmoothParams[]) {
+    test(`${params.mode} on the step and relative time: cold, after a view, after a live append`, async () => {
+      const rand = mulberry32(40);
+      for (const column of ['x', 'time'] as const) {
+        const p = column === 'time' && params.mode === 'gaussian' ? { ...params, sigma: 3000 } : params;
+        await same(column, p, cursors(column, rand));
+        const v = await post('/api/view', { series: [...sids.values()], xColumn: column, x0: 0, x1: rangeOf(data.values(), column), W: 300, yScale: 'linear', smoothing: p });
+        expect(v.status).toBe(200);
+        await same(column, p, cursors(column, rand));
+      }
+      // appended at the end of a run: the outputs its window reaches change too
+      const last = data.get('sparse')!.at(-1)!.step;
+      await ingest([['sparse', 40, last + 1]], rand);
+      for (const column of ['x', 'time'] as const) await same(column, column === 'time' && params.mode === 'gaussian' ? { ...params, sigma: 3000 } : params, cursors(column, rand));
+    });
+  }
+
+  test('no smoothing, or window 1: no smoothed value', async () => {
+    const q: HoverQuery = { series: [...sids.values()], xColumn: 'x', x: 1234 };
+    for (const smoothing of [{ mode: 'centred' as const, weight: 0, window: 1, range: 0 }, { mode: 'running-average' as const, weight: 0, window: 1, range: 0 }]) {
+      for (const p of await hover({ ...q, smoothing })) expect('smoothed' in p).toBe(false);
+    }
+  });
 
   test('after a live append (points at the end, and earlier steps logged again): the reference over every point', async () => {
     const rand = mulberry32(7);

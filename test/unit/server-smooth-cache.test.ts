@@ -93,6 +93,30 @@ describe('the smoothing cache', () => {
     expect(cache.counters.readPoints).toBe(3 * N);
   });
 
+  const windowModes: [SmoothParams, SmoothParams][] = [
+    [{ mode: 'running-average', weight: 0, window: 40, range: 0 }, { mode: 'running-average', weight: 0, window: 3000, range: 0 }],
+    [{ mode: 'centred', weight: 0, window: 41, range: 0 }, { mode: 'centred', weight: 0, window: 4001, range: 0 }],
+    [{ mode: 'gaussian', weight: 0, sigma: 30, range: 0 }, { mode: 'gaussian', weight: 0, sigma: 250, range: 0 }],
+  ];
+  for (const [p, q] of windowModes) {
+    test(`${p.mode}: streamed in chunks, held, re-smoothed from held columns, and too big to hold, each exact`, async () => {
+      const v: M4View = { series: [1, 2, 3], xColumn: 'x', x0: 0, x1: 40000, W: 200, yScale: 'linear' };
+      const cache = new SmoothCache();
+      await check(cache, v, p); // streamed out of DuckDB a data chunk at a time, held
+      expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: TOTAL });
+      await check(cache, { ...v, x0: 5000, x1: 9000 }, p); // pan / zoom: nothing smoothed
+      await check(cache, v, { ...p, range: R() }); // R does not matter to them
+      expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: TOTAL });
+      await check(cache, v, q); // a new window or sigma: from the held columns
+      expect(cache.counters).toEqual({ readPoints: TOTAL, smoothedPoints: 2 * TOTAL });
+      const small = new SmoothCache(N * 16); // none fits: streamed each time
+      await check(small, v, q);
+      await check(small, { ...v, x0: 0, x1: 40000, W: 6000 }, p); // sparse: every point drawn
+      expect(small.counters.readPoints).toBe(2 * TOTAL);
+      expect(small.bytes).toBe(0);
+    });
+  }
+
   test('series too big to hold are streamed each time, still exact', async () => {
     const cache = new SmoothCache(N * 16); // one entry may take a quarter: none fits
     const v: M4View = { series: [1, 2, 3], xColumn: 'x', x0: 3000, x1: 7000, W: 50, yScale: 'linear' };

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSourceServer, type SourceServer } from '../../src/server/http';
-import { initialState, smoothInto, type SmoothParams } from '../../src/smooth/reference';
+import { smoothingOn } from '../../src/smooth/params';
+import { smooth, type SmoothParams } from '../../src/smooth/reference';
 import type { SourceSeries } from '../../src/source/api';
 import { decode } from '../../src/source/layout';
 import type { M4Result, M4View } from '../../src/source/m4';
@@ -73,9 +74,7 @@ function expected(v: M4View, params: Smoothing): M4Result {
     const step = Float64Array.from(sorted, (p) => p.step);
     const time = Float64Array.from(sorted, at);
     const y = Float32Array.from(sorted, (p) => p.y);
-    const s = new Float32Array(y.length);
-    if (params && params.weight > 0) smoothInto(time, y, 0, y.length, params, initialState(), s);
-    else s.set(y);
+    const s = params && smoothingOn(params) ? smooth(time, y, params, new Float32Array(y.length)) : y.slice();
     raw.push({ id, step, y, columns: { time } });
     sm.push({ id, step, y: s, columns: { time } });
   }
@@ -144,6 +143,27 @@ describe('smoothed views equal the reference', () => {
     await same(v, { mode: 'time-weighted', weight: 0.5, range: R * 2 });
   });
 
+  for (const [name, p] of [
+    ['running-average', { mode: 'running-average', weight: 0, window: 25, range: 0 }],
+    ['centred', { mode: 'centred', weight: 0, window: 25, range: 0 }],
+    ['centred', { mode: 'centred', weight: 0, window: 301, range: 0 }],
+    ['gaussian', { mode: 'gaussian', weight: 0, sigma: 40, range: 0 }],
+  ] as [string, SmoothParams][]) {
+    test(`${name} (${p.window ?? p.sigma}): whole range, a cut range, a narrow view, log y, the time column`, async () => {
+      await same({ series: ids(), xColumn: 'x', x0: 0, x1: 40000, W: 300, yScale: 'linear' }, p);
+      await same({ series: ids(), xColumn: 'x', x0: 4321.5, x1: 9876.25, W: 200, yScale: 'log' }, p);
+      const r = await same({ series: ids(), xColumn: 'x', x0: 1000, x1: 1400, W: 1000, yScale: 'linear' }, p);
+      expect(r.points.x.length).toBeGreaterThan(100);
+      await same({ series: ids(), xColumn: 'time', x0: 1e5, x1: 9e5, W: 150, yScale: 'log' }, p.mode === 'gaussian' ? { ...p, sigma: 5000 } : p);
+    });
+  }
+
+  test('window 1 is the raw view, as weight 0 is', async () => {
+    const v: M4View = { series: ids(), xColumn: 'x', x0: 100, x1: 30000, W: 400, yScale: 'log' };
+    const raw = await view(v, null);
+    for (const mode of ['running-average', 'centred'] as const) expect(await same(v, { mode, weight: 0, window: 1, range: 0 })).toEqual(raw);
+  });
+
   test('weight 0 is the raw view, in both modes', async () => {
     const v: M4View = { series: ids(), xColumn: 'x', x0: 100, x1: 30000, W: 400, yScale: 'log' };
     const raw = await view(v, null);
@@ -165,11 +185,14 @@ describe('smoothed views equal the reference', () => {
 
   test('an ingest that appends (and logs earlier steps) invalidates the cache', async () => {
     const v: M4View = { series: ids(), xColumn: 'x', x0: 2000, x1: 60000, W: 300, yScale: 'linear' };
+    const windows: SmoothParams[] = [{ mode: 'centred', weight: 0, window: 51, range: 0 }, { mode: 'gaussian', weight: 0, sigma: 20, range: 0 }];
     for (const mode of ['ema', 'time-weighted'] as const) await same(v, { mode, weight: 0.9, range: range('x') });
+    for (const p of windows) await same(v, p);
     const rand = mulberry32(5);
     const last = data.get('short')!.at(-1)!.step;
     await ingest(logRun('short', 2000, last + 1, rand) + logRun('restart', 500, 2000, rand));
     for (const mode of ['ema', 'time-weighted'] as const) await same(v, { mode, weight: 0.9, range: range('x') });
+    for (const p of windows) await same(v, p);
   });
 
   test('bad smoothing parameters are a 400 naming the view and the field', async () => {
@@ -178,7 +201,13 @@ describe('smoothed views equal the reference', () => {
       [{ mode: 'ema', weight: 1, range: 0 }, /smoothing\.weight/],
       [{ mode: 'ema', weight: -0.1, range: 0 }, /smoothing\.weight/],
       [{ mode: 'ema', weight: '0.5', range: 0 }, /smoothing\.weight/],
-      [{ mode: 'gaussian', weight: 0.5, range: 0 }, /smoothing\.mode/],
+      [{ mode: 'boxcar', weight: 0.5, range: 0 }, /smoothing\.mode/],
+      [{ mode: 'centred', window: 4 }, /"smoothing\.window" must be odd for mode 'centred' .*, not 4/],
+      [{ mode: 'running-average' }, /"smoothing\.window" must be an integer >= 1 for mode 'running-average', not undefined/],
+      [{ mode: 'running-average', window: 2.5 }, /smoothing\.window/],
+      [{ mode: 'gaussian', weight: 0.5, range: 0 }, /"smoothing\.sigma" must be a finite number > 0 \(x units\) for mode 'gaussian', not undefined/],
+      [{ mode: 'gaussian', sigma: -2 }, /smoothing\.sigma.*not -2/],
+      [{ mode: 'gaussian', sigma: 2, weight: 1 }, /smoothing\.weight/],
       [{ mode: 'time-weighted', weight: 0.5 }, /smoothing\.range/],
       [{ mode: 'time-weighted', weight: 0.5, range: -1 }, /smoothing\.range/],
       [{ mode: 'time-weighted', weight: 0.5, range: 'all' }, /smoothing\.range/],

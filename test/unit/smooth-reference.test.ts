@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { initialState, smooth, smoothInto, type SmoothParams } from '../../src/smooth/reference';
 import { mulberry32, randInt } from './prng';
+import { randomX, randomY, relDiff } from './smooth-data';
 
 /**
  * TensorBoard's smoothing loop, transcribed literally (line_chart_v2 classicSmoothing, with the
@@ -44,56 +45,6 @@ function designTimeWeighted(x: ArrayLike<number>, y: ArrayLike<number>, w: numbe
     out[i] = S / D;
   }
   return out;
-}
-
-/** Largest finite |v|, at least 1e-300 so a relative tolerance never becomes 0. */
-function scaleOf(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) m = Math.max(m, Math.abs(a[i]));
-  return Math.max(m, 1e-300);
-}
-
-/** NaN exactly where `want` is NaN, and max |got - want| relative to max |want| (returned). */
-function relDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  expect(got.length).toBe(want.length);
-  const scale = scaleOf(want);
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    if (Number.isNaN(want[i])) {
-      if (!Number.isNaN(got[i])) throw new Error(`index ${i}: want NaN, got ${got[i]}`);
-      continue;
-    }
-    if (!Number.isFinite(got[i])) throw new Error(`index ${i}: want ${want[i]}, got ${got[i]}`);
-    worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
-  }
-  return worst;
-}
-
-/** Random y with about 4% NaN, 2% +Infinity, 2% -Infinity. */
-function randomY(rand: () => number, n: number, withNonFinite = true): Float64Array {
-  const y = new Float64Array(n);
-  let level = rand() * 10 - 5;
-  for (let i = 0; i < n; i++) {
-    const r = rand();
-    level += (rand() - 0.5) * 0.2;
-    if (withNonFinite && r < 0.04) y[i] = NaN;
-    else if (withNonFinite && r < 0.06) y[i] = Infinity;
-    else if (withNonFinite && r < 0.08) y[i] = -Infinity;
-    else y[i] = level + (rand() - 0.5) * 3;
-  }
-  return y;
-}
-
-/** Sorted, unevenly spaced x: random steps, some repeated x, some long gaps. */
-function randomX(rand: () => number, n: number): Float64Array {
-  const x = new Float64Array(n);
-  let v = rand() * 100 - 50;
-  for (let i = 0; i < n; i++) {
-    x[i] = v;
-    const r = rand();
-    v += r < 0.05 ? 0 : r < 0.08 ? rand() * 200 : rand() * 3;
-  }
-  return x;
 }
 
 const ema = (weight: number): SmoothParams => ({ weight, mode: 'ema', range: 0 });
