@@ -5,7 +5,8 @@ export { connectSource, type Source, type SourceEvents, type SourceOptions, type
 export type { HoverInfo, HoverPoint, RunInfo } from './interact/hover';
 export { createLegend, type Legend, type LegendOptions } from './addons/legend';
 export { linkCharts } from './addons/link';
-export type { ChartOptions, ChartOptionsInput, Smoothing, SmoothingInput, SmoothingMode } from './options';
+export type { AggregateSpec, ChartOptions, ChartOptionsInput, Smoothing, SmoothingInput, SmoothingMode } from './options';
+export type { AggregatedGroup, GroupHover } from './protocol/messages';
 export type { ScaleType, Rect } from './coords';
 export type { AxisFormat } from './axes/format';
 export { defineMetricChart, MetricChartElement } from './element';

@@ -5,10 +5,10 @@
 import type { ScaleType } from './coords';
 import type { AxisFormat } from './axes/format';
 
-import type { SmoothingMode, SmoothingSpec, ViewAxes } from './protocol/messages';
+import type { AggregateSpec, SmoothingMode, SmoothingSpec, ViewAxes } from './protocol/messages';
 import { SMOOTHING_MODES, specProblem } from './smooth/params';
 
-export type { SmoothingMode };
+export type { AggregateSpec, SmoothingMode };
 
 /**
  * The formula and its parameter: weight in [0, 1) (ema, time-weighted; 0 is off), window (points;
@@ -57,6 +57,13 @@ export interface ChartOptions extends ViewAxes {
    * runs). Highlighted runs are drawn as lines on top; hover still names the nearest run.
    */
   density: DensityMode;
+  /**
+   * Draw each group of runs (SeriesInput.group) as its line (mean or median over its runs) and
+   * band (minmax, std, ci95 or none), from every point (docs/semantics.md, Aggregation), the
+   * runs faint behind or hidden; null: every run on its own. Runs without a group are drawn as
+   * they are.
+   */
+  aggregate: AggregateSpec | null;
   /** mouse, wheel, touch and keyboard zoom, pan and hover */
   interactive: boolean;
   /** axis titles (the app's words: 'step', the metric's name); null draws none */
@@ -82,6 +89,7 @@ export const defaultOptions: ChartOptions = {
   xColumn: 'x',
   ignoreOutliers: false,
   density: 'auto',
+  aggregate: null,
   interactive: true,
   xLabel: null,
   yLabel: null,
@@ -130,6 +138,9 @@ export function mergeOptions(current: ChartOptions, patch: ChartOptionsInput): C
       case 'density':
         if (!densities.includes(value as string)) throw new RangeError(`density must be 'auto', 'on' or 'off', got ${show(value)}`);
         next.density = value as DensityMode;
+        break;
+      case 'aggregate':
+        next.aggregate = checkAggregate(value);
         break;
       case 'xColumn':
         if (typeof value !== 'string' || value === '') throw new RangeError(`xColumn must be a column name, got ${show(value)}`);
@@ -180,6 +191,25 @@ function checkSmoothing(v: unknown): Smoothing {
   if (s.window !== undefined) out.window = s.window;
   if (s.sigma !== undefined) out.sigma = s.sigma;
   return out;
+}
+
+const aggLines: readonly string[] = ['mean', 'median'];
+const aggBands: readonly string[] = ['none', 'minmax', 'std', 'ci95'];
+const aggRuns: readonly string[] = ['hidden', 'faint'];
+
+/** null, or { line, band, runs } with each field one of its words (defaults: mean, minmax, faint). */
+function checkAggregate(v: unknown): AggregateSpec | null {
+  if (v === null) return null;
+  const a = v as Partial<Record<keyof AggregateSpec, unknown>>;
+  if (typeof a !== 'object' || Array.isArray(a)) throw new RangeError(`aggregate must be null or { line, band, runs }, got ${show(v)}`);
+  for (const key of Object.keys(a)) {
+    if (key !== 'line' && key !== 'band' && key !== 'runs') throw new RangeError(`aggregate has no field ${show(key)} (it takes line, band, runs)`);
+  }
+  const line = a.line ?? 'mean', band = a.band ?? 'minmax', runs = a.runs ?? 'faint';
+  if (!aggLines.includes(line as string)) throw new RangeError(`aggregate.line must be 'mean' or 'median', got ${show(a.line)}`);
+  if (!aggBands.includes(band as string)) throw new RangeError(`aggregate.band must be 'none', 'minmax', 'std' or 'ci95', got ${show(a.band)}`);
+  if (!aggRuns.includes(runs as string)) throw new RangeError(`aggregate.runs must be 'hidden' or 'faint', got ${show(a.runs)}`);
+  return { line, band, runs } as AggregateSpec;
 }
 
 function show(v: unknown): string {

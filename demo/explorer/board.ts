@@ -12,7 +12,7 @@ import { compileFilter, type Predicate } from '../../src/query/filter';
 import { renderKeys } from './keys';
 import { chartHeight } from './layout';
 import { labelOf, pointsOf, type Dataset, type SeriesData } from './model';
-import { axisLabels, chartView, type ExplorerState } from './state';
+import { axisLabels, chartView, groupOf, type ExplorerState } from './state';
 
 export interface BoardHooks {
   /** the charts were rebuilt or got points: the status line follows */
@@ -236,7 +236,8 @@ export class Board {
     const s = this.state();
     const color = this.colors.get(s.colorBy ? d.fields[s.colorBy] ?? '–' : d.key);
     const dash = s.strokeBy ? [...this.dashes.get(d.fields[s.strokeBy] ?? '–')] : undefined;
-    // the points stay on the server: the worker asks it for every view
+    // the points stay on the server: the worker asks it for every view (and aggregates only
+    // the runs it holds, so a source series is drawn on its own)
     if (d.remote) return { id: d.key, source: d.remote.source, label: labelOf(d), color, dash, width: 1.5 };
     const xs = columns(d, 0, upto);
     return {
@@ -248,6 +249,7 @@ export class Board {
       color,
       dash,
       width: 1.5,
+      group: groupOf(s, d.fields),
     };
   }
 }

@@ -107,6 +107,12 @@ function controls(): void {
   options($('chartBy'), fields, state.chartBy);
   options($('colorBy'), fields, state.colorBy);
   options($('strokeBy'), fields, state.strokeBy);
+  // Aim's aggregate: the groups are the colour and stroke groups
+  const agg = state.aggregate;
+  $<HTMLSelectElement>('aggLine').value = agg ? agg.line : 'off';
+  $('aggBandRow').hidden = $('aggRunsRow').hidden = $('aggHint').hidden = !agg;
+  if (agg) $<HTMLSelectElement>('aggBand').value = agg.band;
+  $<HTMLInputElement>('aggRuns').checked = agg?.runs === 'faint';
   if (document.activeElement !== $('filter')) $<HTMLInputElement>('filter').value = state.filter;
   checkFilter();
   live?.metricsShown(state.metrics);
@@ -146,6 +152,17 @@ const pick = (id: string) => {
 $('chartBy').onchange = () => set({ chartBy: pick('chartBy') });
 $('colorBy').onchange = () => set({ colorBy: pick('colorBy') });
 $('strokeBy').onchange = () => set({ strokeBy: pick('strokeBy') });
+/** The aggregate the three controls say (band and runs keep their choice while it is off). */
+function readAggregate(): ExplorerState['aggregate'] {
+  const line = $<HTMLSelectElement>('aggLine').value;
+  if (line === 'off') return null;
+  return {
+    line: line as 'mean' | 'median',
+    band: $<HTMLSelectElement>('aggBand').value as 'none' | 'minmax' | 'std' | 'ci95',
+    runs: $<HTMLInputElement>('aggRuns').checked ? 'faint' : 'hidden',
+  };
+}
+$('aggLine').onchange = $('aggBand').onchange = $('aggRuns').onchange = () => set({ aggregate: readAggregate() });
 /**
  * Check the filter box against the fields the runs have: the error when it is wrong (the charts
  * keep the last good filter), and the state takes it when it is right. Run again when data

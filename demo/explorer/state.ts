@@ -3,7 +3,7 @@
  * picked, grouped, filtered, smoothed, and each axis.
  */
 import type { ViewState } from '../../src/index';
-import { defaultOptions, mergeOptions, type SmoothingMode } from '../../src/options';
+import { defaultOptions, mergeOptions, type AggregateSpec, type SmoothingMode } from '../../src/options';
 
 export interface ExplorerState {
   metrics: string[];
@@ -13,6 +13,11 @@ export interface ExplorerState {
   colorBy: string | null;
   /** field that picks stroke patterns */
   strokeBy: string | null;
+  /**
+   * Aim's aggregate: the runs of each colour (and stroke) group drawn as the group's line and
+   * band (the chart's `aggregate` option); null: every run on its own
+   */
+  aggregate: AggregateSpec | null;
   filter: string;
   /**
    * the chart's smoothing: `weight` for ema / time-weighted, `window` (points) for the running
@@ -35,6 +40,7 @@ export const defaultState: ExplorerState = {
   chartBy: null,
   colorBy: 'subset',
   strokeBy: null,
+  aggregate: null,
   filter: '',
   // time-weighted: eval logged every 125 steps beside train every step would lag far behind its
   // data under index-based ema (final eval 3.65 against a raw 3.30)
@@ -64,6 +70,11 @@ export function readState(hash: string): ExplorerState {
     } catch {
       state.smoothing = structuredClone(defaultState.smoothing);
     }
+    try {
+      state.aggregate = mergeOptions(defaultOptions, { aggregate: state.aggregate }).aggregate;
+    } catch {
+      state.aggregate = null;
+    }
     return state;
   } catch {
     return structuredClone(defaultState);
@@ -85,7 +96,17 @@ export function chartView(s: ExplorerState): Partial<ViewState> {
     smoothing: s.smoothing,
     showRaw: s.showRaw,
     ignoreOutliers: s.ignoreOutliers,
+    aggregate: s.aggregate,
   };
+}
+
+/**
+ * The group a run belongs to for the aggregate: its colour and stroke values (the fields the
+ * runs are grouped by), or none when neither groups them.
+ */
+export function groupOf(s: ExplorerState, fields: Record<string, string>): string | undefined {
+  const parts = [s.colorBy, s.strokeBy].filter((f): f is string => f !== null).map((f) => `${f}: ${fields[f] ?? '–'}`);
+  return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** What each x choice is called, in the menu and on the axis. */

@@ -8,7 +8,8 @@
  *   surface (DOM, size)   runs (slots, styles, visibility)   feed (points to the worker)
  *   scheduler (dirty flags -> one commit)   view (requests, relayout)   painter (GL + 2D)
  *   graphics (the shared context)   hover (cursor -> worker -> tooltip)
- *   readback (smoothed())   state (getState / setState)   sourcelinks (live servers)
+ *   readback (smoothed())   aggregated (aggregated())   state (getState / setState)
+ *   sourcelinks (live servers)
  */
 import { checkAppend, checkSeriesList, unknownSeries, type SeriesInput } from '../data/validate';
 import { parseColor } from '../draw/color';
@@ -18,7 +19,7 @@ import { HoverLayer } from '../interact/layer';
 import { attachPointer, type ViewSource } from '../interact/pointer';
 import type { Domain } from '../interact/viewport';
 import { defaultOptions, mergeOptions, type ChartOptions, type ChartOptionsInput } from '../options';
-import type { ToWorker } from '../protocol/messages';
+import type { AggregatedGroup, ToWorker } from '../protocol/messages';
 import { connect, type WorkerClient } from '../worker/client';
 import { Feed } from './feed';
 import { Graphics } from './graphics';
@@ -26,6 +27,7 @@ import { Hover } from './hover';
 import { Painter } from './paint';
 import { chartPNG } from './png';
 import { SmoothedReadback } from './readback';
+import { AggregatedReadback } from './aggregated';
 import { Runs } from './runs';
 import { Scheduler } from './scheduler';
 import { SourceLinks } from './sourcelinks';
@@ -47,6 +49,7 @@ class ChartImpl implements Chart {
   private scheduler: Scheduler<FrameInfo>;
   private hover: Hover;
   private readback: SmoothedReadback;
+  private aggregates: AggregatedReadback;
   private events = new Emitter<ChartEvents>();
   private links: SourceLinks;
   private detachPointer: () => void = () => {};
@@ -63,6 +66,7 @@ class ChartImpl implements Chart {
         this.view.receive(f);
       },
       smoothed: (m) => this.readback.answer(m),
+      aggregated: (m) => this.aggregates.answer(m),
       hover: (m) => this.hover.answer(m),
       error: (m) => this.failed(m),
     });
@@ -93,6 +97,7 @@ class ChartImpl implements Chart {
     this.painter = new Painter({ options: opts, awaited: () => this.scheduler.awaited }, this.graphics, this.surface, this.runs);
     this.view = new ViewRequests({ chart, options: opts, post }, this.scheduler, this.surface, this.runs, this.painter);
     this.readback = new SmoothedReadback({ chart, post, mark: (...c) => this.scheduler.mark(...c), rendered: () => this.rendered() }, this.painter, this.graphics, this.view);
+    this.aggregates = new AggregatedReadback({ chart, post, options: opts, rendered: () => this.rendered() }, this.runs);
     this.hover = new Hover(
       {
         chart,
@@ -170,6 +175,11 @@ class ChartImpl implements Chart {
     return this.readback.read(run, this.options.smoothing, this.options.xColumn);
   }
 
+  aggregated(group: string): Promise<AggregatedGroup> {
+    this.alive();
+    return this.aggregates.read(group);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -183,6 +193,7 @@ class ChartImpl implements Chart {
     this.graphics.destroy();
     this.surface.destroy();
     this.readback.destroy();
+    this.aggregates.destroy();
   }
 
   hoverAt(x: number, yFrac: number | null = null): Promise<HoverInfo> {

@@ -175,12 +175,15 @@ export class Hover {
     const o = this.host.options();
     const smoothing = smoothingOn(o.smoothing);
     const { chart } = this.host;
+    const spec = o.aggregate && f.groups > 0 ? o.aggregate : null;
+    const aggregate = spec ? this.runs.aggregateRequest(spec) : null;
     const reply = await this.replies.ask((seq) =>
       this.host.post({
         type: 'hover', chart, seq, x, xColumn: o.xColumn, xScale: o.xScale, hidden: this.runs.hiddenSlots(),
         smoothing: smoothing && f.smoothing === 'cpu' ? o.smoothing : null,
         // source series are smoothed on their server, whatever the held ones' backend
         sourceSmoothing: smoothing ? o.smoothing : null,
+        ...(aggregate ? { aggregate, yScale: o.yScale } : {}),
       }),
     );
     let smoothed: ArrayLike<number> = reply.smoothed;
@@ -189,10 +192,18 @@ export class Hover {
       smoothed = this.host.gpuSmoothed(reply.slots, reply.index, reply.smoothed) ?? smoothed;
     }
     const bySlot = this.runs.bySlot();
-    return hoverPoints({ ...reply, smoothed }, (slot) => {
+    const info = hoverPoints({ ...reply, smoothed }, (slot) => {
       const m = bySlot.get(slot);
       return m && { id: m.id, label: m.label, color: cssColor(m.rgba) };
     }, smoothing, { x, yFrac, yScale: o.yScale, yDomain: f.yDomain, height: f.plot.height, xScale: o.xScale, xDomain: f.xDomain, width: f.plot.width });
+    if (spec && reply.groups) {
+      const colors = new Map(this.runs.groups().map((g) => [g.name, cssColor(g.members[0].rgba)]));
+      info.groups = reply.groups.map((g) => ({
+        name: g.name, color: colors.get(g.name) ?? '#000', x: g.x, line: g.line, low: g.low, high: g.high, n: g.n,
+        smoothed: smoothing ? g.smoothed : null, stat: spec.line, band: spec.band,
+      }));
+    }
+    return info;
   }
 
   private format() {

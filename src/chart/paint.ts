@@ -6,7 +6,7 @@
 import { defaultTheme, drawAxes, drawGrid, type AxesLayout, type AxisSpec } from '../axes/overlay';
 import { axisMap, type Rect } from '../coords';
 import { ensureSize } from '../gpu/context';
-import { DENSITY_AUTO_RUNS, type ChartOptions, type Smoothing } from '../options';
+import { DENSITY_AUTO_RUNS, type AggregateSpec, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
 import { scanned, smoothingOn } from '../smooth/params';
 import type { Graphics } from './graphics';
@@ -45,6 +45,8 @@ export interface Asked {
   thin: boolean;
   lit: string | null;
   density: boolean;
+  /** aggregated groups asked for */
+  groups: number;
 }
 
 export interface PaintHost {
@@ -107,8 +109,18 @@ export class Painter {
     return this.runs.opaque();
   }
 
+  /**
+   * The groups are aggregated now (option `aggregate`, and some run has a group); then every run
+   * is drawn as a line (no density) and no spans are left out (the bands are see-through).
+   */
+  aggregating(): AggregateSpec | null {
+    const a = this.host.options().aggregate;
+    return a && this.runs.groups().length ? a : null;
+  }
+
   /** The runs are drawn as a density now (option `density`; 'auto': past DENSITY_AUTO_RUNS visible runs). */
   density(): boolean {
+    if (this.aggregating()) return false;
     const d = this.host.options().density;
     return d === 'on' || (d === 'auto' && this.runs.size - this.runs.hiddenSlots().length > DENSITY_AUTO_RUNS);
   }
@@ -128,7 +140,7 @@ export class Painter {
    * lines (draw), and culling assumes the geometry of those lines.
    */
   thin(): boolean {
-    return this.runs.thin(this.surface.dpr);
+    return !this.aggregating() && this.runs.thin(this.surface.dpr);
   }
 
   /** A new weight or mode with both curves smoothed on the GPU: a rescan of what is there serves. */
@@ -160,6 +172,7 @@ export class Painter {
         xDomain: f.xDomain, yDomain: f.yDomain, dpr, workerMs: f.workerMs, smoothing: f.smoothedOn,
         frameMs: 0, primitives: 0, smoothedPoints: 0,
         density: picture?.kind === 'density' ? { max: picture.max } : null,
+        groups: asked.groups,
       },
     };
     this.view = v;
@@ -192,7 +205,7 @@ export class Painter {
   private draw(v: DrawnView, fresh: Frame | null): number {
     const { gl, lines } = this.g.make();
     if (this.stylesStale) {
-      lines.styles.update(this.runs.slotStyles(smoothingOn(this.host.options().smoothing), this.surface.dpr));
+      lines.styles.update(this.runs.slotStyles(smoothingOn(this.host.options().smoothing), this.surface.dpr, this.aggregating()));
       this.stylesStale = false;
     }
     if (fresh) lines.upload(fresh);

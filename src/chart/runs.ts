@@ -4,10 +4,11 @@
  * every GPU slot that follows from those.
  */
 import { cssColor, parseColor, tableau10, type RGBA } from '../draw/color';
-import { DIM_ALPHA, rawStyle, smoothedStyle } from '../draw/emphasis';
+import { DIM_ALPHA, FAINT_ALPHA, bandStyle, rawStyle, smoothedStyle } from '../draw/emphasis';
 import type { SlotStyle } from '../gpu/styles';
 import type { RunInfo } from '../interact/hover';
 import type { SeriesInput } from '../data/validate';
+import type { AggregateRequest, AggregateSpec } from '../protocol/messages';
 
 export interface Run {
   id: string;
@@ -22,6 +23,14 @@ export interface Run {
   columns: readonly string[];
   /** the source's URL for a series whose points stay on a server, else null */
   source: string | null;
+  /** its group (SeriesInput.group), or null */
+  group: string | null;
+}
+
+/** A group of runs: its name and members in slot order; drawn in its first member's colour. */
+export interface Group {
+  name: string;
+  members: Run[];
 }
 
 export class Runs {
@@ -58,6 +67,7 @@ export class Runs {
         dash: s.dash && s.dash.length >= 2 ? [s.dash[0], s.dash[1]] : null,
         columns: columns[slot],
         source: s.source ? s.source.url : null,
+        group: s.group ?? null,
       });
     });
     this.byId = runs;
@@ -115,28 +125,35 @@ export class Runs {
 
   /**
    * The style of every GPU slot at `dpr`: slots [0, S) the raw curves (faint behind a smoothed
-   * curve), [S, 2S) the smoothed curves. A highlight dims the other runs: a style change, no new
-   * geometry.
+   * curve), [S, 2S) the smoothed curves; with `aggregate` and groups, [2S, 2S + G) the groups'
+   * lines and [2S + G, 2S + 2G) their bands, and the grouped runs faint (or not drawn). A
+   * highlight dims the other runs: a style change, no new geometry.
    */
-  slotStyles(smoothing: boolean, dpr: number): SlotStyle[] {
+  slotStyles(smoothing: boolean, dpr: number, aggregate: AggregateSpec | null = null): SlotStyle[] {
     const runs = [...this.byId.values()];
-    const dim = (r: Run) => (this.lit.size && !this.lit.has(r.id) ? DIM_ALPHA : 1);
+    const groups = aggregate ? this.groups() : [];
+    const dim = (r: Run) => (this.lit.size && !this.lit.has(r.id) ? DIM_ALPHA : 1) * (groups.length && r.group !== null ? FAINT_ALPHA : 1);
+    const shown = (r: Run) => !this.hiddenIds.has(r.id) && !(groups.length && r.group !== null && aggregate!.runs === 'hidden');
     const dash = (r: Run) => (r.dash ? ([r.dash[0] * dpr, r.dash[1] * dpr] as const) : null);
     // source series are smoothed too (by their server): the same faint raw curve behind
     const raw = runs.map((r) => ({
       rgba: rawStyle(r.rgba, smoothing, dim(r)),
       width: r.width * dpr,
-      visible: !this.hiddenIds.has(r.id),
+      visible: shown(r),
       // a raw curve under a smoothed one stays solid: the smoothed stroke carries the pattern
       dash: smoothing ? null : dash(r),
     }));
     const smoothed = runs.map((r) => ({
       rgba: smoothedStyle(r.rgba, dim(r)),
       width: r.width * dpr,
-      visible: !this.hiddenIds.has(r.id),
+      visible: shown(r),
       dash: dash(r),
     }));
-    return [...raw, ...smoothed];
+    // a group in its first run's colour: the line wider than its runs, the band see-through and
+    // one device pixel wide (one span a column: the columns tile the area)
+    const lines = groups.map((g) => ({ rgba: g.members[0].rgba, width: (g.members[0].width + 1) * dpr, visible: true, dash: null }));
+    const bands = groups.map((g) => ({ rgba: bandStyle(g.members[0].rgba), width: 1, visible: aggregate!.band !== 'none', dash: null }));
+    return [...raw, ...smoothed, ...lines, ...bands];
   }
 
   /** The GPU slots of the highlighted runs (raw and smoothed curves); empty without a highlight. */
@@ -147,6 +164,38 @@ export class Runs {
       if (r) out.push(r.slot, this.byId.size + r.slot);
     }
     return out;
+  }
+
+  /** The groups of the runs (those with SeriesInput.group), in the order their first run comes. */
+  groups(): Group[] {
+    const by = new Map<string, Group>();
+    for (const r of this.byId.values()) {
+      if (r.group === null) continue;
+      const g = by.get(r.group);
+      if (g) g.members.push(r);
+      else by.set(r.group, { name: r.group, members: [r] });
+    }
+    return [...by.values()];
+  }
+
+  /**
+   * What the worker aggregates for `spec`: every group with its visible runs (a run hidden in the
+   * legend leaves its group), its line at slot 2S + g and its band at 2S + G + g (S runs, G
+   * groups); null without groups.
+   */
+  aggregateRequest(spec: AggregateSpec): AggregateRequest | null {
+    const groups = this.groups();
+    if (!groups.length) return null;
+    const S = this.byId.size, G = groups.length;
+    return {
+      ...spec,
+      groups: groups.map((g, i) => ({
+        name: g.name,
+        members: g.members.filter((r) => !this.hiddenIds.has(r.id)).map((r) => r.slot),
+        line: 2 * S + i,
+        band: 2 * S + G + i,
+      })),
+    };
   }
 
   /** Every run, hidden ones too, is one device pixel wide at `dpr`. */

@@ -16,6 +16,7 @@ export function viewState(o: Readonly<ChartOptions>, hidden: string[]): ViewStat
     smoothing: { ...o.smoothing },
     showRaw: o.showRaw,
     ignoreOutliers: o.ignoreOutliers,
+    aggregate: o.aggregate && { ...o.aggregate },
     hidden,
   };
 }

@@ -7,7 +7,7 @@ import type { SeriesInput } from '../data/validate';
 import type { HoverInfo, RunInfo } from '../interact/hover';
 import type { ViewSource } from '../interact/pointer';
 import type { ChartOptions, ChartOptionsInput, SmoothingInput } from '../options';
-import type { FrameStats } from '../protocol/messages';
+import type { AggregatedGroup, FrameStats } from '../protocol/messages';
 
 export type { SeriesInput };
 
@@ -29,6 +29,8 @@ export interface FrameInfo extends FrameStats {
    * darkest ramp colour stands for; null when the curves are drawn as lines
    */
   density: { max: number } | null;
+  /** aggregated groups drawn (option `aggregate`: each a line and a band); 0 without */
+  groups: number;
   /** worker time spent decimating this view, ms */
   workerMs: number;
   /**
@@ -61,6 +63,12 @@ export interface Chart {
    * smoothing options, read back from where it was computed (GPU texture or worker).
    */
   smoothed(id: string): Promise<Float32Array>;
+  /**
+   * A group's aggregate (option `aggregate`; mean and minmax when it is off) over every point of
+   * its visible runs, before smoothing, in x order: the union x, the line, the band's low and
+   * high edge, and n (runs contributing; NaN values where n = 0). docs/semantics.md, Aggregation.
+   */
+  aggregated(group: string): Promise<AggregatedGroup>;
   /**
    * The point of every visible run nearest in x to data x (found in the worker), with raw and
    * smoothed values and the other x columns; `yFrac` (cursor height, 0 = top of the plot) sorts
@@ -127,6 +135,8 @@ export interface ViewState {
   smoothing: ChartOptions['smoothing'];
   showRaw: boolean;
   ignoreOutliers: boolean;
+  /** the groups' aggregate (option `aggregate`), null when off */
+  aggregate: ChartOptions['aggregate'];
   /** ids of hidden runs */
   hidden: string[];
 }

@@ -112,9 +112,11 @@ export class ViewRequests {
     const cull = this.painter.opaqueThin();
     const thin = this.painter.thin();
     const density = this.painter.density();
+    const spec = this.painter.aggregating();
+    const aggregate = spec ? this.runs.aggregateRequest(spec) : null;
     const lit = cull || density ? this.painter.litSlots() : [];
     const litId = cull || density ? this.painter.highlighted() : null;
-    this.inflight = { seq, since, width, height, relayout, culled: cull, thin, lit: litId, density };
+    this.inflight = { seq, since, width, height, relayout, culled: cull, thin, lit: litId, density, groups: aggregate ? aggregate.groups.length : 0 };
     this.host.post(
       {
         type: 'view',
@@ -135,6 +137,7 @@ export class ViewRequests {
           ...(lit.length ? { lit } : {}),
           ...(density ? { density } : {}),
           ...(this.painter.heldImage() !== null ? { heldImage: this.painter.heldImage()! } : {}),
+          ...(aggregate ? { aggregate } : {}),
         },
         recycle: this.recycle,
       },

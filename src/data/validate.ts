@@ -11,6 +11,11 @@ export interface SeriesStyleInput {
   color?: string;
   width?: number;
   dash?: readonly number[];
+  /**
+   * The group the run belongs to (seeds of one configuration): with the `aggregate` option the
+   * chart draws each group's line and band from its runs' points.
+   */
+  group?: string;
 }
 
 export interface ArraySeriesInput extends SeriesStyleInput {
@@ -139,6 +144,7 @@ export function checkLengths(id: string, nx: number, ny: number): void {
 
 export function checkStyle(id: string, s: SeriesStyleInput, parseColor: (c: string) => unknown): void {
   if (s.label !== undefined && typeof s.label !== 'string') throw new TypeError(`${who(id)}: label must be a string`);
+  if (s.group !== undefined && (typeof s.group !== 'string' || s.group === '')) throw new TypeError(`${who(id)}: group must be a non-empty string`);
   if (s.color !== undefined && (typeof s.color !== 'string' || parseColor(s.color) === null)) {
     throw new TypeError(`${who(id)}: color ${JSON.stringify(s.color)} is not a CSS colour`);
   }

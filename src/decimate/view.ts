@@ -6,6 +6,7 @@
 import { axisMap, columnEdges, project } from '../coords';
 import type { ViewOutcome, ViewRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
+import type { SmoothParams } from '../smooth/reference';
 import { smoothingOn } from '../smooth/params';
 import type { Curve, Series } from '../store/store';
 import { boundsScratch, columnBounds, columnSpans, crossing, viewEnds, type ColumnView } from './columns';
@@ -13,6 +14,8 @@ import { fitX, fitY } from './fit';
 import { fromAnswer, isDense, smoothedAnswer } from './m4curves';
 import type { F32Out } from './outbuf';
 import type { DensityCounter } from './plotimage';
+import type { GroupCurves } from '../aggregate/groups';
+import { bandSpans } from './band';
 import { sparseSegments } from './segments';
 
 /** A run of at least this many empty columns crossed by one segment is drawn as that segment. */
@@ -88,6 +91,22 @@ export interface ViewResult extends ViewOutcome {
 }
 
 /**
+ * A chart's aggregated groups (option `aggregate`): their curves, drawn after every run (bands,
+ * then lines), and the runs not drawn (`runs: 'hidden'`: they are aggregated, not drawn).
+ */
+export interface GroupLayers {
+  curves: readonly GroupCurves[];
+  skip: ReadonlySet<number>;
+}
+
+/** One curve drawn: a line, or (with `high`) a band from `curve` (its low edge) to `high`. */
+interface Layer {
+  curve: Curve;
+  slot: number;
+  high?: Curve;
+}
+
+/**
  * `range`: R of the time-weighted mode when the chart has series this worker does not hold
  * (source series: the x-extent over all of them, as the server is asked with); default: the
  * extent of `all`. `density` (with `req.density`): every curve counted (the smoothed ones when
@@ -102,17 +121,19 @@ export function decimateView(
   gpu?: GpuViewOut,
   range?: number,
   density?: DensityCounter,
+  groups?: GroupLayers,
 ): ViewResult {
   const hidden = new Set(req.hidden);
   const series = all.filter((s) => !hidden.has(s.slot) && s.n > 0);
+  const drawn = groups?.skip.size ? series.filter((s) => !groups.skip.has(s.slot)) : series;
   // what is drawn: raw curves (slot), then smoothed curves (slot + slots), each in slot order.
   // Curves from a server's answer (m4curves.ts) are drawn as they came: raw, or smoothed by the
   // server (only asked for when wanted); this worker smooths only the series it holds.
   const sm = req.smoothing && smoothingOn(req.smoothing) ? req.smoothing : null;
   const work = { points: 0 };
-  const raw: { curve: Curve; slot: number }[] = [];
-  const smooth: { curve: Curve; slot: number }[] = [];
-  for (const s of series) {
+  const raw: Layer[] = [];
+  const smooth: Layer[] = [];
+  for (const s of drawn) {
     if (smoothedAnswer(s)) smooth.push({ curve: s, slot: s.slot });
     else if (fromAnswer(s) || !sm || req.showRaw !== false) raw.push({ curve: s, slot: s.slot });
   }
@@ -121,10 +142,10 @@ export function decimateView(
     // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
     const params = { ...sm, range: range ?? xRange(all.filter((s) => !fromAnswer(s))) };
     const offset = req.slots ?? all.length;
-    for (const s of series) if (!fromAnswer(s)) smooth.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
+    for (const s of drawn) if (!fromAnswer(s)) smooth.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
   }
   const bySlot = (a: { slot: number }, b: { slot: number }) => a.slot - b.slot;
-  const layers = [...raw.sort(bySlot), ...smooth.sort(bySlot)];
+  const layers = [...raw.sort(bySlot), ...smooth.sort(bySlot), ...groupLayers(groups, sm ? { ...sm, range: range ?? xRange(all.filter((s) => !fromAnswer(s))) } : null, work)];
   const W = Math.max(1, Math.floor(req.width));
   const H = Math.max(1, Math.floor(req.height));
   const xDomain = req.xDomain ? [req.xDomain[0], req.xDomain[1]] as [number, number] : fitX(series, req.xScale);
@@ -132,7 +153,7 @@ export function decimateView(
   const edges = columnEdges(req.xScale, xDomain, W);
 
   // with GPU smoothing the smoothed values stay on the GPU; they lie within the raw range
-  const fitted = onGpu ? series : layers.map((l) => l.curve);
+  const fitted = onGpu ? series : layers.flatMap((l) => (l.high ? [l.curve, l.high] : [l.curve]));
   const view: ColumnView = {
     edges, xmap, ymap: xmap /* replaced below */, xScale: req.xScale, yScale: req.yScale, height: H,
   };
@@ -162,12 +183,17 @@ export function decimateView(
     }
   }
   let dense = 0, sparse = 0;
-  const shared = new SharedBounds(edges, layers.map((l) => l.curve));
+  const shared = new SharedBounds(edges, fitted);
   // density: the curves users read are counted, the others (raw ones under smoothed) left out
   const counted = density && req.density ? new Set(sm ? smooth : raw) : null;
   const lit = new Set(req.lit ?? []);
   layers.forEach((layer) => {
     const { curve, slot } = layer;
+    if (layer.high) {
+      bandSpans(curve, layer.high, shared.of(curve), view, slot, spans);
+      dense++;
+      return;
+    }
     if (counted) {
       // a highlighted run is counted too (the counts do not change with the highlight), and drawn
       if (counted.has(layer)) {
@@ -190,6 +216,19 @@ export function decimateView(
     }
   });
   return { xDomain, yDomain, spans, segments, dense, sparse, smoothedPoints: work.points };
+}
+
+/**
+ * The groups' layers: every band (low edge to high edge), then every line, each smoothed when
+ * the chart smooths (the aggregate's line and band edges, not the runs' smoothed values).
+ */
+function groupLayers(groups: GroupLayers | undefined, sm: SmoothParams | null, work: { points: number }): Layer[] {
+  if (!groups) return [];
+  const of = (s: Series): Curve => (sm ? smoothedCurve(s, sm, work) : s);
+  return [
+    ...groups.curves.map((g) => ({ curve: of(g.low), high: of(g.high), slot: g.low.slot })),
+    ...groups.curves.map((g) => ({ curve: of(g.line), slot: g.line.slot })),
+  ];
 }
 
 /**

@@ -22,3 +22,14 @@ export function smoothedStyle(c: RGBA, dim: number): readonly [number, number, n
 
 /** Opacity of the other runs while one is highlighted. */
 export const DIM_ALPHA = 0.2;
+
+/** Opacity of a group's runs behind its aggregate (option `aggregate`, runs: 'faint'). */
+export const FAINT_ALPHA = 0.25;
+
+/** Opacity of a group's band (Aim's and W&B's bands are as light). */
+export const BAND_ALPHA = 0.2;
+
+/** A group's band: its colour, see-through. */
+export function bandStyle(c: RGBA): readonly [number, number, number, number] {
+  return [c[0], c[1], c[2], c[3] * BAND_ALPHA];
+}

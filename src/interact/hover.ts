@@ -40,6 +40,26 @@ export interface HoverInfo {
   x: number;
   /** nearest first */
   points: HoverPoint[];
+  /** the aggregated groups (option `aggregate`) at the hovered x, in group order; [] without */
+  groups: GroupPoint[];
+}
+
+/** A group at the hovered x: the aggregate at its union x nearest the cursor (docs/semantics.md, Aggregation). */
+export interface GroupPoint {
+  name: string;
+  /** its colour (its first run's), CSS */
+  color: string;
+  x: number;
+  /** the line ('mean' or 'median', as `line` says) and the band's edges, before smoothing */
+  line: number;
+  low: number;
+  high: number;
+  /** runs contributing there */
+  n: number;
+  /** the smoothed line there, null when smoothing is off */
+  smoothed: number | null;
+  stat: 'mean' | 'median';
+  band: 'none' | 'minmax' | 'std' | 'ci95';
 }
 
 export interface RunInfo {
@@ -103,7 +123,7 @@ export function hoverPoints(
   }
   // runs present at the cursor first, nearest to its height first; then the absent ones
   points.sort((a, b) => Number(b.inRange) - Number(a.inRange) || a.distance - b.distance || a.label.localeCompare(b.label));
-  return { x: at.x, points };
+  return { x: at.x, points, groups: [] };
 }
 
 /**

@@ -3,7 +3,7 @@
  * never repaints the canvas. Styled inline; nothing global.
  */
 import type { Rect } from '../coords';
-import type { HoverInfo, HoverPoint } from './hover';
+import type { GroupPoint, HoverInfo, HoverPoint } from './hover';
 import { elideMiddle } from './elide';
 
 export interface HoverFormat {
@@ -66,7 +66,7 @@ export class HoverLayer {
 
   /** The tooltip for a hover, placed beside the cursor and kept inside the chart. */
   tooltip(info: HoverInfo | null, cursor: { x: number; y: number } | null, fmt: HoverFormat, smoothing: boolean): void {
-    if (!info || info.points.length === 0 || !cursor) {
+    if (!info || (info.points.length === 0 && info.groups.length === 0) || !cursor) {
       this.tip.style.display = 'none';
       return;
     }
@@ -127,6 +127,7 @@ function tooltipContent(info: HoverInfo, fmt: HoverFormat, smoothing: boolean): 
   head.style.cssText = 'font-weight:600;margin-bottom:4px';
   head.textContent = `${fmt.xName} ${header}`;
   const out: HTMLElement[] = [head];
+  if (info.groups.length) out.push(groupTable(info.groups, fmt, smoothing));
 
   const rows = present.slice(0, MAX_ROWS);
   if (rows.length) {
@@ -189,6 +190,40 @@ function tooltipContent(info: HoverInfo, fmt: HoverFormat, smoothing: boolean): 
     out.push(list);
   }
   return out;
+}
+
+/** What a band's edges are, as its column says. */
+const BAND_NAMES: Record<GroupPoint['band'], string> = { none: '', minmax: 'min–max', std: '± std', ci95: '95% CI' };
+
+/**
+ * The groups at the hovered x (option `aggregate`): per group its line (the smoothed one first
+ * when smoothing), the band's edges and how many runs contribute there.
+ */
+function groupTable(groups: GroupPoint[], fmt: HoverFormat, smoothing: boolean): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = 'metricgl-tooltip-groups';
+  table.style.cssText = 'border-collapse:collapse;margin-bottom:4px';
+  const band = groups[0].band;
+  const head = table.createTHead().insertRow();
+  head.style.cssText = 'color:#888;font-size:11px';
+  for (const n of ['', '', ...(smoothing ? ['smoothed'] : []), groups[0].stat, ...(band !== 'none' ? [BAND_NAMES[band]] : []), 'n']) {
+    const th = document.createElement('th');
+    th.style.cssText = 'font-weight:normal;text-align:right;padding:0 6px 2px 0';
+    th.textContent = n;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const g of groups.slice(0, MAX_ROWS)) {
+    const tr = body.insertRow();
+    tr.dataset.group = g.name;
+    cell(tr).append(swatch(g.color));
+    labelCell(cell(tr, 'font-weight:600'), g.name);
+    if (smoothing) cell(tr, 'text-align:right;font-weight:600').textContent = g.smoothed === null ? '–' : fmt.y(g.smoothed);
+    cell(tr, `text-align:right;${smoothing ? 'color:#888' : 'font-weight:600'}`).textContent = fmt.y(g.line);
+    if (band !== 'none') cell(tr, 'text-align:right;color:#666').textContent = `${fmt.y(g.low)} – ${fmt.y(g.high)}`;
+    cell(tr, 'text-align:right;color:#666').textContent = String(g.n);
+  }
+  return table;
 }
 
 function swatch(color: string): HTMLSpanElement {

@@ -86,6 +86,8 @@ export interface ViewRequest extends ViewAxes {
    * changed since, the worker keeps that image and sends only their curves (`keptImage`)
    */
   heldImage?: number;
+  /** aggregated groups (option `aggregate`): drawn after the runs; off: absent */
+  aggregate?: AggregateRequest;
 }
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */
@@ -154,6 +156,8 @@ export type ToWorker =
   | { type: 'sourceGrew'; chart: number; url: string; series: SourceGrowth[] }
   /** the full-resolution smoothed values of one series, computed by the cpu backend */
   | { type: 'smoothed'; chart: number; seq: number; id: string; smoothing: SmoothingSpec; xColumn: string }
+  /** one group's aggregate before smoothing (chart.aggregated) */
+  | { type: 'aggregated'; chart: number; seq: number; xColumn: string; yScale: ScaleType; aggregate: AggregateRequest }
   | HoverRequest;
 
 /** the nearest point in x of every visible series to data x `x` */
@@ -172,6 +176,21 @@ export interface HoverRequest {
    * value at each hovered point from the same values the smoothed view draws; null: raw only
    */
   sourceSmoothing?: SmoothingSpec | null;
+  /** aggregated groups: each one's values at its union x nearest to `x` (HoverReply.groups) */
+  aggregate?: AggregateRequest;
+  yScale?: ScaleType;
+}
+
+/** A group at the hovered x: its union x nearest the cursor, the aggregate there (before smoothing), the smoothed line. */
+export interface GroupHover {
+  name: string;
+  x: number;
+  line: number;
+  low: number;
+  high: number;
+  n: number;
+  /** the smoothed line there (NaN unsmoothed) */
+  smoothed: number;
 }
 
 export interface HoverReply {
@@ -189,6 +208,8 @@ export interface HoverReply {
   last: Float64Array;
   /** values of the series' other x columns at that index (NaN where a series lacks one) */
   columns: { name: string; values: Float64Array }[];
+  /** the aggregated groups at the hovered x (HoverRequest.aggregate) */
+  groups?: GroupHover[];
 }
 
 export interface GpuFrame {
@@ -274,10 +295,46 @@ export interface PlotImage {
   max: number;
 }
 
+/*
+ * Aggregated groups (option `aggregate`, docs/semantics.md, Aggregation): what the chart asks
+ * the worker for, and what `chart.aggregated(group)` returns.
+ */
+
+/** The option: a group's line and band, and how its runs are drawn. */
+export interface AggregateSpec {
+  line: 'mean' | 'median';
+  band: 'none' | 'minmax' | 'std' | 'ci95';
+  runs: 'hidden' | 'faint';
+}
+
+/** One group in a view request: its runs' slots (the visible ones), and the slots it draws with. */
+export interface AggregateGroup {
+  name: string;
+  members: number[];
+  /** the slot of its line, and of its band */
+  line: number;
+  band: number;
+}
+
+/** What a view (or hover) asks: the statistics and every group with runs in view. */
+export interface AggregateRequest extends AggregateSpec {
+  groups: AggregateGroup[];
+}
+
+/** A group's aggregate before smoothing, in x order: NaN where n = 0. */
+export interface AggregatedGroup {
+  x: Float64Array;
+  line: Float32Array;
+  low: Float32Array;
+  high: Float32Array;
+  n: Uint16Array;
+}
+
 export type FromWorker =
   /** sent once, when the first message reached the worker */
   | { type: 'started'; chart: 0 }
   | FrameReply
   | { type: 'smoothed'; chart: number; seq: number; values: Float32Array | null }
+  | { type: 'aggregated'; chart: number; seq: number; result: AggregatedGroup | null }
   | HoverReply
   | { type: 'error'; chart: number; message: string };

@@ -8,6 +8,7 @@ import type { FromWorker, ToWorker } from '../protocol/messages';
 type Frame = Extract<FromWorker, { type: 'frame' }>;
 type Smoothed = Extract<FromWorker, { type: 'smoothed' }>;
 type Hover = Extract<FromWorker, { type: 'hover' }>;
+type Aggregated = Extract<FromWorker, { type: 'aggregated' }>;
 
 export interface WorkerClient {
   post(msg: ToWorker, transfer?: Transferable[]): void;
@@ -22,6 +23,7 @@ export interface ClientHandlers {
   frame(msg: Frame): void;
   smoothed(msg: Smoothed): void;
   hover(msg: Hover): void;
+  aggregated(msg: Aggregated): void;
   error(message: string): void;
 }
 
@@ -48,6 +50,7 @@ function start(): Worker {
     if (e.data.type === 'frame') route.frame(e.data);
     else if (e.data.type === 'smoothed') route.smoothed(e.data);
     else if (e.data.type === 'hover') route.hover(e.data);
+    else if (e.data.type === 'aggregated') route.aggregated(e.data);
     else route.error(e.data.message);
   };
   // its first message makes it say 'started', even before any chart has sent one

@@ -13,8 +13,9 @@ import { frameStats, type Series } from '../store/store';
 import { appendSlots, occludeSpans, slotsLast, snapSpans } from '../decimate/occlude';
 import { F32Out } from '../decimate/outbuf';
 import { recordVertices, spanVertices } from '../decimate/vertices';
-import { decimateView, type GpuViewOut } from '../decimate/view';
+import { decimateView, type GpuViewOut, type GroupLayers } from '../decimate/view';
 import { DensityCounter, SLOT_IMAGE_SHARE, slotImage } from '../decimate/plotimage';
+import { groupCurves } from '../aggregate/groups';
 
 export type ViewMessage = Extract<ToWorker, { type: 'view' }>;
 
@@ -79,7 +80,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const smoothing = v.smoothing && smoothingOn(v.smoothing);
   // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here. Density counts
   // the smoothed curves, so they are smoothed here.
-  const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && layoutSize(series) <= MAX_POINTS;
+  const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && !v.aggregate && layoutSize(series) <= MAX_POINTS;
   const key = epoch !== undefined && !onGpu ? imageKey(v, epoch) : null;
   const last = key !== null ? lastImages.get(msg.chart) : undefined;
   const lit = v.lit;
@@ -111,7 +112,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const req = answered ? { ...v, xDomain: answered.xDomain } : v;
   const W = Math.max(1, Math.floor(v.width)), H = Math.max(1, Math.floor(v.height));
   const density = v.density ? new DensityCounter(W, H) : undefined;
-  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density);
+  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density, groupsOf(msg.chart, v, series));
   let image: PlotImage | undefined;
   if (density) image = { kind: 'density', ...density.image(), width: W, height: H };
   // one-pixel lines: spans in whole rows; opaque ones: only what no later span paints (occlude.ts)
@@ -200,6 +201,14 @@ function litOnly(msg: ViewMessage, series: Series[], last: LastImage, lit: Reado
     gpu: null,
     keptImage: { kind: last.kind, max: last.max },
   };
+}
+
+/** The chart's aggregated groups for this view (their members among the held series), if asked. */
+function groupsOf(chart: number, v: ViewMessage['view'], series: Series[]): GroupLayers | undefined {
+  const a = v.aggregate;
+  if (!a) return undefined;
+  const curves = groupCurves(chart, v.xColumn ?? 'x', a, v.yScale === 'log', a.groups, series);
+  return { curves, skip: new Set(a.runs === 'hidden' ? a.groups.flatMap((g) => g.members) : []) };
 }
 
 /** A chart dropped: its kept image goes. */

@@ -13,6 +13,8 @@ import { SharedBatch, appendRounds, appendToSeries, createSeries, ingestX, type 
 import { onColumn } from '../store/xcolumn';
 import { forgetImage, frameReply } from './frame';
 import { hoverReply } from './hover';
+import { groupsAt } from './grouphover';
+import { forgetGroups, groupCurves } from '../aggregate/groups';
 import { sourceHover } from './sourcehover';
 import { chartRange, forgetTotals, sourceFrame, sourceGrew } from './sourceview';
 
@@ -56,6 +58,7 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
       for (const s of msg.series) store.set(s.id, createSeries(s.id, s.slot, xs.get(s.xKey)!, s.y, extraOf(s)));
       charts.set(msg.chart, store);
       layouts.delete(msg.chart);
+      forgetGroups(msg.chart);
       forgetTotals(msg.chart);
       if (msg.sources?.length) sources.set(msg.chart, msg.sources);
       else sources.delete(msg.chart);
@@ -110,10 +113,20 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
     case 'hover': {
       const held = seriesOn(msg.chart, msg.xColumn);
       const from = sources.get(msg.chart);
-      if (!from) return hoverReply(msg, held);
+      if (!from) return { ...hoverReply(msg, held), groups: groupsAt(msg, held, xRange(held)) };
       // R of time-weighted spans the source series too, for both kinds, as in the view
       const range = chartRange(held, from, msg.xColumn);
       return sourceHover(msg, hoverReply(msg, held, range), from, range);
+    }
+    case 'aggregated': {
+      const g = groupCurves(msg.chart, msg.xColumn, msg.aggregate, msg.yScale === 'log', msg.aggregate.groups, seriesOn(msg.chart, msg.xColumn))[0];
+      if (!g) return { type: 'aggregated', chart: msg.chart, seq: msg.seq, result: null };
+      const r = g.result, n = r.length;
+      const result = {
+        x: r.x.slice(0, n), line: Float32Array.from(r.line.subarray(0, n)), low: Float32Array.from(r.low.subarray(0, n)),
+        high: Float32Array.from(r.high.subarray(0, n)), n: r.n.slice(0, n),
+      };
+      return { type: 'aggregated', chart: msg.chart, seq: msg.seq, result };
     }
     case 'gpuReset':
       layouts.delete(msg.chart);
@@ -122,6 +135,7 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
       return null;
     case 'drop':
       forgetImage(msg.chart);
+      forgetGroups(msg.chart);
       charts.delete(msg.chart);
       layouts.delete(msg.chart);
       sources.delete(msg.chart);
@@ -189,6 +203,10 @@ function send(reply: FromWorker): void {
       for (const c of reply.gpu.upload?.chunks ?? []) transfer.push(c.data.buffer);
     }
   } else if (reply.type === 'smoothed' && reply.values) transfer.push(reply.values.buffer);
+  else if (reply.type === 'aggregated' && reply.result) {
+    const r = reply.result;
+    transfer.push(r.x.buffer, r.line.buffer, r.low.buffer, r.high.buffer, r.n.buffer);
+  }
   else if (reply.type === 'hover') transfer.push(reply.index.buffer, reply.x.buffer, reply.y.buffer, reply.smoothed.buffer, reply.first.buffer, reply.last.buffer);
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);
 }

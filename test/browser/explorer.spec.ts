@@ -74,7 +74,7 @@ test('view state round-trips as JSON: domains, scales, smoothing, hidden runs, x
   });
   expect(r.state).toEqual({
     xDomain: [10, 500], yDomain: null, xScale: 'linear', yScale: 'log', xFormat: 'duration', xColumn: 'time',
-    smoothing: { weight: 0.7, mode: 'time-weighted' }, showRaw: true, ignoreOutliers: false, hidden: ['b'],
+    smoothing: { weight: 0.7, mode: 'time-weighted' }, showRaw: true, ignoreOutliers: false, aggregate: null, hidden: ['b'],
   });
   expect(r.restored).toEqual(r.state);
   expect(r.bVisible).toBe(false);
