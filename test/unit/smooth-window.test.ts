@@ -169,6 +169,35 @@ describe('smooth (window modes) against the brute-force oracles', () => {
     expect([...smooth([5, 5, 5, 1e9], [1, 2, 6, 7], gauss(1e-3))]).toEqual([3, 3, 3, 7]);
   });
 
+  it('gaussian on evenly spaced x takes its weights from a table: the very floats of computing each, on steps and off them', () => {
+    // the same sums written out, every weight computed: the table must change no bit
+    const direct = (x: number[], y: number[], sigma: number) => {
+      const reach = gaussianReach(sigma);
+      return y.map((v, i) => {
+        if (!Number.isFinite(v)) return NaN;
+        let sw = 0, swy = 0;
+        for (let j = 0; j < y.length; j++) {
+          if (Math.abs(x[j] - x[i]) > reach || !Number.isFinite(y[j])) continue;
+          const t = (x[j] - x[i]) / sigma;
+          const w = Math.exp(-0.5 * t * t);
+          sw += w;
+          swy += w * y[j];
+        }
+        return swy / sw;
+      });
+    };
+    const rand = mulberry32(5);
+    const y = Array.from({ length: 400 }, (_, i) => (i % 37 === 5 ? NaN : Math.sin(i / 9) + rand()));
+    for (const x of [
+      y.map((_, i) => i), // every step
+      y.map((_, i) => 125 * i), // every 125 steps (eval)
+      y.map((_, i) => 0.1 * i), // not whole: most distances are not k * step
+      y.map((_, i) => i + (i > 200 ? 0.5 : 0)), // even, then one gap
+    ]) {
+      for (const sigma of [0.7, 3, 40, 900]) expect([...smooth(x, y, gauss(sigma))]).toEqual(direct(x, y, sigma));
+    }
+  });
+
   it('1e6 points of wide dynamic range: the sliding sum matches the oracle to 1e-12 of each window\'s own values', () => {
     // huge values, then small ones: a plain running sum would keep the rounding of the huge ones
     const n = 1_000_000, rand = mulberry32(99);
