@@ -91,11 +91,14 @@ export class DensityCounter {
       }
     }
     const image = new Uint8Array(4 * W * H);
+    // one log per count up to the largest, not per pixel (a 10,000-run density lights most pixels)
+    const levels = new Uint8Array(max + 1);
+    for (let n = 1; n <= max; n++) levels[n] = densityLevel(n, max);
     for (let p = 0, k = 0; p < W * H; p++, k += 4) {
       const n = diff[p];
       if (n === 0) continue;
       const capped = Math.min(n, 65535);
-      image[k] = densityLevel(n, max);
+      image[k] = levels[n];
       image[k + 1] = capped & 255;
       image[k + 2] = capped >>> 8;
       image[k + 3] = 255;
