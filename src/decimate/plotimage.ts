@@ -66,10 +66,11 @@ export class DensityCounter {
   add(spans: F32Out, from: number): void {
     const d = spans.data, W = this.width, H = this.height, diff = this.diff;
     for (let i = from; i < spans.length; i += 4) {
-      const c = d[i];
-      if (!(c >= 0 && c < W)) continue;
-      const a = Math.max(0, Math.floor(d[i + 1]));
-      const b = Math.min(H, Math.floor(d[i + 2]) + 1);
+      const c = d[i], top = d[i + 1], bottom = d[i + 2];
+      if (!(c >= 0 && c < W) || !(bottom >= 0)) continue;
+      // rows floor(top) .. floor(bottom), clamped (both >= 0 here: truncation is floor)
+      const a = top > 0 ? top | 0 : 0;
+      const b = Math.min(H, (bottom | 0) + 1);
       if (!(a < b)) continue;
       diff[a * W + c]++;
       diff[b * W + c]--;
