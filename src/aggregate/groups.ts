@@ -55,6 +55,8 @@ export function forgetGroups(chart: number): void {
 
 function update(e: Entry | undefined, members: Series[], p: AggParams, params: string, g: AggregateGroup): Entry {
   const from = e && e.params === params ? appendedFrom(e, members) : null;
+  // every view asks: with nothing appended (and the same slots) the curves stand
+  if (e && from === Infinity && e.curves.line.slot === g.line && e.curves.low.slot === g.band) return e;
   const result = aggregateRuns(
     members.map((s) => ({ x: s.col.x, y: s.y, n: s.n })),
     p,

@@ -39,6 +39,8 @@ export class Runs {
   private hiddenIds = new Set<string>();
   /** the runs drawn at full strength while the others are dimmed */
   private lit = new Set<string>();
+  /** the groups of the runs, made by replace() (read every commit) */
+  private grouped: Group[] = [];
 
   /** The highlight as one key (the ids, in order), null without one: what a drawn view compares. */
   get highlighted(): string | null {
@@ -71,6 +73,14 @@ export class Runs {
       });
     });
     this.byId = runs;
+    const by = new Map<string, Group>();
+    for (const r of runs.values()) {
+      if (r.group === null) continue;
+      const g = by.get(r.group);
+      if (g) g.members.push(r);
+      else by.set(r.group, { name: r.group, members: [r] });
+    }
+    this.grouped = [...by.values()];
     for (const id of this.hiddenIds) if (!runs.has(id)) this.hiddenIds.delete(id);
     for (const id of this.lit) if (!runs.has(id)) this.lit.delete(id);
   }
@@ -167,15 +177,8 @@ export class Runs {
   }
 
   /** The groups of the runs (those with SeriesInput.group), in the order their first run comes. */
-  groups(): Group[] {
-    const by = new Map<string, Group>();
-    for (const r of this.byId.values()) {
-      if (r.group === null) continue;
-      const g = by.get(r.group);
-      if (g) g.members.push(r);
-      else by.set(r.group, { name: r.group, members: [r] });
-    }
-    return [...by.values()];
+  groups(): readonly Group[] {
+    return this.grouped;
   }
 
   /**

@@ -138,14 +138,14 @@ export function decimateView(
     else if (fromAnswer(s) || !sm || req.showRaw !== false) raw.push({ curve: s, slot: s.slot });
   }
   const onGpu = sm && req.smoothBackend === 'gpu' && gpu;
-  if (sm && !onGpu) {
-    // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
-    const params = { ...sm, range: range ?? xRange(all.filter((s) => !fromAnswer(s))) };
+  // R spans every series of the chart, hidden ones too: hiding a run changes no other curve
+  const params = sm ? { ...sm, range: range ?? xRange(all.filter((s) => !fromAnswer(s))) } : null;
+  if (params && !onGpu) {
     const offset = req.slots ?? all.length;
     for (const s of drawn) if (!fromAnswer(s)) smooth.push({ curve: smoothedCurve(s, params, work), slot: s.slot + offset });
   }
   const bySlot = (a: { slot: number }, b: { slot: number }) => a.slot - b.slot;
-  const layers = [...raw.sort(bySlot), ...smooth.sort(bySlot), ...groupLayers(groups, sm ? { ...sm, range: range ?? xRange(all.filter((s) => !fromAnswer(s))) } : null, work)];
+  const layers = [...raw.sort(bySlot), ...smooth.sort(bySlot), ...groupLayers(groups, params, work)];
   const W = Math.max(1, Math.floor(req.width));
   const H = Math.max(1, Math.floor(req.height));
   const xDomain = req.xDomain ? [req.xDomain[0], req.xDomain[1]] as [number, number] : fitX(series, req.xScale);

@@ -54,7 +54,7 @@ function edgeDrawable(s: Series, i: number, step: 1 | -1): number {
 }
 
 /** Index of the point nearest to x (in axis units) with a finite y; -1 when none nearby. */
-function nearestDrawable(s: Series, x: number, scale: ScaleType): number {
+export function nearestDrawable(s: Series, x: number, scale: ScaleType): number {
   const xs = s.col.x;
   const i = lowerBound(xs, 0, s.n, x);
   // walk outwards from the insertion point to the first finite value on each side
