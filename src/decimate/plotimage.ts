@@ -64,18 +64,28 @@ export class DensityCounter {
 
   /** Count spans[from..] (one curve's), then drop them from `spans`. */
   add(spans: F32Out, from: number): void {
-    const d = spans.data, W = this.width, H = this.height, diff = this.diff;
-    for (let i = from; i < spans.length; i += 4) {
-      const c = d[i], top = d[i + 1], bottom = d[i + 2];
-      if (!(c >= 0 && c < W) || !(bottom >= 0)) continue;
-      // rows floor(top) .. floor(bottom), clamped (both >= 0 here: truncation is floor)
-      const a = top > 0 ? top | 0 : 0;
-      const b = Math.min(H, (bottom | 0) + 1);
-      if (!(a < b)) continue;
-      diff[a * W + c]++;
-      diff[b * W + c]--;
-    }
+    const d = spans.data;
+    for (let i = from; i < spans.length; i += 4) this.count(d[i], d[i + 1], d[i + 2]);
     spans.length = from;
+    this.curves++;
+  }
+
+  /** Count one span of the current curve (then `curveDone()` once its spans are all counted). */
+  count(c: number, top: number, bottom: number): void {
+    // as float32, the spans' own precision: rows then match snapSpans' for the lines on top
+    top = Math.fround(top);
+    bottom = Math.fround(bottom);
+    if (!(c >= 0 && c < this.width) || !(bottom >= 0)) return;
+    // rows floor(top) .. floor(bottom), clamped (both >= 0 here: truncation is floor)
+    const a = top > 0 ? top | 0 : 0;
+    const b = Math.min(this.height, (bottom | 0) + 1);
+    if (!(a < b)) return;
+    this.diff[a * this.width + c]++;
+    this.diff[b * this.width + c]--;
+  }
+
+  /** One more curve counted (after its spans went to `count`). */
+  curveDone(): void {
     this.curves++;
   }
 

@@ -197,9 +197,8 @@ export function decimateView(
     if (counted) {
       // a highlighted run is counted too (the counts do not change with the highlight), and drawn
       if (counted.has(layer)) {
-        const from = spans.length;
-        columnSpans(curve, shared.of(curve), view, slot, spans); // no bridging: every column counts
-        density!.add(spans, from);
+        columnSpans(curve, shared.of(curve), view, slot, spans, density); // no bridging: every column counts
+        density!.curveDone();
       }
       if (!lit.has(slot)) return;
     }

@@ -4,6 +4,7 @@ import { createSeries, ingestX, type Series } from '../../src/store/store';
 import { columnBounds, columnSpans, crossing, type ColumnView } from '../../src/decimate/columns';
 import { drawable, m4 } from '../../src/decimate/m4';
 import { F32Out } from '../../src/decimate/outbuf';
+import { DensityCounter } from '../../src/decimate/plotimage';
 import { decimateView } from '../../src/decimate/view';
 import type { ViewRequest } from '../../src/protocol/messages';
 import { mulberry32, randInt } from './prng';
@@ -379,6 +380,18 @@ describe('columnSpans', () => {
       for (let j = 0; j < 4 * k; j += 4) got.push(out.data[j], out.data[j + 1], out.data[j + 2]);
       // both sides as float32, as the spans travel
       expect(got).toEqual(Array.from(Float32Array.from(plain(s, bounds, view))));
+      // counted straight into a density (no span written) as the written spans are counted
+      // (one counter at a time: they share a pooled array)
+      const written = new DensityCounter(W, H);
+      written.add(out, 0);
+      const w = written.image(), wd = w.data.slice();
+      const direct = new DensityCounter(W, H), kept = new F32Out();
+      expect(columnSpans(s, bounds, view, 0, kept, direct)).toBe(0);
+      expect(kept.length).toBe(0);
+      direct.curveDone();
+      const d = direct.image();
+      expect(d.max).toBe(w.max);
+      expect(Buffer.from(d.data).equals(Buffer.from(wd))).toBe(true);
     }
   });
 
