@@ -3,6 +3,9 @@
  * row per run; clicking a row hides or shows the run on every chart, hovering it highlights the
  * run, and a filter highlights the runs it matches (with many runs drawn as a density, those are
  * drawn as lines on top of it). It follows the charts' `series` and `visibility` events, so it stays in sync with them.
+ * While a chart aggregates (option `aggregate`), its runs are listed under one row per group (the
+ * group's colour, name and run count): clicking that row hides or shows the group's runs, hovering
+ * it highlights them, and a filter that names the group lists all of them.
  *
  * Only the rows in the list's scrolled view are in the DOM (rows of a fixed height over a spacer
  * as tall as the whole list), so 10,000 runs cost a few dozen elements, filtering is a pass over
@@ -85,6 +88,10 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     /** the charts this entry acts on */
     charts: Chart[];
     title: string | null;
+    /** the run's group, when a chart aggregates */
+    group?: string;
+    /** a group's row: the ids of its runs (then id and label are the group's name) */
+    members?: string[];
   }
   const perChart = list.length > 1 && titles.length > 0;
   const entries = (): Entry[] => {
@@ -97,11 +104,33 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     for (const c of list) {
       for (const r of c.series()) {
         const e = seen.get(r.id);
-        if (e) e.charts.push(c);
-        else seen.set(r.id, { key: r.id, id: r.id, label: r.label, color: r.color, charts: [c], title: null });
+        if (e) {
+          e.charts.push(c);
+          e.group ??= r.group;
+        } else seen.set(r.id, { key: r.id, id: r.id, label: r.label, color: r.color, charts: [c], title: null, group: r.group });
       }
     }
-    return [...seen.values()];
+    const runs = [...seen.values()];
+    if (list.some((c) => c.getState().aggregate !== null)) return byGroup(runs);
+    for (const e of runs) delete e.group; // not listed by group: a filter matches its own text only
+    return runs;
+  };
+  /** Each group's row, then its runs (in their order); runs without a group after them. */
+  const byGroup = (runs: Entry[]): Entry[] => {
+    const groups = new Map<string, Entry[]>();
+    const alone: Entry[] = [];
+    for (const e of runs) {
+      if (e.group === undefined) alone.push(e);
+      else if (groups.has(e.group)) groups.get(e.group)!.push(e);
+      else groups.set(e.group, [e]);
+    }
+    return [
+      ...[...groups].flatMap(([name, members]) => [
+        { key: `\u0001${name}`, id: name, label: name, color: members[0].color, charts: [...new Set(members.flatMap((m) => m.charts))], title: null, members: members.map((m) => m.id) },
+        ...members,
+      ]),
+      ...alone,
+    ];
   };
   let matched: Entry[] = [];
   const byKey = new Map<string, Entry>();
@@ -110,11 +139,17 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     pending = false;
     const all = entries();
     const q = search.value.trim().toLowerCase();
-    matched = all.filter((e) => !q || e.label.toLowerCase().includes(q) || e.id.toLowerCase().includes(q) || (e.title?.toLowerCase().includes(q) ?? false));
+    const hit = (e: Entry) => !q || e.label.toLowerCase().includes(q) || e.id.toLowerCase().includes(q) || (e.title?.toLowerCase().includes(q) ?? false);
+    // a run matches by its own text or its group's name; a group's row shows while any run of it does
+    const named = new Set(all.filter((e) => e.members && hit(e)).map((e) => e.id));
+    const runHit = (e: Entry) => hit(e) || (e.group !== undefined && named.has(e.group));
+    const lit = new Set(all.filter((e) => !e.members && runHit(e)).map((e) => e.group));
+    matched = all.filter((e) => (e.members ? lit.has(e.id) : runHit(e)));
     byKey.clear();
     const runs = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
-    const total = perChart ? new Set(all.map((e) => e.id)).size : all.length;
-    const shownRuns = perChart ? new Set(matched.map((e) => e.id)).size : matched.length;
+    const runRows = (es: Entry[]) => es.filter((e) => !e.members);
+    const total = perChart ? new Set(all.map((e) => e.id)).size : runRows(all).length;
+    const shownRuns = perChart ? new Set(matched.map((e) => e.id)).size : runRows(matched).length;
     count.textContent = q ? `${shownRuns} of ${runs(total)}` : runs(total);
     for (const e of matched) byKey.set(e.key, e);
     spacer.style.height = `${matched.length * ROW_PX}px`;
@@ -131,6 +166,10 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const els: HTMLElement[] = [];
     for (let i = first; i < end; i++) {
       const e = matched[i];
+      if (e.members) {
+        els.push(groupRow(e));
+        continue;
+      }
       const visible = e.charts.some((c) => c.isVisible(e.id));
       const row = document.createElement('button');
       row.type = 'button';
@@ -159,6 +198,34 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     }
     shown.replaceChildren(...els);
   };
+  /** A group's row: its colour (thicker, as its line), its name and how many runs it holds. */
+  const groupRow = (e: Entry): HTMLElement => {
+    const members = e.members!;
+    const visible = members.some((id) => e.charts.some((c) => c.isVisible(id)));
+    const row = document.createElement('button');
+    row.type = 'button';
+    row.className = 'metricgl-legend-group';
+    row.dataset.key = e.key;
+    row.dataset.group = e.id;
+    row.setAttribute('aria-pressed', String(visible));
+    row.title = `${visible ? 'hide' : 'show'} the ${runsOf(members.length)} of ${e.label}`;
+    row.style.cssText =
+      `flex:none;height:${ROW_PX}px;box-sizing:border-box;overflow:hidden;white-space:nowrap;` +
+      'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;font-weight:600;text-align:left;' +
+      `color:inherit;opacity:${visible ? 1 : 0.4}`;
+    const sw = document.createElement('span');
+    sw.style.cssText = `flex:none;width:14px;height:5px;border-radius:1px;background:${e.color}`;
+    const label = document.createElement('span');
+    label.className = 'metricgl-legend-group-label';
+    label.textContent = e.label;
+    const n = document.createElement('span');
+    n.className = 'metricgl-legend-group-count';
+    n.style.cssText = 'color:#888;font-weight:400;margin-left:auto;padding-left:8px';
+    n.textContent = runsOf(members.length);
+    row.append(sw, label, n);
+    return row;
+  };
+  const runsOf = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
   // events come in bursts (hide all: one per run): one render after them
   let pending = false;
   const later = () => {
@@ -182,11 +249,27 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
   const onClick = (ev: MouseEvent) => {
     const e = entryOf(ev);
     if (!e) return;
+    if (e.members) {
+      const show = !e.members.some((id) => e.charts.some((c) => c.isVisible(id)));
+      for (const c of e.charts) {
+        const held = new Set(c.series().map((r) => r.id));
+        for (const id of e.members) if (held.has(id)) c.setVisible(id, show);
+      }
+      return;
+    }
     const visible = !e.charts.some((c) => c.isVisible(e.id));
     for (const c of e.charts) if (c.series().some((r) => r.id === e.id)) c.setVisible(e.id, visible);
   };
   const onOver = (ev: MouseEvent) => {
     const e = entryOf(ev);
+    if (e?.members) {
+      for (const c of list) {
+        const held = new Set(c.series().map((r) => r.id));
+        const ids = e.members.filter((id) => held.has(id) && c.isVisible(id));
+        c.highlight(ids.length ? ids : null);
+      }
+      return;
+    }
     for (const c of list) {
       const here = e && e.charts.includes(c) && c.series().some((r) => r.id === e.id) && c.isVisible(e.id);
       c.highlight(here ? e.id : null);
@@ -197,7 +280,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const q = search.value.trim();
     for (const c of list) {
       const held = new Set(c.series().map((r) => r.id));
-      const ids = q ? [...new Set(matched.filter((e) => e.charts.includes(c) && held.has(e.id) && c.isVisible(e.id)).map((e) => e.id))] : [];
+      const ids = q ? [...new Set(matched.filter((e) => !e.members && e.charts.includes(c) && held.has(e.id) && c.isVisible(e.id)).map((e) => e.id))] : [];
       c.highlight(ids.length && ids.length < held.size ? ids : null);
     }
   };
@@ -215,7 +298,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
   render();
   return {
     element: root,
-    visibleRows: () => [...new Set(matched.map((e) => e.id))],
+    visibleRows: () => [...new Set(matched.filter((e) => !e.members).map((e) => e.id))],
     destroy() {
       off.forEach((f) => f());
       root.remove();

@@ -158,6 +158,8 @@ class ChartImpl implements Chart {
     if ('xDomain' in options || 'yDomain' in options) {
       this.events.emit('view', { xDomain: this.options.xDomain as [number, number] | null, yDomain: this.options.yDomain as [number, number] | null, source });
     }
+    // aggregation on or off changes what a legend lists (the groups' rows): as if the runs were new
+    if ((prev.aggregate === null) !== (this.options.aggregate === null)) this.events.emit('series', this.series());
     // a new weight or mode with both curves smoothed on the GPU: rescan what is there
     const onlySmoothing = Object.keys(options).every((k) => k === 'smoothing' || (options as Record<string, unknown>)[k] === undefined);
     this.scheduler.mark('styles', onlySmoothing && this.painter.rescans(prev.smoothing, this.options.smoothing) ? 'smoothing' : 'view');

@@ -104,7 +104,7 @@ export class Runs {
 
   /** id, label and CSS colour per run, in slot order: what legends show. */
   info(): RunInfo[] {
-    return [...this.byId.values()].map((r) => ({ id: r.id, label: r.label, color: cssColor(r.rgba) }));
+    return [...this.byId.values()].map((r) => ({ id: r.id, label: r.label, color: cssColor(r.rgba), ...(r.group !== null ? { group: r.group } : {}) }));
   }
 
   isHidden(id: string): boolean {

@@ -108,7 +108,7 @@ export interface ChartEvents {
   view: { xDomain: [number, number] | null; yDomain: [number, number] | null; source: ViewSource };
   /** a run was shown or hidden */
   visibility: { id: string; visible: boolean };
-  /** setSeries replaced the runs */
+  /** setSeries replaced the runs, or update() turned `aggregate` on or off (a legend lists groups then) */
   series: RunInfo[];
   /**
    * the worker could not draw a view (a source's server did not answer): the last picture stays;

@@ -66,6 +66,8 @@ export interface RunInfo {
   id: string;
   label: string;
   color: string;
+  /** its group (`SeriesInput.group`), when it has one */
+  group?: string;
 }
 
 export interface HoverInput {

@@ -196,3 +196,58 @@ test('smoothing applies to the aggregate: the hovered smoothed line is the EMA o
     expect(g.n).toBe(want.n[j]);
   }
 });
+
+test('the legend lists each group as a row over its runs while aggregating: a click hides the group, a filter naming it lists its runs', async ({ page }) => {
+  await page.evaluate(async () => {
+    const n = 500;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const flat = (v: number) => new Float32Array(n).fill(v);
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, {
+      yDomain: [0, 5], interactive: false, aggregate: { line: 'mean', band: 'minmax', runs: 'faint' },
+    }));
+    c.setSeries([
+      { id: 'a0', label: 'seed 0', x, y: flat(1), color: '#ff0000', group: 'lr=0.1' },
+      { id: 'solo', label: 'baseline', x, y: flat(4), color: '#00aa00' },
+      { id: 'b0', label: 'seed 0', x, y: flat(2), color: '#0000ff', group: 'lr=0.3' },
+      { id: 'a1', label: 'seed 1', x, y: flat(1.5), color: '#ff0000', group: 'lr=0.1' },
+      { id: 'b1', label: 'seed 1', x, y: flat(3), color: '#0000ff', group: 'lr=0.3' },
+    ]);
+    const el = document.createElement('div');
+    el.id = 'legend';
+    el.style.cssText = 'position:absolute;left:820px;top:0;width:200px;height:300px';
+    document.body.append(el);
+    window.metricgl.createLegend(el, c);
+    await c.rendered();
+  });
+  const legend = page.locator('#legend');
+  const rows = () => legend.locator('[data-key]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group') ? `[${e.textContent}]` : (e as HTMLElement).dataset.id));
+  // each group's row (name and run count), its runs under it; runs without a group after them
+  expect(await rows()).toEqual(['[lr=0.12 runs]', 'a0', 'a1', '[lr=0.32 runs]', 'b0', 'b1', 'solo']);
+  await expect(legend.locator('.metricgl-legend-count')).toHaveText('5 runs');
+  await legend.locator('[data-group="lr=0.3"]').click();
+  expect(await page.evaluate(() => ['a0', 'a1', 'b0', 'b1', 'solo'].map((id) => window.ch!.isVisible(id)))).toEqual([true, true, false, false, true]);
+  await expect(legend.locator('[data-group="lr=0.3"]')).toHaveAttribute('aria-pressed', 'false');
+  // the group's line is gone from the picture with its runs: no blue left
+  const f: FrameInfo = await page.evaluate(() => window.ch!.rendered());
+  const shot = await shotPlot(page, f);
+  let blue = 0;
+  for (let y = 0; y < shot.height; y++) {
+    const [r, g, b] = pixel(shot, Math.floor(shot.width / 2), y);
+    if (b - r > 60 && b - g > 60) blue++;
+  }
+  expect(blue).toBe(0);
+  await legend.locator('[data-group="lr=0.3"]').click();
+  expect(await page.evaluate(() => window.ch!.isVisible('b1'))).toBe(true);
+  // a filter naming a group lists the group's runs (their labels do not say it)
+  await legend.locator('input').fill('lr=0.1');
+  expect(await rows()).toEqual(['[lr=0.12 runs]', 'a0', 'a1']);
+  await expect(legend.locator('.metricgl-legend-count')).toHaveText('2 of 5 runs');
+  // a run's own text still matches it alone, under its group's row
+  await legend.locator('input').fill('base');
+  expect(await rows()).toEqual(['solo']);
+  // aggregation off: the runs alone, in their order
+  await legend.locator('input').fill('');
+  await page.evaluate(() => window.ch!.update({ aggregate: null }));
+  await expect(legend.locator('[data-group]')).toHaveCount(0);
+  expect(await rows()).toEqual(['a0', 'solo', 'b0', 'a1', 'b1']);
+});
