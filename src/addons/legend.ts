@@ -94,26 +94,32 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     members?: string[];
   }
   const perChart = list.length > 1 && titles.length > 0;
+  const runsOf = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
+  /** What a run's row and a group's row share: a fixed height (the list's scroll math), a button. */
+  const ROW_CSS =
+    `flex:none;height:${ROW_PX}px;box-sizing:border-box;overflow:hidden;white-space:nowrap;` +
+    'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;text-align:left;color:inherit;';
   const entries = (): Entry[] => {
     if (perChart) {
       return list.flatMap((c, k) =>
         c.series().map((r) => ({ key: `${k}\u0000${r.id}`, id: r.id, label: r.label, color: r.color, charts: [c], title: titles[k] ?? `chart ${k + 1}` })),
       );
     }
+    // groups are listed (and matched by a filter) only while a chart aggregates
+    const aggregating = list.some((c) => c.getState().aggregate !== null);
     const seen = new Map<string, Entry>();
     for (const c of list) {
       for (const r of c.series()) {
         const e = seen.get(r.id);
+        const group = aggregating ? r.group : undefined;
         if (e) {
           e.charts.push(c);
-          e.group ??= r.group;
-        } else seen.set(r.id, { key: r.id, id: r.id, label: r.label, color: r.color, charts: [c], title: null, group: r.group });
+          e.group ??= group;
+        } else seen.set(r.id, { key: r.id, id: r.id, label: r.label, color: r.color, charts: [c], title: null, group });
       }
     }
     const runs = [...seen.values()];
-    if (list.some((c) => c.getState().aggregate !== null)) return byGroup(runs);
-    for (const e of runs) delete e.group; // not listed by group: a filter matches its own text only
-    return runs;
+    return aggregating ? byGroup(runs) : runs;
   };
   /** Each group's row, then its runs (in their order); runs without a group after them. */
   const byGroup = (runs: Entry[]): Entry[] => {
@@ -146,11 +152,10 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const lit = new Set(all.filter((e) => !e.members && runHit(e)).map((e) => e.group));
     matched = all.filter((e) => (e.members ? lit.has(e.id) : runHit(e)));
     byKey.clear();
-    const runs = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
     const runRows = (es: Entry[]) => es.filter((e) => !e.members);
     const total = perChart ? new Set(all.map((e) => e.id)).size : runRows(all).length;
     const shownRuns = perChart ? new Set(matched.map((e) => e.id)).size : runRows(matched).length;
-    count.textContent = q ? `${shownRuns} of ${runs(total)}` : runs(total);
+    count.textContent = q ? `${shownRuns} of ${runsOf(total)}` : runsOf(total);
     for (const e of matched) byKey.set(e.key, e);
     spacer.style.height = `${matched.length * ROW_PX}px`;
     paint();
@@ -177,10 +182,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
       row.dataset.key = e.key;
       row.setAttribute('aria-pressed', String(visible));
       row.title = `${visible ? 'hide' : 'show'} ${e.label}${e.title ? ` (${e.title})` : ''}`;
-      row.style.cssText =
-        `flex:none;height:${ROW_PX}px;box-sizing:border-box;overflow:hidden;white-space:nowrap;` +
-        'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;text-align:left;' +
-        `color:inherit;opacity:${visible ? 1 : 0.4};text-decoration:${visible ? 'none' : 'line-through'}`;
+      row.style.cssText = ROW_CSS + `opacity:${visible ? 1 : 0.4};text-decoration:${visible ? 'none' : 'line-through'}`;
       const sw = document.createElement('span');
       sw.style.cssText = `flex:none;width:14px;height:3px;border-radius:1px;background:${e.color}`;
       const label = document.createElement('span');
@@ -209,10 +211,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     row.dataset.group = e.id;
     row.setAttribute('aria-pressed', String(visible));
     row.title = `${visible ? 'hide' : 'show'} the ${runsOf(members.length)} of ${e.label}`;
-    row.style.cssText =
-      `flex:none;height:${ROW_PX}px;box-sizing:border-box;overflow:hidden;white-space:nowrap;` +
-      'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;font-weight:600;text-align:left;' +
-      `color:inherit;opacity:${visible ? 1 : 0.4}`;
+    row.style.cssText = ROW_CSS + `font-weight:600;opacity:${visible ? 1 : 0.4}`;
     const sw = document.createElement('span');
     sw.style.cssText = `flex:none;width:14px;height:5px;border-radius:1px;background:${e.color}`;
     const label = document.createElement('span');
@@ -225,7 +224,6 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     row.append(sw, label, n);
     return row;
   };
-  const runsOf = (n: number) => `${n} ${n === 1 ? 'run' : 'runs'}`;
   // events come in bursts (hide all: one per run): one render after them
   let pending = false;
   const later = () => {

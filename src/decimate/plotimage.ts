@@ -43,8 +43,8 @@ export function densityLevel(count: number, max: number): number {
 }
 
 /**
- * Counts per pixel of spans ([column, top, bottom, slot] in device px, one per curve and column),
- * added a curve at a time (the spans need not be kept: 10,000 runs x W columns would not fit), by
+ * Counts per pixel of spans ([column, top, bottom] in device px, one per curve and column),
+ * counted as columnSpans makes them (never stored: 10,000 runs x W columns would not fit), by
  * a difference array per column over the rows each span paints (floor(top) .. floor(bottom), as
  * snapSpans). `image()`: the texel's R is the ramp level, G and B the count's low and high bytes
  * (capped at 65535), A 255 where any curve passes; and the largest count.
@@ -60,14 +60,6 @@ export class DensityCounter {
     // row-major, height + 1 rows: a curve's spans in neighbouring columns mostly start and end on
     // the same rows, so its increments land in neighbouring words (column-major: a cache line each)
     this.diff = scratchDiff(width * (height + 1));
-  }
-
-  /** Count spans[from..] (one curve's), then drop them from `spans`. */
-  add(spans: F32Out, from: number): void {
-    const d = spans.data;
-    for (let i = from; i < spans.length; i += 4) this.count(d[i], d[i + 1], d[i + 2]);
-    spans.length = from;
-    this.curves++;
   }
 
   /** Count one span of the current curve (then `curveDone()` once its spans are all counted). */

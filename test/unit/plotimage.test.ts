@@ -62,7 +62,7 @@ describe('slotImage', () => {
 });
 
 describe('DensityCounter', () => {
-  it('counts every curve once per pixel it paints, from float spans added a curve at a time', () => {
+  it('counts every curve once per pixel it paints, from float spans counted a curve at a time', () => {
     const w = 41, h = 23, curves = 60;
     const spans = randomSpans(11, curves, w, h);
     const ref = new Int32Array(w * h);
@@ -70,16 +70,12 @@ describe('DensityCounter', () => {
       for (let r = Math.max(0, Math.floor(top)); r <= Math.min(h - 1, Math.floor(bottom)); r++) ref[r * w + c]++;
     }
     const counter = new DensityCounter(w, h);
-    const buf = new F32Out();
     for (let s = 0; s < curves; s++) {
-      const from = buf.length;
-      const mine = spans.filter((x) => x[3] === s);
-      const d = buf.reserve(4 * mine.length);
-      mine.forEach((x, i) => d.set(x, from + 4 * i));
-      buf.length = from + 4 * mine.length;
-      counter.add(buf, from);
-      expect(buf.length).toBe(from); // counted, not kept
+      // as float32, as the spans travel
+      for (const [c, top, bottom] of spans.filter((x) => x[3] === s)) counter.count(c, Math.fround(top), Math.fround(bottom));
+      counter.curveDone();
     }
+    expect(counter.curves).toBe(curves);
     const { data: image, max } = counter.image();
     expect(max).toBe(Math.max(...ref));
     for (let p = 0; p < w * h; p++) {
@@ -104,7 +100,8 @@ describe('DensityCounter', () => {
 
   it('starts from zero each frame (its pooled array is cleared)', () => {
     const a = new DensityCounter(3, 3);
-    a.add(out([[1, 0, 2.5, 0]]), 0);
+    a.count(1, 0, 2.5);
+    a.curveDone();
     a.image();
     const b = new DensityCounter(3, 3);
     expect(b.image().max).toBe(0);
