@@ -1,12 +1,16 @@
 /**
  * Number parsing for the text loaders. `parseNumber` reads a decimal straight from the chunk
- * (no substring): mantissas of up to 15 digits with |exponent| <= 22 are exact in a double, so
+ * (no substring): a mantissa below 2^53 (up to 15 digits always, 16 mostly: the float32 values
+ * training scripts print) with |exponent| <= 22 is exact in a double, and so is 10^e, so
  * m * 10^e or m / 10^e is one correctly rounded operation (Clinger's fast path) and the result is
- * the same as Number()'s; everything else goes to Number() on the trimmed text.
+ * the same as Number()'s. Other well-formed decimals (17 digits, large exponents) go to Number()
+ * on the cell's text; anything else to parseText (whitespace, nan / inf literals, not a number).
  */
 
 const P10: number[] = [];
 for (let i = 0, p = 1; i <= 22; i++, p *= 10) P10.push(p);
+
+const TWO53 = 2 ** 53;
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -54,27 +58,20 @@ export function parseNumber(s: string, a: number, b: number): number {
     i++;
   } else if (c === 43) i++;
   let m = 0;
-  let nd = 0; // significant digits in m
   let exp = 0;
   let digits = 0;
   for (; i < b; i++) {
     c = s.charCodeAt(i);
     if (c < 48 || c > 57) break;
     digits++;
-    if (m !== 0 || c !== 48) {
-      m = m * 10 + (c - 48);
-      nd++;
-    }
+    m = m * 10 + (c - 48);
   }
   if (c === 46 && i < b) {
     for (i++; i < b; i++) {
       c = s.charCodeAt(i);
       if (c < 48 || c > 57) break;
       digits++;
-      if (m !== 0 || c !== 48) {
-        m = m * 10 + (c - 48);
-        nd++;
-      }
+      m = m * 10 + (c - 48);
       exp--;
     }
   }
@@ -97,8 +94,11 @@ export function parseNumber(s: string, a: number, b: number): number {
     if (ed === 0) return parseText(s.slice(a, b));
     exp += eneg ? -e : e;
   }
-  if (i !== b || digits === 0 || nd > 15 || exp > 22 || exp < -22) return parseText(s.slice(a, b));
+  if (i !== b || digits === 0) return parseText(s.slice(a, b));
   numberOk = true;
+  // m is exact while it stays below 2^53: every partial sum is then an integer below it, and a
+  // rounded one could not fall below it (rounding is monotone and 2^53 is a double)
+  if (m >= TWO53 || exp > 22 || exp < -22) return Number(s.slice(a, b));
   const v = exp >= 0 ? m * P10[exp] : m / P10[-exp];
   return neg ? -v : v;
 }

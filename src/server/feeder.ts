@@ -16,25 +16,35 @@ export interface BatchSink {
   add(b: PointBatch): void;
 }
 
-export class Feeder {
+/**
+ * The parse half of a feed: a file's bytes through its loader, each series' new points handed to
+ * `onSeries` as pieces complete. It runs where the parse runs: in the ingest's thread (Feeder) or
+ * in a parse thread (feedthread.ts), which posts the series back.
+ */
+export class FileFeed {
   private parser: FileParser | null = null;
-  private readonly table = new MetricTable();
+  protected readonly table = new MetricTable();
   readonly warnings: string[] = [];
 
   constructor(
     readonly name: string,
-    private readonly catalog: SeriesCatalog,
-    private readonly writer: BatchSink,
-    private readonly file: number,
-  ) {}
+    /** the stored runs' clock origins: event files continue them (relative time = wall - the run's first wall) */
+    origins: Iterable<[string, number]>,
+    protected readonly onSeries: (s: LoadedSeries) => void,
+  ) {
+    for (const [run, origin] of origins) this.table.runOrigin.set(run, origin);
+  }
 
   get kind(): string {
     return this.parser?.kind ?? 'unknown';
   }
 
+  /** the runs' clock origins now: the stored ones and those this file set */
+  get runOrigins(): ReadonlyMap<string, number> {
+    return this.table.runOrigin;
+  }
+
   start(det: ReturnType<typeof loaderFor>): void {
-    // event files: continue the run's stored clock (relative time = wall - the run's first wall)
-    for (const [run, origin] of this.catalog.origins) this.table.runOrigin.set(run, origin);
     this.parser = createFileParser(this.name, det, { table: this.table });
   }
 
@@ -52,18 +62,46 @@ export class Feeder {
   }
 
   private drain(): void {
-    for (const s of this.table.drain()) this.write(s);
+    for (const s of this.table.drain()) this.onSeries(s);
+  }
+}
+
+/** What a parse thread says of a file once it has read it (feedthread.ts). */
+export interface ParsedFile {
+  read: FileRead;
+  kind: string;
+  warnings: string[];
+  origins: [string, number][];
+}
+
+/** A file's series into a store: the catalog gives them ids, the writer takes their points. */
+export class Feeder extends FileFeed {
+  /** the loader's kind, when another thread parsed the file */
+  private parsedKind: string | null = null;
+
+  constructor(
+    name: string,
+    private readonly catalog: SeriesCatalog,
+    writer: BatchSink,
+    file: number,
+  ) {
+    super(name, catalog.origins, (s) => writeSeries(catalog, writer, file, s));
   }
 
-  private write(s: LoadedSeries): void {
-    const entry = this.catalog.entry(s);
-    this.writer.add({ series: entry.id, file: this.file, firstOrd: entry.nextOrd, x: s.step, y: s.value, time: s.time, wall: s.wall, epoch: s.epoch });
-    entry.nextOrd += s.step.length;
-    entry.points += s.step.length;
-    entry.hasTime ||= s.time !== null;
-    entry.hasWall ||= s.wall !== null;
-    entry.hasEpoch ||= s.epoch !== null;
-    entry.dirty = true;
+  override get kind(): string {
+    return this.parsedKind ?? super.kind;
+  }
+
+  /** Series parsed by another thread, in the order it sent them. */
+  take(series: readonly LoadedSeries[]): void {
+    for (const s of series) this.onSeries(s);
+  }
+
+  /** The end of a file another thread parsed: its loader's kind, warnings and clock origins. */
+  adopt(parsed: ParsedFile): void {
+    this.parsedKind = parsed.kind;
+    this.warnings.push(...parsed.warnings);
+    for (const [run, origin] of parsed.origins) this.table.runOrigin.set(run, origin);
   }
 
   /** Runs whose clock origin this file set (event files), now in the catalog: the store saves them. */
@@ -76,6 +114,18 @@ export class Feeder {
     }
     return out;
   }
+}
+
+/** One series' new points: its catalog entry (id, counts) and the batch for the writer. */
+function writeSeries(catalog: SeriesCatalog, writer: BatchSink, file: number, s: LoadedSeries): void {
+  const entry = catalog.entry(s);
+  writer.add({ series: entry.id, file, firstOrd: entry.nextOrd, x: s.step, y: s.value, time: s.time, wall: s.wall, epoch: s.epoch });
+  entry.nextOrd += s.step.length;
+  entry.points += s.step.length;
+  entry.hasTime ||= s.time !== null;
+  entry.hasWall ||= s.wall !== null;
+  entry.hasEpoch ||= s.epoch !== null;
+  entry.dirty = true;
 }
 
 /** The DuckDB store's `runs` rows for the origins a file set. */
@@ -96,7 +146,7 @@ export interface FileRead {
  * `afterPiece` runs after each piece (a writer that sends what it holds).
  */
 export async function feedFile(
-  fh: FileHandle, size: number, plan: Extract<Plan, { action: 'read' }>, row: FileRow | undefined, feed: Feeder, chunk: number,
+  fh: FileHandle, size: number, plan: Extract<Plan, { action: 'read' }>, row: FileRow | undefined, feed: FileFeed, chunk: number,
   afterPiece?: () => Promise<void>,
 ): Promise<FileRead> {
   const name = feed.name;

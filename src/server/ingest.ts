@@ -10,11 +10,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loaderFor, LoadError } from '../loaders/index';
-import { fingerprints, planFile, type FileRow } from './fileplan';
+import { fingerprints, planFile, type FileRow, type Plan } from './fileplan';
 import { WholeSeries } from './lodarrays';
 import { updateLod } from './lodbuild';
 import { PointWriter } from './pointwriter';
-import { concat, Feeder, feedFile, saveOrigins } from './feeder';
+import { concat, Feeder, feedFile, saveOrigins, type FileRead } from './feeder';
+import { FeedThread } from './feedthread';
 import { SeriesCatalog } from './seriescatalog';
 
 export interface IngestOptions {
@@ -22,6 +23,11 @@ export interface IngestOptions {
   root?: string;
   /** bytes read per piece */
   chunkBytes?: number;
+  /**
+   * files with at least this many bytes to read are parsed in a parse thread (feedthread.ts)
+   * while this one writes; default 8 MiB (starting the thread costs ~50 ms); Infinity: never
+   */
+  threadBytes?: number;
 }
 
 export interface IngestResult {
@@ -35,29 +41,46 @@ export interface IngestResult {
   warnings: string[];
   /** files that could not be read at all, `path: why` */
   errors: string[];
+  /** the files were parsed in a parse thread (feedthread.ts), not in the ingest's own */
+  parseThread?: boolean;
 }
 
 const CHUNK = 4 << 20;
+const THREAD_BYTES = 8 << 20;
 
 export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: IngestOptions = {}): Promise<IngestResult> {
   const result: IngestResult = { files: 0, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] };
   return ingestTransaction(db, result, async (catalog, writer) => {
     const files = await loadFiles(db);
-    for (const path of paths) {
-      const fh = await open(path, 'r');
-      try {
-        const read = await ingestOne(db, fh, path, files, catalog, writer, opts);
-        if (read) {
+    const planned = await planFiles(paths, files, opts);
+    const chunk = opts.chunkBytes ?? CHUNK;
+    const toRead = planned.reduce((a, p) => a + p.size - p.plan.from, 0);
+    // all the files through one parse thread, queued there in order: it parses the next file
+    // while this thread writes the one before (and carries event files' clock origins along)
+    const thread = toRead >= (opts.threadBytes ?? THREAD_BYTES) ? FeedThread.start() : null;
+    result.parseThread = thread !== null;
+    try {
+      for (const p of planned) thread?.submit({ path: p.path, name: p.name, size: p.size, plan: p.plan, row: p.row, origins: [...catalog.origins], chunk });
+      for (const [i, p] of planned.entries()) {
+        const parse: Parse = thread
+          ? async (feed) => {
+              const parsed = await thread.feed(i, feed);
+              feed.adopt(parsed);
+              return parsed.read;
+            }
+          : (feed, fh) => feedFile(fh, p.size, p.plan, p.row, feed, chunk);
+        try {
+          const read = await ingestOne(db, p, files, catalog, writer, parse);
           result.files++;
           result.removed += read.removed;
           result.warnings.push(...read.warnings);
+        } catch (e) {
+          if (!(e instanceof LoadError)) throw e;
+          result.errors.push(e.message);
         }
-      } catch (e) {
-        if (!(e instanceof LoadError)) throw e;
-        result.errors.push(e.message);
-      } finally {
-        await fh.close();
       }
+    } finally {
+      await thread?.close();
     }
   });
 }
@@ -155,31 +178,62 @@ interface Read {
   warnings: string[];
 }
 
-async function ingestOne(
-  db: DuckDBConnection, fh: FileHandle, path: string, files: Map<string, FileRow>, catalog: SeriesCatalog, writer: PointWriter, opts: IngestOptions,
-): Promise<Read | null> {
-  const size = (await fh.stat()).size;
-  const row = files.get(path);
-  const plan = await planFile(fh, size, row);
-  if (plan.action === 'skip') return null;
-  const name = opts.root ? relative(opts.root, path) : path;
-  const id = row?.id ?? Math.max(0, ...[...files.values()].map((f) => f.id + 1));
-  let removed = 0;
-  if (plan.replace === 'all') removed = await catalog.removeFilePoints(db, id);
-  const before = writer.staged;
-  const feed = new Feeder(name, catalog, writer, id);
-  const { gzip, complete, headLen } = await feedFile(fh, size, plan, row, feed, opts.chunkBytes ?? CHUNK);
-  await saveOrigins(db, feed);
-  const fp = await fingerprints(fh, complete);
-  // points of the file now: what it kept (a grown file keeps all) plus what was read
-  const kept = row && plan.replace === 'none' ? row.points : 0;
-  const points = kept + writer.staged - before;
-  if (row) await db.run('DELETE FROM files WHERE id = $1', [id]);
-  await db.run(
-    `INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())`,
-    [id, path, feed.kind, gzip, size, complete, headLen, fp.headHash, fp.beforeHash, points, feed.warnings.length],
-  );
-  files.set(path, { id, path, kind: feed.kind, gzip, size, complete, headLen, ...fp, points });
-  return { removed, warnings: feed.warnings };
+/** A file the ingest reads: where from, and whether it replaces the points it had (fileplan.ts). */
+interface Planned {
+  path: string;
+  /** the name the loaders see */
+  name: string;
+  size: number;
+  plan: Extract<Plan, { action: 'read' }>;
+  row: FileRow | undefined;
 }
 
+/** How a file's bytes reach its feed: parsed in this thread, or in the parse thread. */
+type Parse = (feed: Feeder, fh: FileHandle) => Promise<FileRead>;
+
+/** The files to read, in the order given (each path once; unchanged files left out). */
+async function planFiles(paths: string[], files: Map<string, FileRow>, opts: IngestOptions): Promise<Planned[]> {
+  const out: Planned[] = [];
+  for (const path of new Set(paths)) {
+    const fh = await open(path, 'r');
+    try {
+      const size = (await fh.stat()).size;
+      const row = files.get(path);
+      const plan = await planFile(fh, size, row);
+      if (plan.action === 'skip') continue;
+      out.push({ path, name: opts.root ? relative(opts.root, path) : path, size, plan, row });
+    } finally {
+      await fh.close();
+    }
+  }
+  return out;
+}
+
+async function ingestOne(
+  db: DuckDBConnection, p: Planned, files: Map<string, FileRow>, catalog: SeriesCatalog, writer: PointWriter, parse: Parse,
+): Promise<Read> {
+  const { path, size, plan, row } = p;
+  const fh = await open(path, 'r');
+  try {
+    const id = row?.id ?? Math.max(0, ...[...files.values()].map((f) => f.id + 1));
+    let removed = 0;
+    if (plan.replace === 'all') removed = await catalog.removeFilePoints(db, id);
+    const before = writer.staged;
+    const feed = new Feeder(p.name, catalog, writer, id);
+    const { gzip, complete, headLen } = await parse(feed, fh);
+    await saveOrigins(db, feed);
+    const fp = await fingerprints(fh, complete);
+    // points of the file now: what it kept (a grown file keeps all) plus what was read
+    const kept = row && plan.replace === 'none' ? row.points : 0;
+    const points = kept + writer.staged - before;
+    if (row) await db.run('DELETE FROM files WHERE id = $1', [id]);
+    await db.run(
+      `INSERT INTO files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())`,
+      [id, path, feed.kind, gzip, size, complete, headLen, fp.headHash, fp.beforeHash, points, feed.warnings.length],
+    );
+    files.set(path, { id, path, kind: feed.kind, gzip, size, complete, headLen, ...fp, points });
+    return { removed, warnings: feed.warnings };
+  } finally {
+    await fh.close();
+  }
+}

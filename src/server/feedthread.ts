@@ -1,0 +1,104 @@
+/**
+ * A parse thread for an ingest: the loaders run there (feedworker.ts) while this thread writes
+ * the series they yield into the store, so on two cores the parse and DuckDB's appends overlap
+ * instead of taking turns (README "Ingest"). The files are queued there in order and parsed one
+ * after another; what arrives for a file before the ingest reaches it waits here (at most
+ * `AHEAD` pieces: the thread waits for their acknowledgement).
+ *
+ * Only the server's build has the worker's file (dist-server/feedworker.js); run from the
+ * TypeScript sources `FeedThread.start()` gives null and an ingest parses in its own thread.
+ * test/unit/server-feedthread.test.ts runs the built server both ways on the same files.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { LoadError } from '../loaders/index';
+import type { Feeder, ParsedFile } from './feeder';
+import type { FeedJob, FromFeedThread, ToFeedThread } from './feedmessages';
+
+interface Waiting {
+  feed: Feeder;
+  resolve: (p: ParsedFile) => void;
+  reject: (e: unknown) => void;
+}
+
+export class FeedThread {
+  private queued = 0;
+  /** messages of files the ingest has not reached yet, by index */
+  private readonly early = new Map<number, FromFeedThread[]>();
+  private current: ({ index: number } & Waiting) | null = null;
+  private broken: unknown = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (msg: FromFeedThread) => this.receive(msg));
+    worker.on('error', (e) => this.fail(e));
+    worker.on('exit', (code) => this.fail(new Error(`the ingest's parse thread exited (code ${code})`)));
+  }
+
+  /** A parse thread, or null where there is no built worker to run (the TypeScript sources). */
+  static start(): FeedThread | null {
+    const url = new URL('./feedworker.js', import.meta.url);
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
+    return new FeedThread(new Worker(url));
+  }
+
+  /** Queue a file; its index is the order of the calls (0, 1, ...). */
+  submit(job: Omit<FeedJob, 'type' | 'index'>): number {
+    const index = this.queued++;
+    this.send({ type: 'file', index, ...job });
+    return index;
+  }
+
+  /** File `index`'s series into `feed`, in the order parsed; resolves at its end. */
+  feed(index: number, feed: Feeder): Promise<ParsedFile> {
+    if (this.current) throw new Error('FeedThread: one file at a time');
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise<ParsedFile>((resolve, reject) => {
+      this.current = { index, feed, resolve, reject };
+      const early = this.early.get(index) ?? [];
+      this.early.delete(index);
+      for (const msg of early) this.receive(msg);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+
+  private send(msg: ToFeedThread): void {
+    this.worker.postMessage(msg);
+  }
+
+  private receive(msg: FromFeedThread): void {
+    const cur = this.current;
+    if (!cur || cur.index !== msg.index) {
+      if (msg.type === 'failed' && msg.file === undefined) return this.fail(new Error(msg.message));
+      const list = this.early.get(msg.index) ?? [];
+      list.push(msg);
+      this.early.set(msg.index, list);
+      return;
+    }
+    try {
+      if (msg.type === 'series') {
+        cur.feed.take(msg.series);
+        this.send({ type: 'ack', piece: msg.piece });
+        return;
+      }
+      this.current = null;
+      if (msg.type === 'done') cur.resolve(msg);
+      else cur.reject(msg.file !== undefined && msg.detail !== undefined ? new LoadError(msg.file, msg.detail) : new Error(msg.message));
+    } catch (e) {
+      // the store refused a series (a write error): the ingest stops with it
+      this.current = null;
+      cur.reject(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.broken ??= e;
+    const cur = this.current;
+    this.current = null;
+    cur?.reject(e);
+  }
+}
