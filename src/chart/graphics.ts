@@ -104,7 +104,7 @@ export class Graphics {
   readBack(slot: number, smoothing: Smoothing): Float32Array | null {
     const gpu = this.layout;
     if (!gpu || !this.scan || !(gpu.offsets[slot] >= 0)) return null;
-    this.scan.run({ weight: smoothing.weight, mode: smoothing.mode, range: gpu.range });
+    this.scan.run({ ...smoothing, range: gpu.range });
     return this.scan.read(gpu.offsets[slot], gpu.lengths[slot]);
   }
 

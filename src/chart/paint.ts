@@ -8,7 +8,7 @@ import { axisMap, type Rect } from '../coords';
 import { ensureSize } from '../gpu/context';
 import { DENSITY_AUTO_RUNS, type AggregateSpec, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
-import { scanned, smoothingOn } from '../smooth/params';
+import { gpuSmooths, smoothingOn } from '../smooth/params';
 import type { Graphics } from './graphics';
 import type { Runs } from './runs';
 import type { Surface } from './surface';
@@ -88,12 +88,12 @@ export class Painter {
   }
 
   /**
-   * Where smoothing runs now: the option and what the context can do; the modes the GPU scan
-   * does not compute (the window modes) smooth on the CPU whatever the option says.
+   * Where smoothing runs now: the option and what the context can do; running-average and
+   * centred smooth on the CPU whatever the option says (params.ts gpuSmooths).
    */
   backend(): 'cpu' | 'gpu' {
     const o = this.host.options();
-    return scanned(o.smoothing.mode) ? this.g.backend(o.smoothingBackend) : 'cpu';
+    return gpuSmooths(o.smoothing.mode) ? this.g.backend(o.smoothingBackend) : 'cpu';
   }
 
   /**
@@ -230,7 +230,7 @@ export class Painter {
     const smoother = this.g.smoother();
     const renderer = this.g.smoothedRenderer();
     const o = this.host.options();
-    this.smoothedPoints += smoother.run({ weight: o.smoothing.weight, mode: o.smoothing.mode, range: gpu.range });
+    this.smoothedPoints += smoother.run({ ...o.smoothing, range: gpu.range });
     const m = axisMap(o.yScale, v.info.yDomain, [v.height, 0]);
     const ymap: [number, number, number] = [m.t0, m.k, m.r0];
     const yLog = o.yScale === 'log';

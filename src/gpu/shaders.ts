@@ -17,6 +17,7 @@ import passVert from '../../shaders/smooth/pass.vert?raw';
 import upsweepFrag from '../../shaders/smooth/upsweep.frag?raw';
 import downsweepFrag from '../../shaders/smooth/downsweep.frag?raw';
 import finalFrag from '../../shaders/smooth/final.frag?raw';
+import gaussianFrag from '../../shaders/smooth/gaussian.frag?raw';
 import minmaxFrag from '../../shaders/smooth/minmax.frag?raw';
 import smoothSpansFrag from '../../shaders/smooth/spans.frag?raw';
 import gatherFrag from '../../shaders/smooth/gather.frag?raw';
@@ -40,6 +41,7 @@ export const shaders = {
   upsweepFrag: withChunk(smoothCommon, upsweepFrag),
   downsweepFrag: withChunk(smoothCommon, downsweepFrag),
   finalFrag: withChunk(smoothCommon, finalFrag),
+  gaussianFrag: withChunk(smoothCommon, gaussianFrag),
   minmaxFrag: withChunk(smoothCommon, minmaxFrag),
   smoothSpansFrag: withChunk(smoothCommon, smoothSpansFrag),
   gatherFrag: withChunk(smoothCommon, gatherFrag),

@@ -56,6 +56,7 @@ function commands(regl: Regl) {
     upsweep: pass(shaders.upsweepFrag, { ...scanUniforms, src: prop('src'), srcSize: prop('srcSize'), srcCount: prop('srcCount'), fromData: prop('fromData') }),
     downsweep: pass(shaders.downsweepFrag, { ...scanUniforms, agg: prop('agg'), aggSize: prop('aggSize'), parent: prop('parent'), parentSize: prop('parentSize'), hasParent: prop('hasParent') }),
     final: pass(shaders.finalFrag, { ...scanUniforms, data: prop('data'), dataSize: prop('dataSize'), prefix: prop('prefix'), prefixSize: prop('prefixSize') }),
+    gaussian: pass(shaders.gaussianFrag, { data: prop('data'), dataSize: prop('dataSize'), count: prop('count'), reach: prop('reach'), halfInvSigma2: prop('halfInvSigma2') }),
     minmax: pass(shaders.minmaxFrag, { src: prop('src'), srcSize: prop('srcSize'), srcCount: prop('srcCount'), fromValues: prop('fromValues') }),
     spans: pass(shaders.smoothSpansFrag, spansUniforms),
     gather: pass(shaders.gatherFrag, { values: prop('values'), valuesSize: prop('valuesSize'), indices: prop('indices'), indicesSize: prop('indicesSize') }),

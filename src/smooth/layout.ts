@@ -57,7 +57,12 @@ export function syncLayout(series: readonly Series[], prev: GpuLayout | null): {
     }
     const rows = Math.max(1, Math.ceil(offset / ROW));
     const data = new Float32Array(rows * ROW * 2);
-    for (let i = 0; i < data.length; i += 2) data[i] = SKIP; // padding: skipped, dx 0
+    // padding: skipped, and marked like a series' start (dx -1), so that a gaussian's walk along a
+    // series stops at its end; the scan resets there, which no real point's prefix passes
+    for (let i = 0; i < data.length; i += 2) {
+      data[i] = SKIP;
+      data[i + 1] = -1;
+    }
     for (const s of series) pack(s, 0, s.n, data, places.get(s)!.offset);
     const layout = { places, rows, version: (prev?.version ?? 0) + 1 };
     return { layout, upload: { rows, full: true, chunks: [{ offset: 0, data }] } };

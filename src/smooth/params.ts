@@ -33,11 +33,20 @@ export function smoothingOn(s: SmoothingSpec): boolean {
 }
 
 /**
- * The modes the GPU scan computes: the affine recurrence of ema and time-weighted. The window
- * modes smooth in the worker (the cpu backend) whatever `smoothingBackend` asks.
+ * The modes the GPU scan computes: the affine recurrence of ema and time-weighted.
  */
 export function scanned(mode: SmoothingMode): boolean {
   return mode === 'ema' || mode === 'time-weighted';
+}
+
+/**
+ * The modes that smooth on the GPU where `smoothingBackend` says so: the scan's two, and gaussian
+ * as a direct weighted sum (it costs the points within reach a point on either side, so it is
+ * the window mode a GPU pays for). running-average and centred slide one sum along the series,
+ * O(1) a point on the CPU: they smooth in the worker whatever `smoothingBackend` asks.
+ */
+export function gpuSmooths(mode: SmoothingMode): boolean {
+  return scanned(mode) || mode === 'gaussian';
 }
 
 /**

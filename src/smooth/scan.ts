@@ -25,9 +25,10 @@ import { ROW, SKIP } from './constants';
 import { scanPasses, type ScanPasses } from './gpu-passes';
 import { gatherValues, readValues } from './gpu-readback';
 import { SpansPass, type SizedTexture } from './gpu-spans';
-import { destroyTarget, makeTarget, rowBoxes, type Target } from './gpu-targets';
+import { destroyTarget, makeTarget, rowBoxes, type Box, type Target } from './gpu-targets';
 import { paramsKey } from './params';
 import type { SmoothParams } from './reference';
+import { gaussianReach } from './window';
 
 /** A chunk of (y or SKIP, dx or -1) pairs to write at a point offset of the data texture. */
 export interface DataChunk {
@@ -83,8 +84,38 @@ export class GpuSmoother {
     // the rows that hold new points (the levels above are 16x smaller each and run whole). That
     // is exact: every other point's prefix either does not include the new points or passes a
     // series' start, which forgets everything before it.
-    const ranges = key === this.computed ? this.dirty : null;
+    // (gaussian: an appended point changes the outputs within reach before it, in other rows:
+    // every output is recomputed)
+    const ranges = key === this.computed && p.mode !== 'gaussian' ? this.dirty : null;
     const boxes = (t: Target, perTexel: number) => rowBoxes(t, ranges, perTexel);
+    if (p.mode === 'gaussian') this.gaussian(p.sigma!);
+    else this.scan(p, boxes);
+    for (let l = 0; l < this.pyr.length; l++) {
+      const src = l === 0 ? this.out! : this.pyr[l - 1];
+      for (const box of l === 0 ? boxes(this.pyr[0], 16) : [undefined]) {
+        this.cmd.minmax({ target: this.pyr[l], box, src: src.tex, srcSize: [src.width, src.height], srcCount: src.count, fromValues: l === 0 ? 1 : 0 });
+      }
+    }
+    this.computed = key;
+    this.dirty = [];
+    // points under the output rows rendered
+    return boxes(this.out!, 4).reduce((n, b) => n + (b ? b.height * b.width * 4 : this.rows * ROW), 0);
+  }
+
+  /** Gaussian smoothing: one direct weighted sum per point (shaders/smooth/gaussian.frag). */
+  private gaussian(sigma: number): void {
+    this.cmd.gaussian({
+      target: this.out!,
+      data: this.data,
+      dataSize: [ROW, this.rows],
+      count: this.rows * ROW,
+      reach: gaussianReach(sigma),
+      halfInvSigma2: 1 / (2 * sigma * sigma),
+    });
+  }
+
+  /** ema and time-weighted: the scan's passes up to the output (the rows `boxes` names). */
+  private scan(p: SmoothParams, boxes: (t: Target, perTexel: number) => (Box | undefined)[]): void {
     const scan = {
       weight: p.weight,
       logWeight: p.weight > 0 ? Math.log(p.weight) : 0,
@@ -135,16 +166,6 @@ export class GpuSmoother {
         prefixSize: [this.pre[0].width, this.pre[0].height],
       });
     }
-    for (let l = 0; l < this.pyr.length; l++) {
-      const src = l === 0 ? this.out! : this.pyr[l - 1];
-      for (const box of l === 0 ? boxes(this.pyr[0], 16) : [undefined]) {
-        this.cmd.minmax({ target: this.pyr[l], box, src: src.tex, srcSize: [src.width, src.height], srcCount: src.count, fromValues: l === 0 ? 1 : 0 });
-      }
-    }
-    this.computed = key;
-    this.dirty = [];
-    // points under the output rows rendered
-    return boxes(this.out!, 4).reduce((n, b) => n + (b ? b.height * b.width * 4 : n0), 0);
   }
 
   /**
@@ -181,9 +202,12 @@ export class GpuSmoother {
     this.free();
     const regl = this.regl;
     this.rows = rows;
-    // padding points are identity maps: skipped, no x distance
+    // padding points: skipped, marked as starts (see layout.ts)
     const init = new Float32Array(ROW * rows * 2);
-    for (let i = 0; i < init.length; i += 2) init[i] = SKIP;
+    for (let i = 0; i < init.length; i += 2) {
+      init[i] = SKIP;
+      init[i + 1] = -1;
+    }
     this.data = regl.texture({ width: ROW, height: rows, format: 'luminance alpha', type: 'float', data: init, min: 'nearest', mag: 'nearest' });
     let count = ROW * rows;
     do {

@@ -6,6 +6,7 @@
  */
 import type { PlotImage, FrameReply, FrameStats, GpuFrame, ToWorker } from '../protocol/messages';
 import { MAX_POINTS } from '../smooth/constants';
+import { gaussianReach } from '../smooth/window';
 import { xRange } from '../smooth/cpu';
 import { layoutSize, syncLayout, type GpuLayout } from '../smooth/layout';
 import { smoothingOn } from '../smooth/params';
@@ -70,6 +71,25 @@ function imageKey(v: ViewMessage['view'], epoch: number): string {
  * `epoch`: the chart's data epoch (worker.ts), given for charts of held series only: their view
  * may keep its plot image across a highlight change.
  */
+/** points a side a gaussian window may hold, on average, for the GPU pass (beyond, the CPU) */
+const GPU_GAUSSIAN_POINTS = 4096;
+
+/**
+ * Whether some series' gaussian windows hold, on average, more than GPU_GAUSSIAN_POINTS points a
+ * side: one fragment would then loop over tens of thousands of points, long enough for a
+ * driver to reset the GPU (the worker takes the same time, without that risk). The pass itself
+ * is exact at any width.
+ */
+function gaussianTooWide(series: readonly Series[], sigma: number): boolean {
+  const reach = gaussianReach(sigma);
+  for (const s of series) {
+    if (s.n < 2) continue;
+    const span = s.col.x[s.n - 1] - s.col.x[0];
+    if (!(span > 0) || (reach * (s.n - 1)) / span > GPU_GAUSSIAN_POINTS) return true;
+  }
+  return false;
+}
+
 export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout | null, answered?: Answered, epoch?: number): { reply: FrameReply; layout: GpuLayout | null } {
   const t0 = performance.now();
   // compact records from the decimation, then quads as vertices in the recycled buffers
@@ -80,7 +100,10 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const smoothing = v.smoothing && smoothingOn(v.smoothing);
   // GPU smoothing holds at most MAX_POINTS points per chart; beyond, smooth here. Density counts
   // the smoothed curves, so they are smoothed here.
-  const onGpu = (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && !v.aggregate && layoutSize(series) <= MAX_POINTS;
+  // A gaussian whose windows hold thousands of points a side smooths here too (gaussianTooWide).
+  const onGpu =
+    (smoothing || v.gpuData) && v.smoothBackend === 'gpu' && !v.density && !v.aggregate && layoutSize(series) <= MAX_POINTS &&
+    !(smoothing && v.smoothing!.mode === 'gaussian' && gaussianTooWide(series, v.smoothing!.sigma!));
   const key = epoch !== undefined && !onGpu ? imageKey(v, epoch) : null;
   const last = key !== null ? lastImages.get(msg.chart) : undefined;
   const lit = v.lit;

@@ -162,6 +162,60 @@ test('appends in chunks continue the smoothing and equal a from-scratch result (
   within(r[1], 120_000);
 });
 
+test('gaussian on the GPU (the direct-sum pass) equals the reference: NaN and Infinity, uneven x with repeated steps, two runs, appends', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as Record<string, any>;
+    const a = w.walk(60_000, 17);
+    for (let i = 0; i < a.y.length; i += 613) a.y[i] = NaN;
+    for (let i = 300; i < a.y.length; i += 2111) a.y[i] = Infinity;
+    a.y[0] = NaN;
+    a.y[a.y.length - 1] = NaN;
+    // uneven spacing, some steps repeated (dx 0), a long gap
+    const b = w.walk(40_000, 19, () => (Math.random() < 0.1 ? 0 : Math.random() * 3 + (Math.random() < 0.0005 ? 400 : 0)));
+    for (let i = 0; i < b.x.length; i++) b.x[i] += 5000;
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { smoothingBackend: 'gpu', showRaw: false }));
+    c.setSeries([
+      { id: 'a', x: a.x.subarray(0, 30_000), y: a.y.subarray(0, 30_000) },
+      { id: 'b', ...b },
+    ]);
+    const out: Record<string, unknown> = {};
+    for (const sigma of [0.7, 12, 150]) {
+      c.update({ smoothing: { mode: 'gaussian', sigma } });
+      const f: FrameInfo = await c.rendered();
+      const p = { mode: 'gaussian', sigma, weight: 0, range: 0 };
+      out[`b sigma ${sigma}`] = { ...w.compare(await c.smoothed('b'), w.ref.smooth(b.x, b.y, p), b.y), backend: f.smoothing };
+    }
+    // appends: the outputs within reach before the new points change too
+    c.update({ smoothing: { mode: 'gaussian', sigma: 40 } });
+    for (let k = 30_000; k < 60_000; k += 10_000) {
+      c.append('a', a.x.subarray(k, k + 10_000), a.y.subarray(k, k + 10_000));
+      await c.rendered();
+    }
+    const f: FrameInfo = await c.rendered();
+    const p = { mode: 'gaussian', sigma: 40, weight: 0, range: 0 };
+    out['a appended'] = { ...w.compare(await c.smoothed('a'), w.ref.smooth(a.x, a.y, p), a.y), backend: f.smoothing };
+    out['b beside it'] = { ...w.compare(await c.smoothed('b'), w.ref.smooth(b.x, b.y, p), b.y), backend: f.smoothing };
+    return out;
+  });
+  for (const [k, v] of Object.entries(r) as [string, Cmp & { backend: string }][]) {
+    expect(v.backend, k).toBe('gpu');
+    within(v, k.startsWith('a') ? 60_000 : 40_000);
+  }
+});
+
+test('gaussian windows of thousands of points a side smooth in the worker, equal to the reference', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as Record<string, any>;
+    const { x, y } = w.walk(20_000, 23);
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { smoothingBackend: 'gpu', smoothing: { mode: 'gaussian', sigma: 1000 } }));
+    c.setSeries([{ id: 'a', x, y }]);
+    const f: FrameInfo = await c.rendered();
+    return { ...w.compare(await c.smoothed('a'), w.ref.smooth(x, y, { mode: 'gaussian', sigma: 1000, weight: 0, range: 0 }), y), backend: f.smoothing };
+  });
+  expect(r.backend).toBe('cpu');
+  within(r, 20_000);
+});
+
 test('time-weighted equals ema on 1001 evenly spaced points (GPU)', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const w = window as unknown as Record<string, any>;
@@ -329,10 +383,12 @@ test('live appends smooth only the new points (GPU rows, CPU points) and equal a
 });
 
 /**
- * The window modes (issue 15) smooth in the worker whatever the backend asks (the GPU scan
- * computes only the affine recurrence): two runs of different x-extent with uneven x, NaN and
- * ±Infinity, live appends; smoothed() equals the float64 reference rounded to float32 exactly,
- * an append smooths only from the first output its points reach, and the tooltip shows the
+ * The window modes (issue 15): running-average and centred smooth in the worker whatever the
+ * backend asks, gaussian on the GPU where the backend is 'gpu' (the direct-sum pass) and in the
+ * worker with 'auto' here (SwiftShader): two runs of different x-extent with uneven x, NaN and
+ * ±Infinity, live appends; in the worker smoothed() equals the float64 reference rounded to
+ * float32 exactly and an append smooths only from the first output its points reach; on the GPU
+ * it is within the GPU tolerance and an append recomputes every output; the tooltip shows the
  * reference's value at the hovered point of each run.
  */
 for (const spec of [
@@ -340,7 +396,7 @@ for (const spec of [
   { mode: 'centred', window: 41 },
   { mode: 'gaussian', sigma: 30 },
 ] as const) {
-  test(`${spec.mode}: on the CPU with any backend, equal to the reference after appends, and in the tooltip`, async ({ page }) => {
+  test(`${spec.mode}: ${spec.mode === 'gaussian' ? "on the GPU with 'gpu', in the worker with 'auto'" : 'on the CPU with any backend'}, equal to the reference after appends, and in the tooltip`, async ({ page }) => {
     const r = await page.evaluate(async (spec) => {
       const w = window as unknown as Record<string, any>;
       const n = 12_000, k = 100;
@@ -365,9 +421,13 @@ for (const spec of [
         const mismatches = [];
         for (const [i, id] of ['a', 'b'].entries()) {
           const got = await c.smoothed(id), want = w.ref.smooth(runs[i].x, runs[i].y, p);
-          let bad = 0;
-          for (let q = 0; q < want.length; q++) if (!Object.is(got[q], Math.fround(want[q]))) bad++;
-          mismatches.push({ bad, length: got.length });
+          let bad = 0, far = 0, maxY = 0;
+          for (const v of runs[i].y) if (Number.isFinite(v)) maxY = Math.max(maxY, Math.abs(v));
+          for (let q = 0; q < want.length; q++) {
+            if (!Object.is(got[q], Math.fround(want[q]))) bad++;
+            if (Number.isNaN(got[q]) !== Number.isNaN(want[q]) || Math.abs(got[q] - want[q]) > 1e-4 * maxY) far++;
+          }
+          mismatches.push({ bad, far, length: got.length });
           (w.want ??= {})[id] = Float32Array.from(want); // for the tooltip, below
         }
         out[backend] = { on: first.smoothing, first: first.smoothedPoints, work, mismatches };
@@ -377,7 +437,14 @@ for (const spec of [
     }, spec);
     // reach forward in points: centred h = 20; gaussian: the points within 5.26 sigma in x (~80 of them here)
     for (const backend of ['gpu', 'auto'] as const) {
-      const b = r[backend] as { on: string; first: number; work: number[]; mismatches: { bad: number; length: number }[] };
+      const b = r[backend] as { on: string; first: number; work: number[]; mismatches: { bad: number; far: number; length: number }[] };
+      if (spec.mode === 'gaussian' && backend === 'gpu') {
+        expect(b.on, backend).toBe('gpu');
+        // every output of the texture (4096 points a row) at first and after each append
+        for (const p of [b.first, ...b.work]) expect(p).toBeGreaterThanOrEqual(12_300 + 6_000);
+        expect(b.mismatches.map((m) => [m.far, m.length])).toEqual([[0, 12_300], [0, 6_000]]);
+        continue;
+      }
       expect(b.on, backend).toBe('cpu');
       expect(b.first).toBe(12_000 + 6_000);
       for (const p of b.work) {
@@ -385,7 +452,7 @@ for (const spec of [
         else if (spec.mode === 'centred') expect(p).toBe(100 + 20);
         else expect(p).toBeGreaterThan(100), expect(p).toBeLessThan(300);
       }
-      expect(b.mismatches).toEqual([{ bad: 0, length: 12_300 }, { bad: 0, length: 6_000 }]);
+      expect(b.mismatches.map((m) => [m.bad, m.length])).toEqual([[0, 12_300], [0, 6_000]]);
     }
 
     // the tooltip of the chart left open ('auto'): each row's smoothed value is the reference's at its point

@@ -70,9 +70,9 @@ const TIPS = [
   [{ weight: 0.6, mode: 'ema' }, 'cpu', 'cpu'],
   [{ weight: 0.6, mode: 'time-weighted' }, 'cpu', 'cpu'],
   [{ weight: 0.6, mode: 'time-weighted' }, 'gpu', 'gpu'],
-  // the window modes smooth on the CPU whatever the backend
+  // running-average and centred smooth on the CPU whatever the backend; gaussian has a GPU pass
   [{ weight: 0, mode: 'centred', window: 101 }, 'gpu', 'cpu'],
-  [{ weight: 0, mode: 'gaussian', sigma: 40 }, 'gpu', 'cpu'],
+  [{ weight: 0, mode: 'gaussian', sigma: 40 }, 'gpu', 'gpu'],
 ] as const;
 for (const [smoothing, asked, backend] of TIPS) {
   const mode = smoothing.mode;
