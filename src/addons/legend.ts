@@ -5,7 +5,8 @@
  * drawn as lines on top of it). It follows the charts' `series` and `visibility` events, so it stays in sync with them.
  * While a chart aggregates (option `aggregate`), its runs are listed under one row per group (the
  * group's colour, name and run count): clicking that row hides or shows the group's runs, hovering
- * it highlights them, and a filter that names the group lists all of them.
+ * it highlights them, and a filter that names the group lists all of them. With `titles` over
+ * several charts, each chart that aggregates has its own group rows (titled), acting on it alone.
  *
  * Only the rows in the list's scrolled view are in the DOM (rows of a fixed height over a spacer
  * as tall as the whole list), so 10,000 runs cost a few dozen elements, filtering is a pass over
@@ -88,6 +89,8 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     /** the charts this entry acts on */
     charts: Chart[];
     title: string | null;
+    /** the key of the run's group row, when a chart aggregates */
+    groupKey?: string;
     /** the run's group, when a chart aggregates */
     group?: string;
     /** a group's row: the ids of its runs (then id and label are the group's name) */
@@ -101,9 +104,14 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     'display:flex;align-items:center;gap:6px;border:0;background:none;padding:1px 4px;cursor:pointer;font:inherit;text-align:left;color:inherit;';
   const entries = (): Entry[] => {
     if (perChart) {
-      return list.flatMap((c, k) =>
-        c.series().map((r) => ({ key: `${k}\u0000${r.id}`, id: r.id, label: r.label, color: r.color, charts: [c], title: titles[k] ?? `chart ${k + 1}` })),
-      );
+      return list.flatMap((c, k) => {
+        const title = titles[k] ?? `chart ${k + 1}`;
+        const aggregating = c.getState().aggregate !== null;
+        const runs: Entry[] = c.series().map((r) => ({
+          key: `${k}\u0000${r.id}`, id: r.id, label: r.label, color: r.color, charts: [c], title, group: aggregating ? r.group : undefined,
+        }));
+        return aggregating ? byGroup(runs, `${k}`, title) : runs;
+      });
     }
     // groups are listed (and matched by a filter) only while a chart aggregates
     const aggregating = list.some((c) => c.getState().aggregate !== null);
@@ -121,8 +129,8 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const runs = [...seen.values()];
     return aggregating ? byGroup(runs) : runs;
   };
-  /** Each group's row, then its runs (in their order); runs without a group after them. */
-  const byGroup = (runs: Entry[]): Entry[] => {
+  /** Each group's row, then its runs (in their order); runs without a group after them. `prefix`, `title`: a chart's own rows. */
+  const byGroup = (runs: Entry[], prefix = '', title: string | null = null): Entry[] => {
     const groups = new Map<string, Entry[]>();
     const alone: Entry[] = [];
     for (const e of runs) {
@@ -131,10 +139,14 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
       else groups.set(e.group, [e]);
     }
     return [
-      ...[...groups].flatMap(([name, members]) => [
-        { key: `\u0001${name}`, id: name, label: name, color: members[0].color, charts: [...new Set(members.flatMap((m) => m.charts))], title: null, members: members.map((m) => m.id) },
-        ...members,
-      ]),
+      ...[...groups].flatMap(([name, members]) => {
+        const key = `${prefix}\u0001${name}`;
+        for (const m of members) m.groupKey = key;
+        return [
+          { key, id: name, label: name, color: members[0].color, charts: [...new Set(members.flatMap((m) => m.charts))], title, members: members.map((m) => m.id) },
+          ...members,
+        ];
+      }),
       ...alone,
     ];
   };
@@ -147,14 +159,14 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const q = search.value.trim().toLowerCase();
     const hit = (e: Entry) => !q || e.label.toLowerCase().includes(q) || e.id.toLowerCase().includes(q) || (e.title?.toLowerCase().includes(q) ?? false);
     // a run matches by its own text or its group's name; a group's row shows while any run of it does
-    const named = new Set(all.filter((e) => e.members && hit(e)).map((e) => e.id));
-    const runHit = (e: Entry) => hit(e) || (e.group !== undefined && named.has(e.group));
-    const lit = new Set(all.filter((e) => !e.members && runHit(e)).map((e) => e.group));
-    matched = all.filter((e) => (e.members ? lit.has(e.id) : runHit(e)));
+    const named = new Set(all.filter((e) => e.members && hit(e)).map((e) => e.key));
+    const runHit = (e: Entry) => hit(e) || (e.groupKey !== undefined && named.has(e.groupKey));
+    const lit = new Set(all.filter((e) => !e.members && runHit(e)).map((e) => e.groupKey));
+    matched = all.filter((e) => (e.members ? lit.has(e.key) : runHit(e)));
     byKey.clear();
     const runRows = (es: Entry[]) => es.filter((e) => !e.members);
-    const total = perChart ? new Set(all.map((e) => e.id)).size : runRows(all).length;
-    const shownRuns = perChart ? new Set(matched.map((e) => e.id)).size : runRows(matched).length;
+    const total = perChart ? new Set(runRows(all).map((e) => e.id)).size : runRows(all).length;
+    const shownRuns = perChart ? new Set(runRows(matched).map((e) => e.id)).size : runRows(matched).length;
     count.textContent = q ? `${shownRuns} of ${runsOf(total)}` : runsOf(total);
     for (const e of matched) byKey.set(e.key, e);
     spacer.style.height = `${matched.length * ROW_PX}px`;
@@ -210,7 +222,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     row.dataset.key = e.key;
     row.dataset.group = e.id;
     row.setAttribute('aria-pressed', String(visible));
-    row.title = `${visible ? 'hide' : 'show'} the ${runsOf(members.length)} of ${e.label}`;
+    row.title = `${visible ? 'hide' : 'show'} the ${runsOf(members.length)} of ${e.label}${e.title ? ` (${e.title})` : ''}`;
     row.style.cssText = ROW_CSS + `font-weight:600;opacity:${visible ? 1 : 0.4}`;
     const sw = document.createElement('span');
     sw.style.cssText = `flex:none;width:14px;height:5px;border-radius:1px;background:${e.color}`;
@@ -220,7 +232,7 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const n = document.createElement('span');
     n.className = 'metricgl-legend-group-count';
     n.style.cssText = 'color:#888;font-weight:400;margin-left:auto;padding-left:8px';
-    n.textContent = runsOf(members.length);
+    n.textContent = e.title ? `${runsOf(members.length)} · ${e.title}` : runsOf(members.length);
     row.append(sw, label, n);
     return row;
   };
@@ -262,6 +274,10 @@ export function createLegend(container: HTMLElement, charts: Chart | Chart[], op
     const e = entryOf(ev);
     if (e?.members) {
       for (const c of list) {
+        if (!e.charts.includes(c)) {
+          c.highlight(null);
+          continue;
+        }
         const held = new Set(c.series().map((r) => r.id));
         const ids = e.members.filter((id) => held.has(id) && c.isVisible(id));
         c.highlight(ids.length ? ids : null);

@@ -251,3 +251,53 @@ test('the legend lists each group as a row over its runs while aggregating: a cl
   await expect(legend.locator('[data-group]')).toHaveCount(0);
   expect(await rows()).toEqual(['a0', 'solo', 'b0', 'a1', 'b1']);
 });
+
+test('with titles over two charts, each aggregating chart lists its own group rows, acting on that chart alone', async ({ page }) => {
+  await page.evaluate(async () => {
+    const n = 200;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const flat = (v: number) => new Float32Array(n).fill(v);
+    const host = document.getElementById('chart')!;
+    host.style.height = '150px';
+    const second = document.createElement('div');
+    second.style.cssText = 'position:absolute;left:0;top:160px;width:800px;height:150px';
+    document.body.append(second);
+    const runs = [
+      { id: 'a0', label: 'seed 0', x, y: flat(1), color: '#ff0000', group: 'lr=0.1' },
+      { id: 'a1', label: 'seed 1', x, y: flat(1.5), color: '#ff0000', group: 'lr=0.1' },
+      { id: 'b0', label: 'seed 0', x, y: flat(2), color: '#0000ff', group: 'lr=0.3' },
+    ];
+    const loss = (window.ch = window.metricgl.createChart(host, { yDomain: [0, 5], interactive: false, aggregate: { line: 'mean', band: 'minmax', runs: 'faint' } }));
+    const acc = window.metricgl.createChart(second, { yDomain: [0, 5], interactive: false });
+    loss.setSeries(runs);
+    acc.setSeries(runs);
+    (window as unknown as Record<string, unknown>).acc = acc;
+    const el = document.createElement('div');
+    el.id = 'legend';
+    el.style.cssText = 'position:absolute;left:820px;top:0;width:240px;height:300px';
+    document.body.append(el);
+    window.metricgl.createLegend(el, [loss, acc], { titles: ['loss', 'acc'] });
+    await loss.rendered();
+  });
+  const legend = page.locator('#legend');
+  const rows = () => legend.locator('[data-key]').evaluateAll((els) => els.map((e) => (e.getAttribute('data-group') ? `[${e.textContent}]` : `${(e as HTMLElement).dataset.id}:${e.querySelector('.metricgl-legend-chart')?.textContent}`)));
+  // the aggregating chart (loss) lists its groups over its runs; acc lists its runs alone
+  expect(await rows()).toEqual(['[lr=0.12 runs · loss]', 'a0:loss', 'a1:loss', '[lr=0.31 run · loss]', 'b0:loss', 'a0:acc', 'a1:acc', 'b0:acc']);
+  await expect(legend.locator('.metricgl-legend-count')).toHaveText('3 runs');
+  // a click on loss's group row hides the group's runs on loss only
+  await legend.locator('[data-group="lr=0.1"]').click();
+  const visible = () => page.evaluate(() => {
+    const w = window as unknown as Record<string, { isVisible(id: string): boolean }>;
+    return ['a0', 'a1', 'b0'].map((id) => `${w.ch.isVisible(id)}/${w.acc.isVisible(id)}`);
+  });
+  expect(await visible()).toEqual(['false/true', 'false/true', 'true/true']);
+  await legend.locator('[data-group="lr=0.1"]').click();
+  expect(await visible()).toEqual(['true/true', 'true/true', 'true/true']);
+  // a filter naming a group lists that chart's group and runs; the acc chart's runs do not say it
+  await legend.locator('input').fill('lr=0.3');
+  expect(await rows()).toEqual(['[lr=0.31 run · loss]', 'b0:loss']);
+  await expect(legend.locator('.metricgl-legend-count')).toHaveText('1 of 3 runs');
+  // a chart's title matches its rows, the group rows with them
+  await legend.locator('input').fill('acc');
+  expect(await rows()).toEqual(['a0:acc', 'a1:acc', 'b0:acc']);
+});
