@@ -20,6 +20,10 @@ interface Waiting {
   feed: Feeder;
   resolve: (p: ParsedFile) => void;
   reject: (e: unknown) => void;
+  /** run after each piece is taken (a writer that sends what it holds), before its acknowledgement */
+  afterPiece?: () => Promise<void>;
+  /** the pieces' afterPiece calls, in order */
+  chain: Promise<void>;
 }
 
 export class FeedThread {
@@ -49,12 +53,15 @@ export class FeedThread {
     return index;
   }
 
-  /** File `index`'s series into `feed`, in the order parsed; resolves at its end. */
-  feed(index: number, feed: Feeder): Promise<ParsedFile> {
+  /**
+   * File `index`'s series into `feed`, in the order parsed; resolves at its end (after the last
+   * `afterPiece`). A piece is acknowledged once `afterPiece` has run for it.
+   */
+  feed(index: number, feed: Feeder, afterPiece?: () => Promise<void>): Promise<ParsedFile> {
     if (this.current) throw new Error('FeedThread: one file at a time');
     if (this.broken) return Promise.reject(this.broken);
     return new Promise<ParsedFile>((resolve, reject) => {
-      this.current = { index, feed, resolve, reject };
+      this.current = { index, feed, resolve, reject, afterPiece, chain: Promise.resolve() };
       const early = this.early.get(index) ?? [];
       this.early.delete(index);
       for (const msg of early) this.receive(msg);
@@ -82,11 +89,13 @@ export class FeedThread {
     try {
       if (msg.type === 'series') {
         cur.feed.take(msg.series);
-        this.send({ type: 'ack', piece: msg.piece });
+        const ack = () => this.send({ type: 'ack', piece: msg.piece });
+        if (cur.afterPiece) cur.chain = cur.chain.then(cur.afterPiece).then(ack);
+        else ack();
         return;
       }
       this.current = null;
-      if (msg.type === 'done') cur.resolve(msg);
+      if (msg.type === 'done') cur.chain.then(() => cur.resolve(msg), cur.reject);
       else cur.reject(msg.file !== undefined && msg.detail !== undefined ? new LoadError(msg.file, msg.detail) : new Error(msg.message));
     } catch (e) {
       // the store refused a series (a write error): the ingest stops with it

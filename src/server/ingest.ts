@@ -46,7 +46,8 @@ export interface IngestResult {
 }
 
 const CHUNK = 4 << 20;
-const THREAD_BYTES = 8 << 20;
+/** bytes to read from which an ingest parses in a parse thread (IngestOptions.threadBytes) */
+export const THREAD_BYTES = 8 << 20;
 
 export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: IngestOptions = {}): Promise<IngestResult> {
   const result: IngestResult = { files: 0, points: 0, removed: 0, seconds: 0, warnings: [], errors: [] };

@@ -11,9 +11,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
+import { clickhouseServerCommand } from '../clickhouse/binary.mjs';
+import { startCluster } from '../clickhouse/cluster.mjs';
 import { eventProto, record, writeEvents } from '../fixtures/tfevents';
 
 interface Built {
+  ingestFilesClickHouse(conn: { url: string; database: string }, paths: string[], opts?: Record<string, unknown>): Promise<Record<string, unknown>>;
   openStore(path: string, opts?: { threads?: number }): Promise<{ db: Db; close(): void }>;
   ingestFiles(db: Db, paths: string[], opts?: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
@@ -103,6 +106,60 @@ test('the parse thread stores what a parse in one thread stores: CSV, JSON Lines
       for (const s of stores) s.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('into ClickHouse too: the parse thread stores what a parse in one thread stores, a flush of full buffers after each piece', async () => {
+  test.skip(clickhouseServerCommand() === null, 'clickhouse-server not found (node test/ensure-clickhouse.mjs installs it as root)');
+  test.setTimeout(180_000);
+  const built = (await import(pathToFileURL(join(process.cwd(), 'dist-server', 'index.js')).href)) as Built;
+  const dir = mkdtempSync(join(tmpdir(), 'metricgl-thread-ch-'));
+  const cluster = await startCluster({ shards: 1 });
+  try {
+    const logs = join(dir, 'logs');
+    mkdirSync(join(logs, 'run1'), { recursive: true });
+    let csv = 'run,metric,step,value\n';
+    for (let i = 0; i < 9000; i++) csv += `r${i % 3},loss,${Math.floor(i / 3)},${i % 811 === 3 ? 'nan' : String(Math.fround(1 / (i + 1)))}\n`;
+    writeFileSync(join(logs, 'a.csv'), csv);
+    writeFileSync(join(logs, 'broken.csv'), 'not,a,log\n1,2,3\n');
+    writeFileSync(join(logs, 'b.jsonl'), Array.from({ length: 1500 }, (_, i) => JSON.stringify({ run: 'b', step: i, loss: 1 / (i + 1), acc: i / 1500 })).join('\n') + '\n');
+    writeFileSync(join(logs, 'restart.csv'), 'metric,step,value\nrestart,0,1\nrestart,1,2\nrestart,1,20\n');
+    writeFileSync(join(logs, 'run1', 'events.out.tfevents.1700000000.host'), writeEvents([0, 1, 2].map((s) => ev(s, 1.7e9 + s))));
+    writeFileSync(join(logs, 'run1', 'events.out.tfevents.1700000100.host'), writeEvents([3, 4].map((s) => ev(s, 1.7e9 + 100 + s))));
+    const paths = ['a.csv', 'broken.csv', 'b.jsonl', 'restart.csv', 'run1/events.out.tfevents.1700000000.host', 'run1/events.out.tfevents.1700000100.host'].map((p) => join(logs, p));
+    const url = cluster.shards[0].http;
+    const sql = async (q: string) => {
+      const r = await fetch(`${url}/`, { method: 'POST', body: `${q} FORMAT JSONCompact` });
+      if (!r.ok) throw new Error(`${q}: ${await r.text()}`);
+      return JSON.stringify(((await r.json()) as { data: unknown[] }).data);
+    };
+    const dump = async (db: string) =>
+      Promise.all([
+        sql(`SELECT series, x, ord, y, time, wall, epoch, file FROM ${db}.points ORDER BY series, ord`),
+        sql(`SELECT id, key, run, metric, fields, points, next_ord, has_time, has_wall, has_epoch FROM ${db}.series FINAL ORDER BY id`),
+        sql(`SELECT id, path, kind, gzip, size, complete, head_len, head_hash, before_hash, points, warnings FROM ${db}.files FINAL ORDER BY id`),
+        sql(`SELECT * FROM ${db}.runs FINAL ORDER BY run`),
+      ]);
+    const ingest = async () => {
+      // small pieces and buffers: many flushes between pieces, the thread held back
+      const opts = { root: logs, chunkBytes: 4096, flushPoints: 1000 };
+      const a = await built.ingestFilesClickHouse({ url, database: 'thread_on' }, paths, { ...opts, threadBytes: 0 });
+      const b = await built.ingestFilesClickHouse({ url, database: 'thread_off' }, paths, { ...opts, threadBytes: Infinity });
+      expect(a.parseThread).toBe(true);
+      expect(b.parseThread).toBe(false);
+      const strip = (r: Record<string, unknown>) => ({ ...r, seconds: 0, parseThread: null });
+      expect(strip(a)).toEqual(strip(b));
+      expect(await dump('thread_on')).toEqual(await dump('thread_off'));
+      return a;
+    };
+    expect(await ingest()).toMatchObject({ files: 5, points: 9000 + 3000 + 3 + 5 });
+    appendFileSync(join(logs, 'a.csv'), 'r1,loss,3000,0.5\n');
+    const next = record(eventProto(ev(5, 1.7e9 + 105)));
+    appendFileSync(join(logs, 'run1', 'events.out.tfevents.1700000100.host'), next);
+    expect(await ingest()).toMatchObject({ files: 2, points: 2 });
+  } finally {
+    await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -20,9 +20,10 @@
 import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { loaderFor, LoadError } from '../../loaders/index';
-import { concat, Feeder, feedFile } from '../feeder';
+import { concat, Feeder, feedFile, type FileRead } from '../feeder';
+import { FeedThread } from '../feedthread';
 import { fingerprints, planFile, type Plan } from '../fileplan';
-import type { IngestOptions, IngestResult } from '../ingest';
+import { THREAD_BYTES, type IngestOptions, type IngestResult } from '../ingest';
 import type { PointBatch } from '../pointbatch';
 import type { SeriesCatalog } from '../seriescatalog';
 import { deletePoints, loadCatalog, loadFiles, saveCatalog, saveFiles, saveOrigins, type ClickHouseFileRow } from './catalog';
@@ -150,28 +151,45 @@ export async function ingestFilesClickHouse(conn: ClickHouseConn, paths: string[
   const blank = { kind: '', gzip: false, size: 0, complete: 0, headLen: 0, headHash: '', beforeHash: '', points: 0, warnings: 0 };
   await saveFiles(conn, planned.map((p) => ({ ...(p.row ?? { ...blank, id: p.id, path: p.path }), pending: s.batch })), Date.now());
   const done: ClickHouseFileRow[] = [];
-  for (const p of planned) {
-    const fh = await open(p.path, 'r');
-    try {
-      if (p.plan.replace === 'all') s.result.removed += await removeFilePoints(conn, s.catalog, p.id);
-      const before = s.writer.staged;
-      const feed = new Feeder(opts.root ? relative(opts.root, p.path) : p.path, s.catalog, s.writer, p.id);
-      const read = await feedFile(fh, p.size, p.plan, p.row, feed, opts.chunkBytes ?? CHUNK, () => s.writer.flushIfFull());
-      await saveOrigins(conn, feed.newOrigins());
-      const fp = await fingerprints(fh, read.complete);
-      const kept = p.row && p.plan.replace === 'none' ? p.row.points : 0;
-      done.push({
-        id: p.id, path: p.path, kind: feed.kind, gzip: read.gzip, size: p.size, complete: read.complete, headLen: read.headLen, ...fp,
-        points: kept + s.writer.staged - before, warnings: feed.warnings.length, pending: s.batch,
-      });
-      s.result.files++;
-      s.result.warnings.push(...feed.warnings);
-    } catch (e) {
-      if (!(e instanceof LoadError)) throw e;
-      s.result.errors.push(e.message);
-    } finally {
-      await fh.close();
+  const chunk = opts.chunkBytes ?? CHUNK;
+  const name = (path: string) => (opts.root ? relative(opts.root, path) : path);
+  // a parse thread over all the files, as the DuckDB ingest has (feedthread.ts)
+  const toRead = planned.reduce((a, p) => a + p.size - p.plan.from, 0);
+  const thread = toRead >= (opts.threadBytes ?? THREAD_BYTES) ? FeedThread.start() : null;
+  s.result.parseThread = thread !== null;
+  try {
+    for (const p of planned) thread?.submit({ path: p.path, name: name(p.path), size: p.size, plan: p.plan, row: p.row, origins: [...s.catalog.origins], chunk });
+    for (const [i, p] of planned.entries()) {
+      const fh = await open(p.path, 'r');
+      try {
+        if (p.plan.replace === 'all') s.result.removed += await removeFilePoints(conn, s.catalog, p.id);
+        const before = s.writer.staged;
+        const feed = new Feeder(name(p.path), s.catalog, s.writer, p.id);
+        const flush = () => s.writer.flushIfFull();
+        let read: FileRead;
+        if (thread) {
+          const parsed = await thread.feed(i, feed, flush);
+          feed.adopt(parsed);
+          read = parsed.read;
+        } else read = await feedFile(fh, p.size, p.plan, p.row, feed, chunk, flush);
+        await saveOrigins(conn, feed.newOrigins());
+        const fp = await fingerprints(fh, read.complete);
+        const kept = p.row && p.plan.replace === 'none' ? p.row.points : 0;
+        done.push({
+          id: p.id, path: p.path, kind: feed.kind, gzip: read.gzip, size: p.size, complete: read.complete, headLen: read.headLen, ...fp,
+          points: kept + s.writer.staged - before, warnings: feed.warnings.length, pending: s.batch,
+        });
+        s.result.files++;
+        s.result.warnings.push(...feed.warnings);
+      } catch (e) {
+        if (!(e instanceof LoadError)) throw e;
+        s.result.errors.push(e.message);
+      } finally {
+        await fh.close();
+      }
     }
+  } finally {
+    await thread?.close();
   }
   return finish(s, done, t0);
 }
