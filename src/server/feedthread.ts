@@ -7,7 +7,7 @@
  *
  * Only the server's build has the worker's file (dist-server/feedworker.js); run from the
  * TypeScript sources `FeedThread.start()` gives null and an ingest parses in its own thread.
- * test/unit/server-feedthread.test.ts runs the built server both ways on the same files.
+ * test/browser/ingest-thread.spec.ts runs the built server both ways on the same files.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -90,13 +90,20 @@ export class FeedThread {
       if (msg.type === 'series') {
         cur.feed.take(msg.series);
         const ack = () => this.send({ type: 'ack', piece: msg.piece });
-        if (cur.afterPiece) cur.chain = cur.chain.then(cur.afterPiece).then(ack);
-        else ack();
+        if (cur.afterPiece) {
+          cur.chain = cur.chain.then(cur.afterPiece).then(ack);
+          // a failed send stops the file at once (the thread, unacknowledged, waits for nothing)
+          cur.chain.catch((e: unknown) => {
+            if (this.current === cur) this.current = null;
+            cur.reject(e);
+          });
+        } else ack();
         return;
       }
       this.current = null;
-      if (msg.type === 'done') cur.chain.then(() => cur.resolve(msg), cur.reject);
-      else cur.reject(msg.file !== undefined && msg.detail !== undefined ? new LoadError(msg.file, msg.detail) : new Error(msg.message));
+      // settled once the sends of its pieces are done (none is left running behind the next file)
+      const end = msg.type === 'done' ? () => cur.resolve(msg) : () => cur.reject(msg.file !== undefined && msg.detail !== undefined ? new LoadError(msg.file, msg.detail) : new Error(msg.message));
+      cur.chain.then(end, cur.reject);
     } catch (e) {
       // the store refused a series (a write error): the ingest stops with it
       this.current = null;
