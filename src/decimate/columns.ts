@@ -160,6 +160,11 @@ const FEW_PER_COLUMN = 4;
 
 /** Device x and scaled y (NaN where not drawable) of the points a sparse view reads, reused. */
 let fewX = new Float64Array(0), fewT = new Float64Array(0);
+/**
+ * Whose points' device x `fewX` holds: runs of a sweep share one x column, so a view's 10,000
+ * runs project their x once, not once each (the same numbers: project() of the same x).
+ */
+const fewFor = { x: null as ArrayLike<number> | null, xmap: null as ColumnView['xmap'] | null, first: -1, last: -1 };
 
 /** columnSpans for a curve with few points in view: the same arithmetic over cached points. */
 function fewSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, out: F32Out, counter: DensityCounter | undefined): number {
@@ -172,11 +177,18 @@ function fewSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, 
   if (fewX.length < last - first + 1) {
     fewX = new Float64Array(Math.max(last - first + 1, 2 * fewX.length));
     fewT = new Float64Array(fewX.length);
+    fewFor.x = null;
   }
   const px = fewX, ty = fewT;
+  if (fewFor.x !== x || fewFor.xmap !== xmap || fewFor.first !== first || fewFor.last !== last) {
+    for (let i = first; i <= last; i++) px[i - first] = project(xmap, x[i]);
+    fewFor.x = x;
+    fewFor.xmap = xmap;
+    fewFor.first = first;
+    fewFor.last = last;
+  }
   for (let i = first; i <= last; i++) {
     const v = y[i];
-    px[i - first] = project(xmap, x[i]);
     ty[i - first] = drawable(v, yScale) ? toScaled(v, yScale) : NaN;
   }
   const data = out.reserve(4 * W);

@@ -396,6 +396,40 @@ describe('columnSpans', () => {
     }
   });
 
+  it('runs sharing one x column, over views in turn: each run\'s sparse spans equal one computed alone (device x is cached per x column and view)', () => {
+    const rand = mulberry32(77);
+    const n = 3000;
+    const xs = new Float64Array(n);
+    for (let i = 0, t = 0; i < n; i++) xs[i] = t += rand() < 0.1 ? 0 : 0.5 + rand();
+    const inc = ingestX(xs);
+    const ys = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => (rand() < 0.03 ? NaN : rand() * 10)));
+    const shared = ys.map((y, i) => createSeries(`r${i}`, i, inc, y));
+    const spansOf = (s: Series, view: ColumnView, bounds: Int32Array) => {
+      const out = new F32Out();
+      const k = columnSpans(s, bounds, view, 0, out);
+      return Array.from(out.data.subarray(0, 4 * k));
+    };
+    const views: ColumnView[] = [];
+    for (let round = 0; round < 30; round++) {
+      const W = randInt(rand, 50, 900);
+      const span = xs[n - 1] - xs[0];
+      const frac = rand() * Math.min(1, (3 * W) / n);
+      const a = xs[0] + rand() * (1 - frac) * span;
+      // and the same x range on a wider plot: the same points, other device x
+      for (const w of [W, W + 7]) views.push(makeView('linear', 'linear', [a, a + frac * span + 1e-9], [-1, 11], w, 300));
+    }
+    const boundsOf = (x: ArrayLike<number>, view: ColumnView) => {
+      const b = new Int32Array(view.edges.length);
+      columnBounds(x, n, view.edges, b);
+      return b;
+    };
+    // the shared runs first, view after view with nothing in between (a stale cache would show)
+    const got = views.map((view) => shared.map((s) => spansOf(s, view, boundsOf(xs, view))));
+    // then each run alone: its own copy of x, no cache shared with the others
+    const alone = ys.map((y, i) => series(`a${i}`, 0, xs, y));
+    views.forEach((view, v) => alone.forEach((s, i) => expect(got[v][i]).toEqual(spansOf(s, view, boundsOf(s.col.x, view)))));
+  });
+
   it('columnSpans(s, bounds, view) on a log x axis equals the brute-force definition, ignoring x <= 0', () => {
     const rand = mulberry32(12);
     const n = 30000;
