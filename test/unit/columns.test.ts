@@ -418,7 +418,7 @@ describe('columnSpans', () => {
       // and the same x range on a wider plot: the same points, other device x
       for (const w of [W, W + 7]) views.push(makeView('linear', 'linear', [a, a + frac * span + 1e-9], [-1, 11], w, 300));
     }
-    const boundsOf = (x: ArrayLike<number>, view: ColumnView) => {
+    const boundsOf = (x: Float64Array, view: ColumnView) => {
       const b = new Int32Array(view.edges.length);
       columnBounds(x, n, view.edges, b);
       return b;
