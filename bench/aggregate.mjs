@@ -13,26 +13,15 @@
 //   GROUPS=10 SEEDS=10 POINTS=100000 REPS=3
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { openBench, repo, stats } from './browser.mjs';
+import { bundle } from './lib/bundle.mjs';
 
 const env = process.env;
 const GROUPS = Number(env.GROUPS ?? 10), SEEDS = Number(env.SEEDS ?? 10), POINTS = Number(env.POINTS ?? 1e5);
 const REPS = Number(env.REPS ?? 3);
 
 // the page's JS recompute for the peer: the very functions metricgl runs in its worker
-await build({
-  configFile: false,
-  root: repo,
-  logLevel: 'warn',
-  build: {
-    lib: { entry: { align: 'src/aggregate/align.ts', reference: 'src/smooth/reference.ts' }, formats: ['es'], fileName: (_, name) => `${name}.mjs` },
-    outDir: join(repo, 'bench/.tmp/aggregate'),
-    emptyOutDir: true,
-    minify: false,
-    target: 'es2022',
-  },
-});
+await bundle('aggregate', { align: 'src/aggregate/align.ts', reference: 'src/smooth/reference.ts' });
 
 const { page, machine, close } = await openBench();
 await page.addScriptTag({ url: '/node_modules/uplot/dist/uPlot.iife.min.js' });
@@ -136,11 +125,12 @@ const result = await page.evaluate(
       { mode: 'centred', spec: (r) => ({ mode: 'centred', window: 21 + 10 * r }) },
       { mode: 'gaussian', spec: (r) => ({ mode: 'gaussian', sigma: 10 + 5 * r }) },
     ];
-    {
-      const c = window.metricgl.createChart(el, { interactive: false, showRaw: false });
+    /** Each mode's parameter change to the frame drawn, on one chart made with `options`. */
+    const timeModes = async (options, list, row) => {
+      const c = window.metricgl.createChart(el, { interactive: false, showRaw: false, ...options });
       c.setSeries(runs.map((r) => ({ id: r.id, x, y: r.y, width: 1 })));
       await c.rendered();
-      for (const m of modes) {
+      for (const m of list) {
         const ms = [];
         let info = null;
         for (let r = 0; r < REPS; r++) {
@@ -150,31 +140,15 @@ const result = await page.evaluate(
           await frame();
           ms.push(performance.now() - t);
         }
-        out.smoothing[m.mode] = { metricgl: ms, where: info.smoothing };
+        out.smoothing[row(m)] = { metricgl: ms, where: info.smoothing, uplotOf: m.mode };
       }
       c.destroy();
       el.replaceChildren();
-    }
+    };
+    await timeModes({}, modes, (m) => m.mode);
     // gaussian's direct-sum pass, forced onto the GPU ('auto' picks the worker on a software
     // rasteriser); its uPlot figure is the gaussian row's (the same JS recompute)
-    {
-      const c = window.metricgl.createChart(el, { interactive: false, showRaw: false, smoothingBackend: 'gpu' });
-      c.setSeries(runs.map((r) => ({ id: r.id, x, y: r.y, width: 1 })));
-      await c.rendered();
-      const m = modes.find((q) => q.mode === 'gaussian');
-      const ms = [];
-      let info = null;
-      for (let r = 0; r < REPS; r++) {
-        const t = performance.now();
-        c.update({ smoothing: m.spec(r) });
-        info = await c.rendered();
-        await frame();
-        ms.push(performance.now() - t);
-      }
-      out.smoothing["gaussian, smoothingBackend 'gpu'"] = { metricgl: ms, where: info.smoothing, uplotOf: 'gaussian' };
-      c.destroy();
-      el.replaceChildren();
-    }
+    await timeModes({ smoothingBackend: 'gpu' }, modes.filter((m) => m.mode === 'gaussian'), () => "gaussian, smoothingBackend 'gpu'");
     {
       let drawn = null;
       const shown = new Promise((r) => (drawn = r));
@@ -198,7 +172,7 @@ const result = await page.evaluate(
         }
         out.smoothing[m.mode].uplot = ms;
       }
-      for (const r of Object.values(out.smoothing)) if (r.uplotOf) r.uplot = out.smoothing[r.uplotOf].uplot;
+      for (const r of Object.values(out.smoothing)) r.uplot = out.smoothing[r.uplotOf].uplot;
       u.destroy();
     }
     return out;

@@ -7,28 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'vite';
 import { repo, stats } from './browser.mjs';
+import { bundle } from './lib/bundle.mjs';
 
-const tmp = join(repo, 'bench/.tmp/decimate');
-await build({
-  configFile: false,
-  root: repo,
-  logLevel: 'warn',
-  build: {
-    lib: {
-      entry: { pyramid: 'src/store/pyramid.ts', view: 'src/decimate/view.ts', store: 'src/store/store.ts', outbuf: 'src/decimate/outbuf.ts' },
-      formats: ['es'],
-      fileName: (_, name) => `${name}.mjs`,
-    },
-    outDir: tmp,
-    emptyOutDir: true,
-    minify: false,
-    target: 'es2022',
-  },
-});
-const load = (name) => import(pathToFileURL(join(tmp, `${name}.mjs`)).href);
+const load = await bundle('decimate', { pyramid: 'src/store/pyramid.ts', view: 'src/decimate/view.ts', store: 'src/store/store.ts', outbuf: 'src/decimate/outbuf.ts' });
 const { Pyramid } = await load('pyramid');
 const { decimateView } = await load('view');
 const { createSeries, ingestX } = await load('store');

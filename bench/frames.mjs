@@ -6,27 +6,13 @@
 //   SCENARIOS=10000x1e3,1000x1e4,1000x1e4spread,1000x1e4crossing,100000x100   runs x points[layout]
 //   W=920 H=440   the plot in device pixels (the browser bench's)
 // The modules are TypeScript; Vite (already a devDependency) bundles them to bench/.tmp/ first.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'vite';
-import { repo, stats } from './browser.mjs';
+import { stats } from './browser.mjs';
+import { bundle } from './lib/bundle.mjs';
 import { generate } from './adapters/harness.js';
 
-const tmp = join(repo, 'bench/.tmp/frames');
-await build({
-  configFile: false,
-  root: repo,
-  logLevel: 'warn',
-  build: {
-    lib: { entry: { frame: 'src/worker/frame.ts', store: 'src/store/store.ts' }, formats: ['es'], fileName: (_, n) => `${n}.mjs` },
-    outDir: tmp,
-    emptyOutDir: true,
-    minify: false,
-    target: 'es2022',
-  },
-});
-const { frameReply } = await import(pathToFileURL(join(tmp, 'frame.mjs')).href);
-const { createSeries, ingestX } = await import(pathToFileURL(join(tmp, 'store.mjs')).href);
+const load = await bundle('frames', { frame: 'src/worker/frame.ts', store: 'src/store/store.ts' });
+const { frameReply } = await load('frame');
+const { createSeries, ingestX } = await load('store');
 
 const env = process.env;
 const wanted = (env.SCENARIOS ?? '10000x1e3,1000x1e4,1000x1e4spread,1000x1e4crossing,100000x100').split(',');
