@@ -6,8 +6,8 @@
  * writer checks each batch as it comes and appends it straight into `points` with DuckDB's
  * appender (appendcolumns.ts: raw memory, absent time / wall / epoch and NaN ones as NULL through
  * the validity mask). From the first batch out of order on (a restarted run, files of one run in
- * another order) batches go to a staging table instead, and `commit` moves those into `points`
- * with one sorted `INSERT ... SELECT`. Staging everything cost a second copy of every point (~1 s
+ * another order) batches go, written the same way, to a staging table made like `points`, and
+ * `commit` moves those into `points` with one sorted `INSERT ... SELECT`. Staging everything cost a second copy of every point (~1 s
  * for 5e6 points here, a third of an ingest's DuckDB time); the sort stays where it is needed.
  * Both appenders live inside the ingest's transaction: a rollback leaves nothing of either.
  */
@@ -19,22 +19,9 @@ import type { PointBatch } from './pointbatch';
 export type { PointBatch };
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
-
 const CHUNK = CHUNK_ROWS;
-/** `points`' columns, in its order (schema.ts) */
+/** `points`' columns, in its order (schema.ts); the staging table is made like it */
 const STORED: DuckDBType[] = [INTEGER, DOUBLE, BIGINT, FLOAT, DOUBLE, DOUBLE, DOUBLE, INTEGER];
-// the staging table: ord as DOUBLE (exact to 2^53, copied from a Float64Array), NULL staged as NaN
-const COLUMNS: [string, DuckDBType][] = [
-  ['series', INTEGER],
-  ['x', DOUBLE],
-  ['ord', DOUBLE],
-  ['y', FLOAT],
-  ['time', DOUBLE],
-  ['wall', DOUBLE],
-  ['epoch', DOUBLE],
-  ['file', INTEGER],
-];
-const TYPES = COLUMNS.map((c) => c[1]);
 const TWO32 = 2 ** 32;
 
 /** Writes batches into `points` (in order) or the staging table (the rest); `commit` ends both. */
@@ -48,7 +35,6 @@ export class PointWriter {
   private inOrder = true;
   private readonly scratch = {
     series: new Int32Array(CHUNK),
-    ord: new Float64Array(CHUNK),
     ord64: new BigInt64Array(CHUNK),
     nan: new Float64Array(CHUNK).fill(NaN),
     file: new Int32Array(CHUNK),
@@ -66,7 +52,7 @@ export class PointWriter {
   ) {}
 
   static async open(db: DuckDBConnection, whole: WholeSeries | null = null): Promise<PointWriter> {
-    await db.run(`CREATE OR REPLACE TEMP TABLE points_staging(${COLUMNS.map(([n, t]) => `${n} ${t.toString()}`).join(', ')})`);
+    await db.run('CREATE OR REPLACE TEMP TABLE points_staging AS SELECT * FROM points LIMIT 0');
     return new PointWriter(db, await db.createAppender('points'), await db.createAppender('points_staging'), whole);
   }
 
@@ -84,17 +70,13 @@ export class PointWriter {
     this.whole?.add(b);
     if (n === 0) return;
     if (this.inOrder) this.inOrder = this.follows(b);
-    for (let base = 0; base < n; base += CHUNK) {
-      const m = Math.min(CHUNK, n - base);
-      if (this.inOrder) this.store(b, base, m);
-      else this.stage(b, base, m);
-    }
+    for (let base = 0; base < n; base += CHUNK) this.append(this.inOrder ? this.direct : this.staging, b, base, Math.min(CHUNK, n - base));
     this.rows += n;
     if (!this.inOrder) this.stagedRows += n;
   }
 
-  /** Rows [base, base + m) of b straight into `points`. */
-  private store(b: PointBatch, base: number, m: number): void {
+  /** Rows [base, base + m) of b, as `points` stores them, into `to` (points, or the staging table). */
+  private append(to: Appender, b: PointBatch, base: number, m: number): void {
     const s = this.scratch;
     s.series.fill(b.series, 0, m);
     const w = this.ordWords; // little-endian int64 as two 32-bit words (no BigInt per point)
@@ -107,7 +89,7 @@ export class PointWriter {
     const time = this.nullable(b.time, base, m, 0);
     const wall = this.nullable(b.wall, base, m, 1);
     const epoch = this.nullable(b.epoch, base, m, 2);
-    appendColumns(this.direct, STORED, [s.series, b.x.subarray(base, base + m), s.ord64, b.y.subarray(base, base + m), time, wall, epoch, s.file], m, [
+    appendColumns(to, STORED, [s.series, b.x.subarray(base, base + m), s.ord64, b.y.subarray(base, base + m), time, wall, epoch, s.file], m, [
       null, null, null, null, s.valid[0], s.valid[1], s.valid[2], null,
     ]);
   }
@@ -120,25 +102,6 @@ export class PointWriter {
     const rows = a.subarray(base, base + m);
     for (let k = 0; k < m; k++) if (rows[k] === rows[k]) mask[k >> 3] |= 1 << (k & 7);
     return rows;
-  }
-
-  /** Rows [base, base + m) of b into the staging table (sorted into `points` at commit). */
-  private stage(b: PointBatch, base: number, m: number): void {
-    const s = this.scratch;
-    s.series.fill(b.series, 0, m);
-    for (let k = 0; k < m; k++) s.ord[k] = b.firstOrd + base + k;
-    s.file.fill(b.file, 0, m);
-    const cols: ArrayBufferView[] = [
-      s.series,
-      b.x.subarray(base, base + m),
-      s.ord,
-      b.y.subarray(base, base + m),
-      b.time ? b.time.subarray(base, base + m) : s.nan,
-      b.wall ? b.wall.subarray(base, base + m) : s.nan,
-      b.epoch ? b.epoch.subarray(base, base + m) : s.nan,
-      s.file,
-    ];
-    appendColumns(this.staging, TYPES, cols, m);
   }
 
   private touch(b: PointBatch): void {
@@ -173,11 +136,7 @@ export class PointWriter {
     this.staging.flushSync();
     this.staging.closeSync();
     if (this.stagedRows > 0) {
-      const nul = (c: string) => `CASE WHEN isnan(${c}) THEN NULL ELSE ${c} END`;
-      await this.db.run(
-        `INSERT INTO points SELECT series, x, ord::BIGINT, y, ${nul('time')}, ${nul('wall')}, ${nul('epoch')}, file
-         FROM points_staging ORDER BY series, x, ord`,
-      );
+      await this.db.run('INSERT INTO points SELECT * FROM points_staging ORDER BY series, x, ord');
     }
     await this.db.run('DROP TABLE points_staging');
     return this.rows;
