@@ -10,10 +10,12 @@
  * test/browser/ingest-thread.spec.ts runs the built server both ways on the same files.
  */
 import { existsSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LoadError } from '../loaders/index';
-import type { Feeder, ParsedFile } from './feeder';
+import { feedFile, type Feeder, type FileRead, type ParsedFile } from './feeder';
+import type { FileRow, Plan } from './fileplan';
 import type { FeedJob, FromFeedThread, ToFeedThread } from './feedmessages';
 
 interface Waiting {
@@ -117,4 +119,44 @@ export class FeedThread {
     this.current = null;
     cur?.reject(e);
   }
+}
+
+/** A file an ingest reads: where from (fileplan.ts), and the name its loaders see. */
+export interface PlannedRead {
+  path: string;
+  name: string;
+  size: number;
+  plan: Extract<Plan, { action: 'read' }>;
+  row: FileRow | undefined;
+}
+
+/** How an ingest's planned files are parsed: `parse(i, ...)` file i, in order, then `close()`. */
+export interface FileParses {
+  /** whether a parse thread runs them */
+  readonly threaded: boolean;
+  parse(i: number, feed: Feeder, fh: FileHandle, afterPiece?: () => Promise<void>): Promise<FileRead>;
+  close(): Promise<void>;
+}
+
+/**
+ * The parses of an ingest's files: all queued in one parse thread when there are at least
+ * `threadBytes` to read (it parses the next file while the ingest writes the one before, and
+ * carries event files' clock origins along), else each read here when its turn comes. Both
+ * stores' ingests (ingest.ts, clickhouse/ingest.ts) read their files through it.
+ */
+export function fileParses(files: readonly PlannedRead[], origins: Iterable<[string, number]>, chunk: number, threadBytes: number): FileParses {
+  const toRead = files.reduce((a, f) => a + f.size - f.plan.from, 0);
+  const thread = toRead >= threadBytes ? FeedThread.start() : null;
+  if (thread) for (const f of files) thread.submit({ ...f, origins: [...origins], chunk });
+  return {
+    threaded: thread !== null,
+    async parse(i, feed, fh, afterPiece) {
+      const f = files[i];
+      if (!thread) return feedFile(fh, f.size, f.plan, f.row, feed, chunk, afterPiece);
+      const parsed = await thread.feed(i, feed, afterPiece);
+      feed.adopt(parsed);
+      return parsed.read;
+    },
+    close: async () => thread?.close(),
+  };
 }

@@ -10,12 +10,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loaderFor, LoadError } from '../loaders/index';
-import { fingerprints, planFile, type FileRow, type Plan } from './fileplan';
+import { fingerprints, planFile, type FileRow } from './fileplan';
 import { WholeSeries } from './lodarrays';
 import { updateLod } from './lodbuild';
 import { PointWriter } from './pointwriter';
-import { concat, Feeder, feedFile, saveOrigins, type FileRead } from './feeder';
-import { FeedThread } from './feedthread';
+import { concat, Feeder, saveOrigins, type FileRead } from './feeder';
+import { fileParses, type PlannedRead } from './feedthread';
 import { SeriesCatalog } from './seriescatalog';
 
 export interface IngestOptions {
@@ -54,24 +54,12 @@ export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: I
   return ingestTransaction(db, result, async (catalog, writer) => {
     const files = await loadFiles(db);
     const planned = await planFiles(paths, files, opts);
-    const chunk = opts.chunkBytes ?? CHUNK;
-    const toRead = planned.reduce((a, p) => a + p.size - p.plan.from, 0);
-    // all the files through one parse thread, queued there in order: it parses the next file
-    // while this thread writes the one before (and carries event files' clock origins along)
-    const thread = toRead >= (opts.threadBytes ?? THREAD_BYTES) ? FeedThread.start() : null;
-    result.parseThread = thread !== null;
+    const parses = fileParses(planned, catalog.origins, opts.chunkBytes ?? CHUNK, opts.threadBytes ?? THREAD_BYTES);
+    result.parseThread = parses.threaded;
     try {
-      for (const p of planned) thread?.submit({ path: p.path, name: p.name, size: p.size, plan: p.plan, row: p.row, origins: [...catalog.origins], chunk });
       for (const [i, p] of planned.entries()) {
-        const parse: Parse = thread
-          ? async (feed) => {
-              const parsed = await thread.feed(i, feed);
-              feed.adopt(parsed);
-              return parsed.read;
-            }
-          : (feed, fh) => feedFile(fh, p.size, p.plan, p.row, feed, chunk);
         try {
-          const read = await ingestOne(db, p, files, catalog, writer, parse);
+          const read = await ingestOne(db, p, files, catalog, writer, (feed, fh) => parses.parse(i, feed, fh));
           result.files++;
           result.removed += read.removed;
           result.warnings.push(...read.warnings);
@@ -81,7 +69,7 @@ export async function ingestFiles(db: DuckDBConnection, paths: string[], opts: I
         }
       }
     } finally {
-      await thread?.close();
+      await parses.close();
     }
   });
 }
@@ -179,22 +167,12 @@ interface Read {
   warnings: string[];
 }
 
-/** A file the ingest reads: where from, and whether it replaces the points it had (fileplan.ts). */
-interface Planned {
-  path: string;
-  /** the name the loaders see */
-  name: string;
-  size: number;
-  plan: Extract<Plan, { action: 'read' }>;
-  row: FileRow | undefined;
-}
-
 /** How a file's bytes reach its feed: parsed in this thread, or in the parse thread. */
 type Parse = (feed: Feeder, fh: FileHandle) => Promise<FileRead>;
 
 /** The files to read, in the order given (each path once; unchanged files left out). */
-async function planFiles(paths: string[], files: Map<string, FileRow>, opts: IngestOptions): Promise<Planned[]> {
-  const out: Planned[] = [];
+async function planFiles(paths: string[], files: Map<string, FileRow>, opts: IngestOptions): Promise<PlannedRead[]> {
+  const out: PlannedRead[] = [];
   for (const path of new Set(paths)) {
     const fh = await open(path, 'r');
     try {
@@ -211,7 +189,7 @@ async function planFiles(paths: string[], files: Map<string, FileRow>, opts: Ing
 }
 
 async function ingestOne(
-  db: DuckDBConnection, p: Planned, files: Map<string, FileRow>, catalog: SeriesCatalog, writer: PointWriter, parse: Parse,
+  db: DuckDBConnection, p: PlannedRead, files: Map<string, FileRow>, catalog: SeriesCatalog, writer: PointWriter, parse: Parse,
 ): Promise<Read> {
   const { path, size, plan, row } = p;
   const fh = await open(path, 'r');

@@ -20,8 +20,8 @@
 import { open } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { loaderFor, LoadError } from '../../loaders/index';
-import { concat, Feeder, feedFile, type FileRead } from '../feeder';
-import { FeedThread } from '../feedthread';
+import { concat, Feeder } from '../feeder';
+import { fileParses } from '../feedthread';
 import { fingerprints, planFile, type Plan } from '../fileplan';
 import { THREAD_BYTES, type IngestOptions, type IngestResult } from '../ingest';
 import type { PointBatch } from '../pointbatch';
@@ -151,27 +151,17 @@ export async function ingestFilesClickHouse(conn: ClickHouseConn, paths: string[
   const blank = { kind: '', gzip: false, size: 0, complete: 0, headLen: 0, headHash: '', beforeHash: '', points: 0, warnings: 0 };
   await saveFiles(conn, planned.map((p) => ({ ...(p.row ?? { ...blank, id: p.id, path: p.path }), pending: s.batch })), Date.now());
   const done: ClickHouseFileRow[] = [];
-  const chunk = opts.chunkBytes ?? CHUNK;
   const name = (path: string) => (opts.root ? relative(opts.root, path) : path);
-  // a parse thread over all the files, as the DuckDB ingest has (feedthread.ts)
-  const toRead = planned.reduce((a, p) => a + p.size - p.plan.from, 0);
-  const thread = toRead >= (opts.threadBytes ?? THREAD_BYTES) ? FeedThread.start() : null;
-  s.result.parseThread = thread !== null;
+  const parses = fileParses(planned.map((p) => ({ ...p, name: name(p.path) })), s.catalog.origins, opts.chunkBytes ?? CHUNK, opts.threadBytes ?? THREAD_BYTES);
+  s.result.parseThread = parses.threaded;
   try {
-    for (const p of planned) thread?.submit({ path: p.path, name: name(p.path), size: p.size, plan: p.plan, row: p.row, origins: [...s.catalog.origins], chunk });
     for (const [i, p] of planned.entries()) {
       const fh = await open(p.path, 'r');
       try {
         if (p.plan.replace === 'all') s.result.removed += await removeFilePoints(conn, s.catalog, p.id);
         const before = s.writer.staged;
         const feed = new Feeder(name(p.path), s.catalog, s.writer, p.id);
-        const flush = () => s.writer.flushIfFull();
-        let read: FileRead;
-        if (thread) {
-          const parsed = await thread.feed(i, feed, flush);
-          feed.adopt(parsed);
-          read = parsed.read;
-        } else read = await feedFile(fh, p.size, p.plan, p.row, feed, chunk, flush);
+        const read = await parses.parse(i, feed, fh, () => s.writer.flushIfFull());
         await saveOrigins(conn, feed.newOrigins());
         const fp = await fingerprints(fh, read.complete);
         const kept = p.row && p.plan.replace === 'none' ? p.row.points : 0;
@@ -189,7 +179,7 @@ export async function ingestFilesClickHouse(conn: ClickHouseConn, paths: string[
       }
     }
   } finally {
-    await thread?.close();
+    await parses.close();
   }
   return finish(s, done, t0);
 }
