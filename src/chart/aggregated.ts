@@ -1,6 +1,7 @@
 /**
  * aggregated(group): a group's aggregate over every point of its runs, before smoothing, as the
- * worker computes it for the chart's `aggregate` option (or mean / minmax when the option is off).
+ * worker computes it for the chart's `aggregate` option (or mean / minmax when the option is off),
+ * or as a server computes it for a group of its series (worker/sourcegroups.ts).
  */
 import type { ChartOptions } from '../options';
 import type { AggregatedGroup, AggregateSpec, FromWorker, ToWorker } from '../protocol/messages';
@@ -39,6 +40,7 @@ export class AggregatedReadback {
     const m = await this.replies.ask((seq) =>
       this.host.post({ type: 'aggregated', chart, seq, xColumn: o.xColumn, yScale: o.yScale, aggregate: { ...req, groups: [group] } }),
     );
+    if (m.error) throw new Error(`group ${JSON.stringify(name)}: ${m.error} (aggregated)`);
     if (!m.result) throw new TypeError(`group ${JSON.stringify(name)}: none of its runs is held here (aggregated)`);
     return m.result;
   }

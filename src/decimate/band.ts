@@ -14,14 +14,16 @@ const lows = new F32Out(), highs = new F32Out();
 
 /**
  * Emit [column, top, bottom, slot] per column the band covers into `out` (device px, clamped
- * like every span). Both edges share their x (the group's union x), so one `bounds`. Where only
- * the high edge is drawable (a low edge <= 0 on a log axis) the band reaches the plot's bottom.
+ * like every span). `boundsOf` gives a curve's column bounds (asked once per edge, each used
+ * before the next is asked: they may share memory): the edges of a group aggregated here share
+ * their x (the union x), those of a server's answer (two M4 curves) do not. Where only the high
+ * edge is drawable (a low edge <= 0 on a log axis) the band reaches the plot's bottom.
  */
-export function bandSpans(low: Curve, high: Curve, bounds: Int32Array, view: ColumnView, slot: number, out: F32Out): number {
+export function bandSpans(low: Curve, high: Curve, boundsOf: (c: Curve) => Int32Array, view: ColumnView, slot: number, out: F32Out): number {
   const open = { ...view, noClamp: true };
   lows.length = highs.length = 0;
-  columnSpans(low, bounds, open, 0, lows);
-  columnSpans(high, bounds, open, 0, highs);
+  columnSpans(low, boundsOf(low), open, 0, lows);
+  columnSpans(high, boundsOf(high), open, 0, highs);
   const H = view.height;
   const a = lows.data, b = highs.data;
   const data = out.reserve(highs.length);

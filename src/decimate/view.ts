@@ -94,8 +94,11 @@ export interface ViewResult extends ViewOutcome {
  * A chart's aggregated groups (option `aggregate`): their curves, drawn after every run (bands,
  * then lines), and the runs not drawn (`runs: 'hidden'`: they are aggregated, not drawn).
  */
+/** A group's line and band edges: aggregated here (aggregate/groups.ts), or a server's answer (drawn as it came). */
+export type GroupLines = Pick<GroupCurves, 'line' | 'low' | 'high'>;
+
 export interface GroupLayers {
-  curves: readonly GroupCurves[];
+  curves: readonly GroupLines[];
   skip: ReadonlySet<number>;
 }
 
@@ -190,7 +193,7 @@ export function decimateView(
   layers.forEach((layer) => {
     const { curve, slot } = layer;
     if (layer.high) {
-      bandSpans(curve, layer.high, shared.of(curve), view, slot, spans);
+      bandSpans(curve, layer.high, (c) => shared.of(c), view, slot, spans);
       dense++;
       return;
     }
@@ -219,11 +222,12 @@ export function decimateView(
 
 /**
  * The groups' layers: every band (low edge to high edge), then every line, each smoothed when
- * the chart smooths (the aggregate's line and band edges, not the runs' smoothed values).
+ * the chart smooths (the aggregate's line and band edges, not the runs' smoothed values); a
+ * server's answer came smoothed when the chart smooths.
  */
 function groupLayers(groups: GroupLayers | undefined, sm: SmoothParams | null, work: { points: number }): Layer[] {
   if (!groups) return [];
-  const of = (s: Series): Curve => (sm ? smoothedCurve(s, sm, work) : s);
+  const of = (s: Series): Curve => (sm && !fromAnswer(s) ? smoothedCurve(s, sm, work) : s);
   return [
     ...groups.curves.map((g) => ({ curve: of(g.low), high: of(g.high), slot: g.low.slot })),
     ...groups.curves.map((g) => ({ curve: of(g.line), slot: g.line.slot })),

@@ -335,6 +335,7 @@ export type FromWorker =
   | { type: 'started'; chart: 0 }
   | FrameReply
   | { type: 'smoothed'; chart: number; seq: number; values: Float32Array | null }
-  | { type: 'aggregated'; chart: number; seq: number; result: AggregatedGroup | null }
+  /** `error`: a server asked for a group's aggregate did not give it (aggregated() rejects with it) */
+  | { type: 'aggregated'; chart: number; seq: number; result: AggregatedGroup | null; error?: string }
   | HoverReply
   | { type: 'error'; chart: number; message: string };

@@ -11,6 +11,7 @@ import type { SmoothParams } from '../smooth/reference';
 import type { IngestResult } from './ingest';
 import type { SeriesReader } from './seriesindex';
 import type { SmoothCache } from './smoothcache';
+import type { PointChunks } from './smoothview';
 
 export interface StoreBackend {
   readonly engine: SourceInfo['engine'];
@@ -22,6 +23,11 @@ export interface StoreBackend {
    */
   view(view: M4View, smoothing: SmoothParams | null, cache: SmoothCache): Promise<{ result: M4Result; unanswered: number[] }>;
   hover(q: HoverQuery, cache: SmoothCache): Promise<{ points: HoverPoint[]; unanswered: number[] }>;
+  /**
+   * `use` run over the stream of these series' points (what aggregates.ts computes in this
+   * process), given the series the store can answer now; `unanswered` the others (a shard down)
+   */
+  withPoints<T>(sids: readonly number[], use: (points: PointChunks, answered: readonly number[]) => Promise<T>): Promise<{ value: T; unanswered: number[] }>;
   /** text posted to /api/ingest, read as a file named `name`; ingests run one at a time */
   ingestBytes(name: string, body: Uint8Array): Promise<IngestResult>;
   /** log files (a watched folder's), run names relative to `root` */

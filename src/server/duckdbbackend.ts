@@ -32,6 +32,7 @@ export async function openDuckDBBackend(path: string, opts: { threads?: number; 
       unanswered: [],
     }),
     hover: async (q, cache) => ({ points: await store.read((db) => hoverQuery(db, q, cache, useLod ? lod : undefined)), unanswered: [] }),
+    withPoints: async (sids, use) => ({ value: await store.read((db) => use(duckdbChunks(db), sids)), unanswered: [] }),
     ingestBytes: (name, body) => store.write((db) => ingestBytes(db, name, body)),
     ingestFiles: (paths, root) => store.write((db) => ingestFiles(db, paths, { root })),
     async afterIngest() {

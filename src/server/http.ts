@@ -16,6 +16,8 @@ import { resolve } from 'node:path';
 import { LoadError } from '../loaders/index';
 import { API, UNANSWERED_HEADER, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
+import { encodeAggregated } from '../source/aggregatedlayout';
+import { AggregateCache, aggregatedGroup, aggregateHover, aggregateView } from './aggregates';
 import { smoothingOn } from '../smooth/params';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
 import { createStaticHandler } from '../node/static.mjs';
@@ -26,9 +28,10 @@ import { openDuckDBBackend } from './duckdbbackend';
 import type { IngestResult } from './ingest';
 import { LiveHub } from './live';
 import { LogdirWatcher } from './logdir';
-import { checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
+import { checkAggregateHoverQuery, checkAggregateQuery, checkAggregateViewQuery, checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
 import { SeriesIndex } from './seriesindex';
 import { SmoothCache } from './smoothcache';
+import type { PointChunks } from './smoothview';
 import { ingestName } from './ingestname';
 
 export interface SourceServerOptions {
@@ -65,10 +68,21 @@ export interface SourceServer {
   close(): Promise<void>;
 }
 
+/** Series left out of an answer (a shard down): named in a header, the answer as usual for the rest. */
+function unansweredHeader(unanswered: readonly number[]): Record<string, string> {
+  return unanswered.length ? { [UNANSWERED_HEADER]: unanswered.join(',') } : {};
+}
+
+function sendBinary(res: ServerResponse, bytes: Buffer, headers: Record<string, string>): void {
+  res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
+  res.end(bytes);
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse, headers: Record<string, string>) => Promise<void>;
 
 const PURPOSE: Record<string, string> = {
-  [API.source]: 'source info', [API.logdir]: 'log folder', [API.series]: 'series list', [API.view]: 'view', [API.hover]: 'hover', [API.live]: 'live', [API.ingest]: 'ingest',
+  [API.source]: 'source info', [API.logdir]: 'log folder', [API.series]: 'series list', [API.view]: 'view', [API.hover]: 'hover',
+  [API.aggregate]: 'aggregate view', [API.aggregateHover]: 'aggregate hover', [API.aggregated]: 'aggregated', [API.live]: 'live', [API.ingest]: 'ingest',
 };
 
 export async function startSourceServer(opts: SourceServerOptions): Promise<SourceServer> {
@@ -80,6 +94,10 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const index = new SeriesIndex();
   const hub = new LiveHub(opts.maxLiveClients);
   const smoothCache = new SmoothCache(opts.smoothCacheBytes);
+  const aggregates = new AggregateCache();
+  /** `use` over the store's points of the groups' series, with the caches (aggregates.ts) */
+  const withGroups = <T>(groups: number[][], use: (s: { points: PointChunks; cache: SmoothCache; aggregates: AggregateCache }, answered: readonly number[]) => Promise<T>) =>
+    store.withPoints([...new Set(groups.flat())].sort((a, b) => a - b), (points, answered) => use({ points, cache: smoothCache, aggregates }, answered));
   try {
     await index.refresh(store.series);
   } catch (e) {
@@ -126,11 +144,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
         const sm = view.smoothing;
         // smoothing off (weight 0, window 1: docs/semantics.md) is the raw view, in SQL
         const { result, unanswered } = await store.view(view, sm && smoothingOn(sm) ? sm : null, smoothCache);
-        const bytes = Buffer.from(encode(result, view.W));
-        // series left out (a shard down): named in a header, the answer as usual for the rest
-        const partial: Record<string, string> = unanswered.length ? { [UNANSWERED_HEADER]: unanswered.join(',') } : {};
-        res.writeHead(200, { ...h, ...partial, 'content-type': 'application/octet-stream', 'content-length': bytes.length, 'cache-control': 'no-store' });
-        res.end(bytes);
+        sendBinary(res, Buffer.from(encode(result, view.W)), { ...h, ...unansweredHeader(unanswered) });
       },
     },
     [API.hover]: {
@@ -139,6 +153,33 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
         const q = checkHoverQuery(await readJson(req, 'hover'));
         const { points, unanswered } = await store.hover(q, smoothCache);
         sendJson(res, 200, unanswered.length ? { points, unanswered } : { points }, h);
+      },
+    },
+    [API.aggregate]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const q = checkAggregateViewQuery(await readJson(req, 'aggregate view'));
+        const sm = q.smoothing && smoothingOn(q.smoothing) ? q.smoothing : null;
+        const { value, unanswered } = await withGroups(q.groups, (s, answered) => aggregateView(s, q, sm, answered));
+        sendBinary(res, Buffer.from(encode(value, q.W)), { ...h, ...unansweredHeader(unanswered) });
+      },
+    },
+    [API.aggregateHover]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const q = checkAggregateHoverQuery(await readJson(req, 'aggregate hover'));
+        const sm = q.smoothing && smoothingOn(q.smoothing) ? q.smoothing : null;
+        const { value, unanswered } = await withGroups(q.groups, (s, answered) => aggregateHover(s, q, sm, answered));
+        sendJson(res, 200, unanswered.length ? { groups: value, unanswered } : { groups: value }, h);
+      },
+    },
+    [API.aggregated]: {
+      method: 'POST',
+      run: async (req, res, h) => {
+        const q = checkAggregateQuery(await readJson(req, 'aggregated'), 'aggregated', true);
+        const { value, unanswered } = await withGroups(q.groups, async (s, answered) => (new Set(q.groups[0]).size === answered.length ? aggregatedGroup(s, q) : null));
+        if (!value) throw new RequestError(503, `aggregated: series ${unanswered.join(', ')} cannot be read now (a shard down); asked again later, the group is whole`);
+        sendBinary(res, Buffer.from(encodeAggregated(value)), h);
       },
     },
     [API.live]: {

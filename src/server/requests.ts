@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { checkFilterNode } from '../query/filter';
 import { scanned, SMOOTHING_MODES, specProblem, type SmoothingMode } from '../smooth/params';
-import type { HoverQuery, SeriesQuery, ViewQuery } from '../source/api';
+import type { AggregateHoverQuery, AggregateQuery, AggregateViewQuery, HoverQuery, SeriesQuery, ViewQuery } from '../source/api';
 import { checkView, type XColumnName } from '../source/m4';
 import { X_COLUMNS } from './schema';
 
@@ -145,6 +145,52 @@ export function checkHoverQuery(o: Record<string, unknown>): HoverQuery {
   const xColumn = xColumnOf(o.xColumn, purpose);
   if (typeof o.x !== 'number' || !Number.isFinite(o.x)) throw bad(purpose, `"x" must be a finite number, not ${JSON.stringify(o.x)}`);
   const q: HoverQuery = { series, xColumn, x: o.x };
+  if (o.xScale !== undefined) q.xScale = scaleOf(o.xScale, 'xScale', purpose);
+  const smoothing = smoothingOf(o.smoothing, purpose);
+  if (smoothing) q.smoothing = smoothing;
+  return q;
+}
+
+const LINES = ['mean', 'median'] as const;
+const BANDS = ['none', 'minmax', 'std', 'ci95'] as const;
+
+/** The groups and statistics of an aggregate query (`one`: exactly one group, as aggregated asks). */
+export function checkAggregateQuery(o: Record<string, unknown>, purpose: string, one = false): AggregateQuery {
+  if (!Array.isArray(o.groups) || o.groups.length === 0) throw bad(purpose, '"groups" must be a non-empty array of arrays of series ids');
+  if (one && o.groups.length !== 1) throw bad(purpose, `"groups" must hold one group, not ${o.groups.length}`);
+  let total = 0;
+  const groups = o.groups.map((g, i) => {
+    if (!Array.isArray(g) || g.length === 0) throw bad(purpose, `group ${i} must be a non-empty array of series ids`);
+    total += g.length;
+    if (total > MAX_SERIES) throw bad(purpose, `more than ${MAX_SERIES} series in all groups`);
+    return idsOf(g, purpose);
+  });
+  if (!LINES.includes(o.line as never)) throw bad(purpose, `"line" must be ${LINES.map((l) => `"${l}"`).join(' or ')}, not ${JSON.stringify(o.line)}`);
+  if (!BANDS.includes(o.band as never)) throw bad(purpose, `"band" must be ${BANDS.map((b) => `"${b}"`).join(', ')}, not ${JSON.stringify(o.band)}`);
+  return { groups, xColumn: xColumnOf(o.xColumn, purpose), yScale: scaleOf(o.yScale, 'yScale', purpose), line: o.line as AggregateQuery['line'], band: o.band as AggregateQuery['band'] };
+}
+
+export function checkAggregateViewQuery(o: Record<string, unknown>): AggregateViewQuery {
+  const purpose = 'aggregate view';
+  const a = checkAggregateQuery(o, purpose);
+  for (const k of ['x0', 'x1', 'W'] as const) if (typeof o[k] !== 'number') throw bad(purpose, `"${k}" must be a number`);
+  const q: AggregateViewQuery = { ...a, x0: o.x0 as number, x1: o.x1 as number, W: o.W as number };
+  if (o.xScale !== undefined) q.xScale = scaleOf(o.xScale, 'xScale', purpose);
+  const smoothing = smoothingOf(o.smoothing, purpose);
+  if (smoothing) q.smoothing = smoothing;
+  try {
+    checkView({ ...q, series: [] });
+  } catch (e) {
+    throw bad(purpose, (e as Error).message);
+  }
+  return q;
+}
+
+export function checkAggregateHoverQuery(o: Record<string, unknown>): AggregateHoverQuery {
+  const purpose = 'aggregate hover';
+  const a = checkAggregateQuery(o, purpose);
+  if (typeof o.x !== 'number' || !Number.isFinite(o.x)) throw bad(purpose, `"x" must be a finite number, not ${JSON.stringify(o.x)}`);
+  const q: AggregateHoverQuery = { ...a, x: o.x };
   if (o.xScale !== undefined) q.xScale = scaleOf(o.xScale, 'xScale', purpose);
   const smoothing = smoothingOf(o.smoothing, purpose);
   if (smoothing) q.smoothing = smoothing;

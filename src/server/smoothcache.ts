@@ -63,6 +63,17 @@ export class SmoothCache {
     return { epoch: this.epoch, gens: new Map(sids.map((s) => [s, this.gens.get(s) ?? 0])) };
   }
 
+  /** Whether nothing of the ticket's series changed since it was taken (aggregates.ts keeps results by it). */
+  isFresh(t: Ticket): boolean {
+    for (const sid of t.gens.keys()) if (!this.fresh(t, sid)) return false;
+    return true;
+  }
+
+  /** The raw columns held for a series (null: not held), whatever smoothing is in use. */
+  raw(sid: number, xColumn: XColumnName): RawColumns | null {
+    return this.touch(`${sid}:${xColumn}`)?.raw ?? null;
+  }
+
   private fresh(t: Ticket, sid: number): boolean {
     return t.epoch === this.epoch && (t.gens.get(sid) ?? -1) === (this.gens.get(sid) ?? 0);
   }

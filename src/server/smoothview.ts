@@ -54,7 +54,7 @@ function lowerBound(v: Float64Array, t: number, strict: boolean): number {
 }
 
 /** Feed only the points in view and their two neighbours: O(points in view + log n). */
-function feedHeld(m: SeriesM4, raw: RawColumns, s: Float32Array, view: M4View): void {
+export function feedHeld(m: SeriesM4, raw: RawColumns, s: Float32Array, view: M4View): void {
   const a = lowerBound(raw.v, view.x0, false);
   const b = lowerBound(raw.v, view.x1, true);
   m.feed(raw.v, s, raw.y, Math.max(0, a - 1), Math.min(raw.v.length, b + 1));

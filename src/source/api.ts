@@ -9,6 +9,9 @@
  *   POST /api/series           SeriesQuery   → { series: SourceSeries[] }
  *   POST /api/view             ViewQuery     → application/octet-stream: layout.ts encode(M4Result)
  *   POST /api/hover            HoverQuery    → { points: HoverPoint[] }
+ *   POST /api/aggregate        AggregateViewQuery  → application/octet-stream: layout.ts encode(M4Result)
+ *   POST /api/aggregate/hover  AggregateHoverQuery → { groups: (GroupAt | null)[] }
+ *   POST /api/aggregated       AggregateQuery      → application/octet-stream: aggregatedlayout.ts encode
  *   GET  /api/live             Server-Sent Events: `event: grew`, data LiveGrew
  *   POST /api/ingest           JSON Lines / CSV text (the loaders' formats) → IngestReply
  *
@@ -17,7 +20,7 @@
  * filter values reach SQL only as bound parameters.
  */
 import type { FilterNode } from '../query/filter';
-import type { ScaleType, SmoothingSpec } from '../protocol/messages';
+import type { AggregateSpec, GroupHover, ScaleType, SmoothingSpec } from '../protocol/messages';
 import type { M4View, XColumnName } from './m4';
 
 export const API = {
@@ -26,6 +29,9 @@ export const API = {
   series: '/api/series',
   view: '/api/view',
   hover: '/api/hover',
+  aggregate: '/api/aggregate',
+  aggregateHover: '/api/aggregate/hover',
+  aggregated: '/api/aggregated',
   live: '/api/live',
   ingest: '/api/ingest',
 } as const;
@@ -130,6 +136,40 @@ export interface HoverPoint {
    */
   smoothed?: number | null;
 }
+
+/**
+ * Groups of a server's series aggregated where their points are (docs/semantics.md,
+ * Aggregation): each group's union x, line and band computed in the server process from every
+ * point of its runs, as the worker computes them for runs it holds (src/aggregate/align.ts).
+ */
+export interface AggregateQuery extends Pick<AggregateSpec, 'line' | 'band'> {
+  /** each group's series ids (at most MAX_SERIES ids in all) */
+  groups: number[][];
+  xColumn: XColumnName;
+  /** 'log': values <= 0 do not contribute and interpolation is of log10 y */
+  yScale: ScaleType;
+}
+
+/**
+ * The M4 view of every group's three curves: answer series 3g (its line), 3g + 1 (the band's low
+ * edge) and 3g + 2 (its high edge), for group g of `groups`. With `smoothing` the curves are
+ * smoothed over every union x first (the aggregate's line and band edges, as the chart smooths
+ * them). `x0`, `x1`, `W`, `xScale` as ViewQuery's. Groups with a series the store could not
+ * answer now are left out; the header names those series.
+ */
+export interface AggregateViewQuery extends AggregateQuery, Omit<M4View, 'series' | 'xColumn' | 'yScale'> {
+  smoothing?: ViewQuery['smoothing'];
+}
+
+/** Per group, its value at the union x nearest the cursor where its line is drawable. */
+export interface AggregateHoverQuery extends AggregateQuery {
+  x: number;
+  xScale?: ScaleType;
+  smoothing?: ViewQuery['smoothing'];
+}
+
+/** A group at the hovered x: the aggregate there (float64, before smoothing) and the smoothed line (null: off or not finite). */
+export type GroupAt = Omit<GroupHover, 'name' | 'smoothed'> & { smoothed: number | null };
 
 /** Pushed when ingest (a growing --logdir file, or POST /api/ingest) added points. */
 export interface LiveGrew {

@@ -8,6 +8,23 @@
  * Node, this 2-core machine), and the bounds run once per dense series per view.
  */
 
+import { leftIsNearer, type ScaleType } from '../coords';
+
+/**
+ * Index of the point nearest to `v` (in axis units on `scale`) among the first n with a finite
+ * y, the left one on a tie; -1 when none has one. The hover rule of every series and group.
+ */
+export function nearestFinite(x: Float64Array, y: ArrayLike<number>, n: number, v: number, scale: ScaleType): number {
+  const i = lowerBound(x, 0, n, v);
+  // walk outwards from the insertion point to the first finite value on each side
+  let lo = i - 1, hi = i;
+  while (lo >= 0 && !Number.isFinite(y[lo])) lo--;
+  while (hi < n && !Number.isFinite(y[hi])) hi++;
+  if (lo < 0) return hi < n ? hi : -1;
+  if (hi >= n) return lo;
+  return leftIsNearer(v, x[lo], x[hi], scale) ? lo : hi;
+}
+
 /** First index in x[lo..hi) with x >= v; hi when there is none. */
 export function lowerBound(x: Float64Array, lo: number, hi: number, v: number): number {
   while (lo < hi) {

@@ -14,7 +14,7 @@ import { frameStats, type Series } from '../store/store';
 import { appendSlots, occludeSpans, slotsLast, snapSpans } from '../decimate/occlude';
 import { F32Out } from '../decimate/outbuf';
 import { recordVertices, spanVertices } from '../decimate/vertices';
-import { decimateView, type GpuViewOut, type GroupLayers } from '../decimate/view';
+import { decimateView, type GpuViewOut, type GroupLayers, type GroupLines } from '../decimate/view';
 import { DensityCounter, SLOT_IMAGE_SHARE, slotImage } from '../decimate/plotimage';
 import { groupCurves } from '../aggregate/groups';
 
@@ -44,6 +44,8 @@ export interface Answered {
   missing: string[];
   /** ids of source series their server could not answer now (a shard down) */
   unanswered: string[];
+  /** groups aggregated by a server (sourcegroups.ts): their curves, and their names (not aggregated here) */
+  groups?: { lines: GroupLines[]; names: ReadonlySet<string> };
 }
 
 /**
@@ -135,7 +137,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const req = answered ? { ...v, xDomain: answered.xDomain } : v;
   const W = Math.max(1, Math.floor(v.width)), H = Math.max(1, Math.floor(v.height));
   const density = v.density ? new DensityCounter(W, H) : undefined;
-  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density, groupsOf(msg.chart, v, series));
+  const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density, groupsOf(msg.chart, v, series, answered?.groups));
   let image: PlotImage | undefined;
   if (density) image = { kind: 'density', ...density.image(), width: W, height: H };
   // one-pixel lines: spans in whole rows; opaque ones: only what no later span paints (occlude.ts)
@@ -226,11 +228,15 @@ function litOnly(msg: ViewMessage, series: Series[], last: LastImage, lit: Reado
   };
 }
 
-/** The chart's aggregated groups for this view (their members among the held series), if asked. */
-function groupsOf(chart: number, v: ViewMessage['view'], series: Series[]): GroupLayers | undefined {
+/**
+ * The chart's aggregated groups for this view, if asked: those aggregated here (their members
+ * among the held series) and those a server answered (`answered`).
+ */
+function groupsOf(chart: number, v: ViewMessage['view'], series: Series[], answered?: Answered['groups']): GroupLayers | undefined {
   const a = v.aggregate;
   if (!a) return undefined;
-  const curves = groupCurves(chart, v.xColumn ?? 'x', a, v.yScale === 'log', a.groups, series);
+  const here = answered ? a.groups.filter((g) => !answered.names.has(g.name)) : a.groups;
+  const curves = [...groupCurves(chart, v.xColumn ?? 'x', a, v.yScale === 'log', here, series), ...(answered?.lines ?? [])];
   return { curves, skip: new Set(a.runs === 'hidden' ? a.groups.flatMap((g) => g.members) : []) };
 }
 

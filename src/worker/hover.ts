@@ -2,11 +2,11 @@
  * The worker's answer to `hover` (docs/worker-protocol.md): for every visible series, the point
  * nearest in x to the cursor's data x, by binary search over the sorted x column, never a scan.
  */
-import { leftIsNearer, type ScaleType } from '../coords';
+import type { ScaleType } from '../coords';
 import type { HoverReply, HoverRequest } from '../protocol/messages';
 import { smoothedCurve, xRange } from '../smooth/cpu';
 import { smoothingOn } from '../smooth/params';
-import { lowerBound } from '../store/search';
+import { nearestFinite } from '../store/search';
 import type { Series } from '../store/store';
 
 /**
@@ -55,13 +55,5 @@ function edgeDrawable(s: Series, i: number, step: 1 | -1): number {
 
 /** Index of the point nearest to x (in axis units) with a finite y; -1 when none nearby. */
 export function nearestDrawable(s: Series, x: number, scale: ScaleType): number {
-  const xs = s.col.x;
-  const i = lowerBound(xs, 0, s.n, x);
-  // walk outwards from the insertion point to the first finite value on each side
-  let lo = i - 1, hi = i;
-  while (lo >= 0 && !Number.isFinite(s.y[lo])) lo--;
-  while (hi < s.n && !Number.isFinite(s.y[hi])) hi++;
-  if (lo < 0) return hi < s.n ? hi : -1;
-  if (hi >= s.n) return lo;
-  return leftIsNearer(x, xs[lo], xs[hi], scale) ? lo : hi;
+  return nearestFinite(s.col.x, s.y, s.n, x, scale);
 }

@@ -33,6 +33,7 @@ import type { XColumnName } from '../source/m4';
 import type { Series } from '../store/store';
 import { frameReply, type ViewMessage } from './frame';
 import { fetchView } from './sourcefetch';
+import { groupViews, sourceGroups } from './sourcegroups';
 
 /** per chart: totals of its source series (and those the server no longer has), by url, x column, y scale and sids */
 const totals = new Map<number, Map<string, Promise<Totals>>>();
@@ -102,10 +103,16 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const range = chartRange(held, sources, column);
   const sm = v.smoothing && smoothingOn(v.smoothing) ? { ...v.smoothing, range } : null;
   const S = v.slots ?? held.length + sources.length;
+  // groups of source runs are aggregated by their server; with their runs hidden those runs are not asked for
+  const groups = sourceGroups(v.aggregate, held, sources, column);
+  const skip = new Set(v.aggregate?.runs === 'hidden' ? groups.flatMap((g) => g.group.members) : []);
+  const groupAsk = groups.length
+    ? groupViews(v.aggregate!, groups, { xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale, ...(v.xScale === 'log' && { xScale: 'log' as const }) }, sm)
+    : Promise.resolve([]);
   const asks: Promise<{ curves: Series[]; bytes: number; unanswered: string[] }>[] = [];
   const stats: Promise<Totals & { ids: Map<number, string> }>[] = [];
   for (const [url, list] of servers) {
-    const visible = list.filter((s) => !hidden.has(s.slot));
+    const visible = list.filter((s) => !hidden.has(s.slot) && !skip.has(s.slot));
     const bySid = new Map(visible.map((s) => [s.source.sid, s]));
     if (visible.length) {
       const q: ViewQuery = { series: [...bySid.keys()], xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale, ...(v.xScale === 'log' && { xScale: 'log' as const }) };
@@ -119,18 +126,22 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   }
   const answers = await Promise.all(asks);
   const counted = await Promise.all(stats);
+  const grouped = await groupAsk;
   const sum: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
   const missing = new Set(counted.flatMap((t) => t.missing));
   // not answered now (a shard down): neither drawn nor gone; the chart says so and asks again
-  const unanswered = new Set([...answers.flatMap((a) => a.unanswered), ...counted.flatMap((t) => t.unanswered.flatMap((sid) => t.ids.get(sid) ?? []))]);
+  const unanswered = new Set([
+    ...answers.flatMap((a) => a.unanswered), ...counted.flatMap((t) => t.unanswered.flatMap((sid) => t.ids.get(sid) ?? [])), ...grouped.flatMap((g) => g.unanswered),
+  ]);
   // counts kept from before (or partial ones) are not kept: the next frame (the chart asks again) counts anew
   if (unanswered.size) forgetTotals(msg.chart);
   for (const { stats: t } of counted) { sum.points += t.points; sum.nonFinite += t.nonFinite; sum.nonPositive += t.nonPositive; }
   // as frameStats counts held series on a log x axis: points at x <= 0 too
   for (const facts of logX) for (const f of facts.values()) sum.nonPositive += f.nonPositive;
-  for (const a of answers) sum.bytes += a.bytes;
+  for (const a of [...answers, ...grouped]) sum.bytes += a.bytes;
   const curves = answers.flatMap((a) => a.curves).filter((c) => !missing.has(c.id));
-  return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing], unanswered: [...unanswered] });
+  const aggregated = groups.length ? { lines: grouped.flatMap((g) => g.lines), names: new Set(groups.map((g) => g.group.name)) } : undefined;
+  return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing], unanswered: [...unanswered], groups: aggregated });
 }
 
 /** R of the time-weighted mode: the x-extent of every series of the chart on the column, hidden ones too. */

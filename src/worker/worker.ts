@@ -15,6 +15,7 @@ import { forgetImage, frameReply } from './frame';
 import { hoverReply } from './hover';
 import { groupsAt } from './grouphover';
 import { forgetGroups, groupCurves } from '../aggregate/groups';
+import { groupAggregated, groupHovers, sourceGroups } from './sourcegroups';
 import { sourceHover } from './sourcehover';
 import { chartRange, forgetTotals, sourceFrame, sourceGrew } from './sourceview';
 
@@ -116,9 +117,23 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
       if (!from) return { ...hoverReply(msg, held), groups: groupsAt(msg, held, xRange(held)) };
       // R of time-weighted spans the source series too, for both kinds, as in the view
       const range = chartRange(held, from, msg.xColumn);
-      return sourceHover(msg, hoverReply(msg, held, range), from, range);
+      // groups of source runs from their servers, the others here
+      const groups = sourceGroups(msg.aggregate, held, from, msg.xColumn);
+      const names = new Set(groups.map((g) => g.group.name));
+      const here = msg.aggregate && { ...msg, aggregate: { ...msg.aggregate, groups: msg.aggregate.groups.filter((g) => !names.has(g.name)) } };
+      const local = here ? groupsAt(here, held, range) : [];
+      return Promise.all([sourceHover(msg, hoverReply(msg, held, range), from, range), groupHovers(msg, groups, range)])
+        .then(([reply, remote]) => ({ ...reply, groups: [...local, ...remote] }));
     }
     case 'aggregated': {
+      const from = sources.get(msg.chart);
+      const remote = from ? sourceGroups(msg.aggregate, seriesOn(msg.chart, msg.xColumn), from, msg.xColumn)[0] : undefined;
+      if (remote) {
+        return groupAggregated(msg.aggregate, remote, msg.xColumn, msg.yScale).then(
+          (result) => ({ type: 'aggregated', chart: msg.chart, seq: msg.seq, result }),
+          (err: unknown) => ({ type: 'aggregated', chart: msg.chart, seq: msg.seq, result: null, error: err instanceof Error ? err.message : String(err) }),
+        );
+      }
       const g = groupCurves(msg.chart, msg.xColumn, msg.aggregate, msg.yScale === 'log', msg.aggregate.groups, seriesOn(msg.chart, msg.xColumn))[0];
       if (!g) return { type: 'aggregated', chart: msg.chart, seq: msg.seq, result: null };
       const r = g.result, n = r.length;
@@ -205,7 +220,8 @@ function send(reply: FromWorker): void {
   } else if (reply.type === 'smoothed' && reply.values) transfer.push(reply.values.buffer);
   else if (reply.type === 'aggregated' && reply.result) {
     const r = reply.result;
-    transfer.push(r.x.buffer, r.line.buffer, r.low.buffer, r.high.buffer, r.n.buffer);
+    // a server's answer: five views of one buffer, transferred once
+    transfer.push(...new Set([r.x.buffer, r.line.buffer, r.low.buffer, r.high.buffer, r.n.buffer]));
   }
   else if (reply.type === 'hover') transfer.push(reply.index.buffer, reply.x.buffer, reply.y.buffer, reply.smoothed.buffer, reply.first.buffer, reply.last.buffer);
   (self as unknown as Worker).postMessage(reply, transfer as Transferable[]);

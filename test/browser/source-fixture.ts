@@ -65,9 +65,9 @@ export async function startRunsServer(prefix: string): Promise<RunsServer> {
 
 export type Opts = Record<string, unknown>;
 
-/** Draw runs a and b (from arrays or from the source) with these options; the frame drawn. */
-export async function drawRuns(page: import('@playwright/test').Page, url: string, from: 'arrays' | 'source' | 'mixed', opts: Opts): Promise<FrameInfo> {
-  return page.evaluate(async ([MAKE, url, from, opts]) => {
+/** Draw runs a and b (from arrays or from the source) with these options (and `perRun`: more fields of each run's input); the frame drawn. */
+export async function drawRuns(page: import('@playwright/test').Page, url: string, from: 'arrays' | 'source' | 'mixed', opts: Opts, perRun: Record<string, Opts> = {}): Promise<FrameInfo> {
+  return page.evaluate(async ([MAKE, url, from, opts, perRun]) => {
     const w = window as unknown as { metricgl: typeof import('../../src/index'); ch?: import('../../src/index').Chart };
     const d = eval(MAKE);
     w.ch?.destroy();
@@ -79,10 +79,10 @@ export async function drawRuns(page: import('@playwright/test').Page, url: strin
     w.ch.setSeries((['a', 'b'] as const).map((run) => {
       const useSource = from === 'source' || (from === 'mixed' && run === 'b');
       return useSource
-        ? { id: key(run), source: src, ...styles[run] }
-        : { id: run === 'a' ? key('a') : key('b'), x: d[run].step, y: d[run].y, xs: { time: d[run].time }, ...styles[run] };
+        ? { id: key(run), source: src, ...styles[run], ...perRun[run] }
+        : { id: run === 'a' ? key('a') : key('b'), x: d[run].step, y: d[run].y, xs: { time: d[run].time }, ...styles[run], ...perRun[run] };
     }));
     return w.ch.rendered();
-  }, [MAKE, url, from, opts] as const);
+  }, [MAKE, url, from, opts, perRun] as const);
 }
 

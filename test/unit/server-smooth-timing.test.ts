@@ -18,21 +18,10 @@ import { duckdbChunks, smoothedView } from '../../src/server/smoothview';
 import { initialState, smoothInto } from '../../src/smooth/reference';
 import type { SmoothingMode } from '../../src/protocol/messages';
 import { mulberry32 } from './prng';
+import { time } from './timing';
 
 const on = !!process.env.METRICGL_SERVER_BENCH;
 const threads = Number(process.env.METRICGL_SERVER_THREADS ?? 2);
-
-const median = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
-
-async function time(fn: () => Promise<unknown>, reps: number): Promise<number> {
-  const t: number[] = [];
-  for (let k = 0; k < reps; k++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 describe.skipIf(!on)('smoothed view timings', () => {
   test('the in-process parts per 1e6 points: the reference in both modes, the M4 pass', async () => {

@@ -53,6 +53,7 @@ export async function openClickHouseBackend(conn: ClickHouseConn): Promise<Store
       const r = await answerWhatCan(conn, q.series, (c, series, extra) => hoverClickHouse(c, { ...q, series: [...series] }, cache, pointsOf, extra));
       return { points: r.value, unanswered: r.unanswered };
     },
+    withPoints: (sids, use) => answerWhatCan(conn, sids, (c, answered, extra) => use(clickhouseChunks(c, pointsOf, extra), answered)).then((r) => ({ value: r.value, unanswered: r.unanswered })),
     ingestBytes: (name, body) => write(() => ingestBytesClickHouse(conn, name, body)),
     ingestFiles: (paths, root) => write(() => ingestFilesClickHouse(conn, paths, { root })),
     afterIngest: async () => undefined,
