@@ -236,9 +236,9 @@ export class Board {
     const s = this.state();
     const color = this.colors.get(s.colorBy ? d.fields[s.colorBy] ?? '–' : d.key);
     const dash = s.strokeBy ? [...this.dashes.get(d.fields[s.strokeBy] ?? '–')] : undefined;
-    // the points stay on the server: the worker asks it for every view (and aggregates only
-    // the runs it holds, so a source series is drawn on its own)
-    if (d.remote) return { id: d.key, source: d.remote.source, label: labelOf(d), color, dash, width: 1.5 };
+    // the points stay on the server: the worker asks it for every view, and a group of them is
+    // aggregated by the server
+    if (d.remote) return { id: d.key, source: d.remote.source, label: labelOf(d), color, dash, width: 1.5, group: groupOf(s, d.fields) };
     const xs = columns(d, 0, upto);
     return {
       id: d.key,

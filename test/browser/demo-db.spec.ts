@@ -72,7 +72,7 @@ async function stop(s: Served | undefined): Promise<void> {
 type Handle = {
   ready: Promise<unknown>;
   data: { series: Map<string, { run: string; step: Float64Array; remote?: { points: number } }> };
-  board: { charts: { rendered(): Promise<{ points: number }> }[] };
+  board: { charts: import('../../src/index').Chart[] };
   state(): { filter: string };
 };
 
@@ -203,6 +203,35 @@ test.describe('generated logs in a store, with --logdir', () => {
     expect(w.errors).toEqual([]);
     // and the store is whole
     expect((await sourceInfo(server.url)).series).toBe(8);
+  });
+
+  test('aggregate by colour: the server aggregates each subset from every point, the page gets the groups, the tooltip names both', async ({ page }) => {
+    const w = watch(page);
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/aggregate/.test(r.url())) asked.push(r.url());
+    });
+    await open(page, `${server.url}/`);
+    await page.selectOption('#colorBy', 'subset');
+    await page.selectOption('#aggLine', 'mean');
+    await page.selectOption('#aggBand', 'minmax');
+    const r = await page.evaluate(async () => {
+      const chart = (window as unknown as { explorer: Handle }).explorer.board.charts[0];
+      const f = await chart.rendered();
+      const train = await chart.aggregated('subset: train');
+      const b = chart.element.getBoundingClientRect();
+      return { groups: f.groups, bytes: f.bytes, length: train.x.length, maxN: Math.max(...train.n), plot: f.plot, box: { x: b.x, y: b.y } };
+    });
+    expect(r.groups).toBe(2);
+    expect(r.length).toBe(TRAIN); // every train step of every run, aggregated on the server
+    expect(r.maxN).toBe(RUNS.length);
+    expect(asked.some((u) => u.endsWith('/api/aggregate'))).toBe(true);
+    expect(asked.some((u) => u.endsWith('/api/aggregated'))).toBe(true);
+    await page.mouse.move(r.box.x + r.plot.left + r.plot.width * 0.5, r.box.y + r.plot.top + r.plot.height * 0.5);
+    const rows = page.locator('.metricgl-tooltip-groups tbody tr');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.filter({ hasText: 'subset: eval' })).toHaveCount(1);
+    expect(w.errors).toEqual([]);
   });
 
   test('a --logdir file that grows grows the chart, without a reload', async ({ page }) => {
