@@ -9,16 +9,25 @@
 //   smoothing: the same runs without groups (1e7 points), a change of each mode's parameter to
 //     the frame drawn. metricgl: update({ smoothing }). uPlot: every run smoothed again in JS by
 //     the float64 reference (src/smooth/reference.ts, bundled) and handed over with setData.
+//   The other peers (PEERS: ECharts, Chart.js, Plotly, through the bench's adapters, set up as
+//     in the main bench): the same JS aggregate drawn as three lines a group (the line and the
+//     band's two edges; their adapters draw lines, so the band is not filled: a lower bound of
+//     what a filled band costs them), zoom with their own x range; smoothing: the same JS
+//     recompute handed over with their setData. An operation that takes more than SLOW_MS is
+//     timed once, not REPS times.
 // Medians of REPS; ms. Writes bench/results/aggregate-latest.{json,md}.
-//   GROUPS=10 SEEDS=10 POINTS=100000 REPS=3
+//   GROUP_COUNT=10 SEEDS=10 POINTS=100000 REPS=3 PEERS=echarts,chartjs,plotly SLOW_MS=15000
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBench, repo, stats } from './browser.mjs';
 import { bundle } from './lib/bundle.mjs';
 
 const env = process.env;
-const GROUPS = Number(env.GROUPS ?? 10), SEEDS = Number(env.SEEDS ?? 10), POINTS = Number(env.POINTS ?? 1e5);
+// not GROUPS: bash keeps that name for the user's group ids and ignores an assignment to it
+const GROUPS = Number(env.GROUP_COUNT ?? 10), SEEDS = Number(env.SEEDS ?? 10), POINTS = Number(env.POINTS ?? 1e5);
 const REPS = Number(env.REPS ?? 3);
+const PEERS = (env.PEERS ?? 'echarts,chartjs,plotly').split(',').filter(Boolean);
+const SLOW_MS = Number(env.SLOW_MS ?? 15000);
 
 // the page's JS recompute for the peer: the very functions metricgl runs in its worker
 await bundle('aggregate', { align: 'src/aggregate/align.ts', reference: 'src/smooth/reference.ts' });
@@ -31,7 +40,7 @@ await page.evaluate(async () => {
 });
 
 const result = await page.evaluate(
-  async ({ GROUPS, SEEDS, POINTS, REPS }) => {
+  async ({ GROUPS, SEEDS, POINTS, REPS, PEERS, SLOW_MS }) => {
     const el = document.getElementById('chart');
     const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
     const x = Float64Array.from({ length: POINTS }, (_, i) => i);
@@ -174,10 +183,59 @@ const result = await page.evaluate(
       }
       for (const r of Object.values(out.smoothing)) r.uplot = out.smoothing[r.uplotOf].uplot;
       u.destroy();
+      el.replaceChildren();
+    }
+
+    // --- the other peers, through the main bench's adapters
+    out.peers = {};
+    /** `fn` timed REPS times (once when it is slower than SLOW_MS). */
+    const reps = async (fn) => {
+      const ms = [];
+      for (let r = 0; r < REPS; r++) {
+        const t = performance.now();
+        await fn(r);
+        await frame();
+        ms.push(performance.now() - t);
+        if (ms[0] > SLOW_MS) break;
+      }
+      return ms;
+    };
+    for (const name of PEERS) {
+      const { adapter } = await import(`/bench/adapters/${name}.js`);
+      await adapter.load();
+      const peer = { name: adapter.name, aggregate: {}, smoothing: {} };
+      {
+        const t0 = performance.now();
+        const xs = [], ys = [];
+        for (let g = 0; g < GROUPS; g++) {
+          const members = runs.slice(g * SEEDS, (g + 1) * SEEDS).map((r) => ({ x, y: r.y, n: POINTS }));
+          const a = window.align.aggregateRuns(members, { line: 'mean', band: 'minmax', log: false });
+          const n = a.length;
+          for (const v of [a.line, a.low, a.high]) (xs.push(a.x.subarray(0, n)), ys.push(Float32Array.from(v.subarray(0, n))));
+        }
+        await adapter.create(el, { xs, ys });
+        await frame();
+        peer.aggregate.first = performance.now() - t0;
+        peer.aggregate.zoom = await reps((r) => adapter.setX(...zoomTo(r)));
+        adapter.destroy();
+        el.replaceChildren();
+      }
+      {
+        await adapter.create(el, { xs: runs.map(() => x), ys: runs.map((r) => r.y) });
+        for (const m of modes) {
+          peer.smoothing[m.mode] = await reps((r) => {
+            const params = { weight: 0, ...m.spec(r), range: POINTS - 1 };
+            return adapter.setData({ xs: runs.map(() => x), ys: runs.map((run) => window.ref.smooth(x, run.y, params, new Float32Array(POINTS))) });
+          });
+        }
+        adapter.destroy();
+        el.replaceChildren();
+      }
+      out.peers[name] = peer;
     }
     return out;
   },
-  { GROUPS, SEEDS, POINTS, REPS },
+  { GROUPS, SEEDS, POINTS, REPS, PEERS, SLOW_MS },
 );
 await close();
 
@@ -197,12 +255,30 @@ const lines = [
   '',
   `metricgl's first aggregated frame: ${a.metricgl.groups} groups, worker ${f(a.metricgl.workerMs)} ms, ${a.metricgl.primitives} primitives.`,
   '',
-  '| smoothing change to frame (every run, 1e7 points) | metricgl | where | uPlot (JS recompute + setData) | ratio |',
+  `| smoothing change to frame (every run, ${(GROUPS * SEEDS * POINTS).toExponential(0).replace('+', '')} points) | metricgl | where | uPlot (JS recompute + setData) | ratio |`,
   '| --- | ---: | --- | ---: | ---: |',
   ...Object.entries(result.smoothing).map(([mode, r]) => `| ${mode} | ${f(med(r.metricgl))} | ${r.where} | ${f(med(r.uplot))} | ${(med(r.metricgl) / med(r.uplot)).toFixed(2)} |`),
   '',
 ];
+const peers = Object.values(result.peers);
+if (peers.length) {
+  const head = ['', 'metricgl', 'uPlot', ...peers.map((p) => p.name), 'metricgl / fastest peer'];
+  const row = (label, m, u, ps) => {
+    const best = Math.min(u, ...ps);
+    return `| ${label} | ${f(m)} | ${f(u)} | ${ps.map(f).join(' | ')} | ${(m / best).toFixed(2)} |`;
+  };
+  lines.push(
+    `Every peer (${peers.map((p) => p.name).join(', ')}: the main bench's adapters; their groups drawn as three lines, the band unfilled; runs shown ${REPS} times unless slower than ${SLOW_MS / 1000} s, then once). Medians, ms.`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    row('aggregate: first frame', a.metricgl.first, a.uplot.first, peers.map((p) => p.aggregate.first)),
+    row('aggregate: zoom frame', med(a.metricgl.zoom), med(a.uplot.zoom), peers.map((p) => med(p.aggregate.zoom))),
+    ...Object.keys(peers[0].smoothing).map((mode) => row(`smoothing change: ${mode}`, med(result.smoothing[mode].metricgl), med(result.smoothing[mode].uplot), peers.map((p) => med(p.smoothing[mode])))),
+    '',
+  );
+}
 const md = lines.join('\n');
 writeFileSync(join(repo, 'bench/results/aggregate-latest.md'), md);
-writeFileSync(join(repo, 'bench/results/aggregate-latest.json'), JSON.stringify({ machine, GROUPS, SEEDS, POINTS, REPS, result }, null, 1));
+writeFileSync(join(repo, 'bench/results/aggregate-latest.json'), JSON.stringify({ machine, GROUPS, SEEDS, POINTS, REPS, PEERS, SLOW_MS, result }, null, 1));
 console.log(md);

@@ -52,7 +52,7 @@ export interface Answered {
  * The last frame with a plot image, per chart: when the next view differs only in its highlighted
  * runs (same points, same view) and the chart still draws that image, the image stays and only
  * the highlighted runs are decimated (a highlight over 10,000 runs costs their curves, not a new
- * density). Only when every other curve is in the image (no segments of its own).
+ * density; clearing it, when the cursor leaves, costs nothing but the image). Only when every other curve is in the image (no segments of its own).
  */
 interface LastImage {
   key: string;
@@ -109,7 +109,8 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const key = epoch !== undefined && !onGpu ? imageKey(v, epoch) : null;
   const last = key !== null ? lastImages.get(msg.chart) : undefined;
   const lit = v.lit;
-  if (key !== null && last && last.key === key && v.heldImage === last.seq && lit?.length) {
+  // a highlight set, changed or cleared: the image stands, only the highlighted runs (if any) are drawn
+  if (key !== null && last && last.key === key && v.heldImage === last.seq) {
     return { reply: litOnly(msg, series, last, new Set(lit), t0), layout: null };
   }
   let gpu: GpuFrame | null = null;

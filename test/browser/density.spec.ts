@@ -127,7 +127,8 @@ test('density: a legend filter highlights the runs it matches, drawn as lines ov
 // only the highlighted run's curve (frame.ts litOnly): the same pixels as a frame made whole.
 for (const mode of ['density', 'slot image'] as const) {
   test(`a highlight over a ${mode} draws the same pixels as a frame made with the highlight from the start`, async ({ page }) => {
-    const draw = (litFirst: boolean) =>
+    /** litFirst: highlighted before the first frame; false: after it; null: never */
+    const draw = (litFirst: boolean | null) =>
       page.evaluate(
         async ({ litFirst, mode }) => {
           window.ch?.destroy();
@@ -146,7 +147,7 @@ for (const mode of ['density', 'slot image'] as const) {
           c.setSeries(series);
           if (litFirst) c.highlight('r123');
           const plain = await c.rendered();
-          if (!litFirst) c.highlight('r123');
+          if (litFirst === false) c.highlight('r123');
           return { plain, lit: await c.rendered() };
         },
         { litFirst, mode },
@@ -159,5 +160,11 @@ for (const mode of ['density', 'slot image'] as const) {
     expect(kept.lit.primitives).toBeGreaterThan(2); // and the run's curve on it
     expect(kept.lit.density).toEqual(whole.lit.density);
     expect(diffFraction(shotWhole, shotKept)).toBe(0);
+    // the highlight cleared (the cursor left): the kept image alone again, the pixels of a chart never highlighted
+    const cleared = await page.evaluate(() => (window.ch!.highlight(null), window.ch!.rendered()));
+    expect(cleared.primitives).toBe(2);
+    const shotCleared = await shotPlot(page, cleared);
+    const never = await draw(null);
+    expect(diffFraction(await shotPlot(page, never.lit), shotCleared)).toBe(0);
   });
 }
