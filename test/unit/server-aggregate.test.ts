@@ -218,6 +218,42 @@ for (const engine of ENGINES) describe(`groups aggregated by the server over ${e
     await same(v, p);
   });
 
+  test.skipIf(engine !== 'clickhouse')('a shard down: groups with a series there are left out and named, the others answered; back up, all of them', async () => {
+    // the Distributed table puts series s on shard s % 2: one group all on shard 0, one across both
+    const names = GROUPS.flat();
+    const even = names.filter((r) => sids.get(r)! % 2 === 0), odd = names.filter((r) => sids.get(r)! % 2 === 1);
+    expect(even.length, JSON.stringify([...sids])).toBeGreaterThan(1);
+    expect(odd.length).toBeGreaterThan(0);
+    const groups = [even.slice(0, 2), [even[0], odd[0]], odd.slice(0, 1)];
+    const all = groupSids(groups);
+    const down = new Set(all.flat().filter((sid) => sid % 2 === 1));
+    const v = { xColumn: 'x' as const, x0: 0, x1: 16000, W: 200, yScale: 'linear' as const };
+    const p: AggParams = { line: 'mean', band: 'minmax', log: false };
+    await cluster!.shardDown(1);
+    try {
+      const r = await post('/api/aggregate', { ...v, groups: all, line: p.line, band: p.band });
+      expect(r.status, await r.clone().text()).toBe(200);
+      expect(r.headers.get('x-metricgl-unanswered')).toBe([...down].sort((a, b) => a - b).join(','));
+      const got = decode(await r.arrayBuffer()).result;
+      // the answered groups, at their own positions (series 3g..3g + 2), equal to the in-memory aggregate
+      const want = expected(v, p, null, groups);
+      const keep = (id: number) => all[Math.floor(id / 3)].every((sid) => !down.has(sid));
+      expect(Array.from(got.series.id)).toEqual(Array.from(want.series.id).filter(keep));
+      expect(Array.from(got.buckets.maxY)).toEqual(Array.from(want.buckets.maxY).filter((_, i) => keep(want.buckets.series[i])));
+      const hover = await post('/api/aggregate/hover', { groups: all, xColumn: 'x', line: p.line, band: p.band, yScale: 'linear', x: 1000 });
+      const h = (await hover.json()) as { groups: (GroupAt | null)[]; unanswered: number[] };
+      expect(h.groups.map((g) => g !== null)).toEqual(all.map((g) => g.every((sid) => !down.has(sid))));
+      expect(h.unanswered.sort((a, b) => a - b)).toEqual([...down].sort((a, b) => a - b));
+      const split = all.find((g) => g.some((sid) => down.has(sid)))!;
+      const one = await post('/api/aggregated', { groups: [split], xColumn: 'x', line: p.line, band: p.band, yScale: 'linear' });
+      expect(one.status).toBe(503);
+      expect(((await one.json()) as { error: string }).error).toMatch(/aggregated: series .* cannot be read now \(a shard down\)/);
+    } finally {
+      await cluster!.shardUp(1);
+    }
+    expect(await aggregateView(v, p, null, groups)).toEqual(expected(v, p, null, groups));
+  });
+
   test('bad queries are a 400 naming the query and the field', async () => {
     const base = { groups: groupSids(), xColumn: 'x', line: 'mean', band: 'minmax', yScale: 'linear', x0: 0, x1: 100, W: 10 };
     const cases: [string, unknown, RegExp][] = [
