@@ -41,6 +41,8 @@ export class Runs {
   private lit = new Set<string>();
   /** the groups of the runs, made by replace() (read every commit) */
   private grouped: Group[] = [];
+  /** ids of the runs some group is aggregated from (drawn faint or not at all while aggregating) */
+  private grouping = new Set<string>();
 
   /** The highlight as one key (the ids, in order), null without one: what a drawn view compares. */
   get highlighted(): string | null {
@@ -80,7 +82,15 @@ export class Runs {
       if (g) g.members.push(r);
       else by.set(r.group, { name: r.group, members: [r] });
     }
+    // a group is aggregated where its points are (docs/semantics.md, Aggregation): by the worker
+    // when some run is held in the page (over those), else by the server of its first run (over
+    // its runs there); a run of the group held elsewhere is drawn as a run of its own
+    for (const g of by.values()) {
+      const place = g.members.some((r) => r.source === null) ? null : g.members[0].source;
+      g.members = g.members.filter((r) => r.source === place);
+    }
     this.grouped = [...by.values()];
+    this.grouping = new Set(this.grouped.flatMap((g) => g.members.map((r) => r.id)));
     for (const id of this.hiddenIds) if (!runs.has(id)) this.hiddenIds.delete(id);
     for (const id of this.lit) if (!runs.has(id)) this.lit.delete(id);
   }
@@ -104,7 +114,7 @@ export class Runs {
 
   /** id, label and CSS colour per run, in slot order: what legends show. */
   info(): RunInfo[] {
-    return [...this.byId.values()].map((r) => ({ id: r.id, label: r.label, color: cssColor(r.rgba), ...(r.group !== null ? { group: r.group } : {}) }));
+    return [...this.byId.values()].map((r) => ({ id: r.id, label: r.label, color: cssColor(r.rgba), ...(this.grouping.has(r.id) ? { group: r.group! } : {}) }));
   }
 
   isHidden(id: string): boolean {
@@ -142,8 +152,8 @@ export class Runs {
   slotStyles(smoothing: boolean, dpr: number, aggregate: AggregateSpec | null = null): SlotStyle[] {
     const runs = [...this.byId.values()];
     const groups = aggregate ? this.groups() : [];
-    const dim = (r: Run) => (this.lit.size && !this.lit.has(r.id) ? DIM_ALPHA : 1) * (groups.length && r.group !== null ? FAINT_ALPHA : 1);
-    const shown = (r: Run) => !this.hiddenIds.has(r.id) && !(groups.length && r.group !== null && aggregate!.runs === 'hidden');
+    const dim = (r: Run) => (this.lit.size && !this.lit.has(r.id) ? DIM_ALPHA : 1) * (groups.length && this.grouping.has(r.id) ? FAINT_ALPHA : 1);
+    const shown = (r: Run) => !this.hiddenIds.has(r.id) && !(groups.length && this.grouping.has(r.id) && aggregate!.runs === 'hidden');
     const dash = (r: Run) => (r.dash ? ([r.dash[0] * dpr, r.dash[1] * dpr] as const) : null);
     // source series are smoothed too (by their server): the same faint raw curve behind
     const raw = runs.map((r) => ({

@@ -66,7 +66,10 @@ export interface RunInfo {
   id: string;
   label: string;
   color: string;
-  /** its group (`SeriesInput.group`), when it has one */
+  /**
+   * its group (`SeriesInput.group`), when it has one and is aggregated with it (a source run in a
+   * group with runs held in the page is not: docs/semantics.md, Aggregation)
+   */
   group?: string;
 }
 

@@ -44,8 +44,8 @@ export interface Answered {
   missing: string[];
   /** ids of source series their server could not answer now (a shard down) */
   unanswered: string[];
-  /** groups aggregated by a server (sourcegroups.ts): their curves, and their names (not aggregated here) */
-  groups?: { lines: GroupLines[]; names: ReadonlySet<string> };
+  /** groups aggregated by a server (sourcegroups.ts): their curves, their names (not aggregated here) and the slots of the runs aggregated there */
+  groups?: { lines: GroupLines[]; names: ReadonlySet<string>; slots: ReadonlySet<number> };
 }
 
 /**
@@ -238,7 +238,12 @@ function groupsOf(chart: number, v: ViewMessage['view'], series: Series[], answe
   if (!a) return undefined;
   const here = answered ? a.groups.filter((g) => !answered.names.has(g.name)) : a.groups;
   const curves = [...groupCurves(chart, v.xColumn ?? 'x', a, v.yScale === 'log', here, series), ...(answered?.lines ?? [])];
-  return { curves, skip: new Set(a.runs === 'hidden' ? a.groups.flatMap((g) => g.members) : []) };
+  if (a.runs !== 'hidden') return { curves, skip: new Set() };
+  // hidden: the runs some aggregate is drawn from (a group's runs held here, or on its server);
+  // a run aggregated nowhere (a source run of a group with held runs) is drawn as a run
+  const held = new Set(series.map((s) => s.slot));
+  const skip = new Set([...here.flatMap((g) => g.members.filter((m) => held.has(m))), ...(answered?.slots ?? [])]);
+  return { curves, skip };
 }
 
 /** A chart dropped: its kept image goes. */

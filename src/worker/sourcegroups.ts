@@ -8,7 +8,8 @@
  *
  * Where a group's runs are: a group with a run held in the page is aggregated here, over its
  * held runs (its source runs are drawn as runs); one whose runs are on several servers, by the
- * server of its first run, over its runs there.
+ * server of its first run, over its runs there. The chart lists only those runs as the group's
+ * members (chart/runs.ts), so the rule is checked here again, not applied for the first time.
  */
 import { m4Curves } from '../decimate/m4curves';
 import type { GroupLines } from '../decimate/view';
@@ -20,12 +21,13 @@ import type { SmoothParams } from '../smooth/reference';
 import type { Series } from '../store/store';
 import { fetchAggregated, fetchAggregateHover, fetchAggregateView } from './sourcefetch';
 
-/** A group aggregated on a server: its runs' server ids (in the chart's member order) and chart ids. */
+/** A group aggregated on a server: its runs there, as server ids (in the chart's member order), chart ids and slots. */
 export interface SourceGroup {
   group: AggregateGroup;
   url: string;
   sids: number[];
   ids: string[];
+  slots: number[];
 }
 
 /** The chart's groups aggregated on a server: none of their runs held here, some on the x column in use. */
@@ -40,7 +42,7 @@ export function sourceGroups(a: AggregateRequest | undefined, held: readonly Ser
     if (!runs.length) continue;
     const url = runs[0].source.url;
     const there = runs.filter((s) => s.source.url === url);
-    out.push({ group: g, url, sids: there.map((s) => s.source.sid), ids: there.map((s) => s.id) });
+    out.push({ group: g, url, sids: there.map((s) => s.source.sid), ids: there.map((s) => s.id), slots: there.map((s) => s.slot) });
   }
   return out;
 }

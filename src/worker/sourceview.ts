@@ -105,7 +105,7 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const S = v.slots ?? held.length + sources.length;
   // groups of source runs are aggregated by their server; with their runs hidden those runs are not asked for
   const groups = sourceGroups(v.aggregate, held, sources, column);
-  const skip = new Set(v.aggregate?.runs === 'hidden' ? groups.flatMap((g) => g.group.members) : []);
+  const skip = new Set(v.aggregate?.runs === 'hidden' ? groups.flatMap((g) => g.slots) : []);
   const groupAsk = groups.length
     ? groupViews(v.aggregate!, groups, { xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale, ...(v.xScale === 'log' && { xScale: 'log' as const }) }, sm)
     : Promise.resolve([]);
@@ -140,7 +140,7 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   for (const facts of logX) for (const f of facts.values()) sum.nonPositive += f.nonPositive;
   for (const a of [...answers, ...grouped]) sum.bytes += a.bytes;
   const curves = answers.flatMap((a) => a.curves).filter((c) => !missing.has(c.id));
-  const aggregated = groups.length ? { lines: grouped.flatMap((g) => g.lines), names: new Set(groups.map((g) => g.group.name)) } : undefined;
+  const aggregated = groups.length ? { lines: grouped.flatMap((g) => g.lines), names: new Set(groups.map((g) => g.group.name)), slots: new Set(groups.flatMap((g) => g.slots)) } : undefined;
   return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing], unanswered: [...unanswered], groups: aggregated });
 }
 

@@ -84,3 +84,18 @@ test('aggregated(group) and the hovered group rows are the same from the server 
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await expect(page.locator('.metricgl-tooltip')).toContainText('seeds');
 });
+
+test('a group mixing a run held in the page and a source run is aggregated in the worker over the held run; the source run is drawn as a run', async ({ page }) => {
+  const opts = { aggregate: { line: 'mean', band: 'minmax', runs: 'hidden' } };
+  // the rule said in docs/semantics.md: as if the source run had no group
+  const want = await drawRuns(page, fx.server.url, 'arrays', opts, { a: { group: 'seeds' } });
+  const wantShot = await shotPlot(page, want);
+  const got = await drawRuns(page, fx.server.url, 'mixed', opts, GROUPED);
+  const gotShot = await shotPlot(page, got);
+  expect(got.groups).toBe(1);
+  // and series() (so a legend) lists the source run outside the group
+  expect(await page.evaluate(() => (window as unknown as { ch: import('../../src/index').Chart }).ch.series().map((r) => r.group ?? null))).toEqual(['seeds', null]);
+  expect(got.yDomain).toEqual(want.yDomain);
+  expect(got.primitives).toBe(want.primitives);
+  expect(diffFraction(gotShot, wantShot)).toBe(0);
+});
