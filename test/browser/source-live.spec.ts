@@ -39,8 +39,8 @@ async function post(server: SourceServer, run: string, from: number, to: number)
 }
 
 /** A chart of the server's loss series; the page keeps what it saw of the chart's events. */
-async function sourceChart(page: Page, url: string, opts: Record<string, unknown> = {}): Promise<{ ids: Record<string, string>; frame: FrameInfo }> {
-  return page.evaluate(async ([url, opts]) => {
+async function sourceChart(page: Page, url: string, opts: Record<string, unknown> = {}, group: string | null = null): Promise<{ ids: Record<string, string>; frame: FrameInfo }> {
+  return page.evaluate(async ([url, opts, group]) => {
     const w = window as unknown as { metricgl: typeof import('../../src/index'); ch?: import('../../src/index').Chart; seen: unknown[] };
     w.seen = [];
     const src = w.metricgl.connectSource(url);
@@ -51,9 +51,9 @@ async function sourceChart(page: Page, url: string, opts: Record<string, unknown
     w.ch.on('error', (e) => w.seen.push({ error: e.message, id: e.id }));
     const ids: Record<string, string> = {};
     for (const s of listed) ids[s.run.replace(/\.csv$/, '')] = s.id;
-    w.ch.setSeries(listed.map((s) => ({ id: s.id, source: src, color: s.run.startsWith('r1') ? '#d62728' : '#1f77b4', width: 1 })));
+    w.ch.setSeries(listed.map((s) => ({ id: s.id, source: src, color: s.run.startsWith('r1') ? '#d62728' : '#1f77b4', width: 1, ...(group && { group }) })));
     return { ids, frame: await w.ch.rendered() };
-  }, [url, opts] as const);
+  }, [url, opts, group] as const);
 }
 
 /** The chart's frame once it holds `points` (drawn by itself, after the server told it). */
@@ -70,17 +70,18 @@ async function frameWith(page: Page, points: number): Promise<FrameInfo> {
 }
 
 /** The same runs from arrays (steps [0, n) each), the reference picture. */
-async function arrayChart(page: Page, runs: [string, number, string][], opts: Record<string, unknown> = {}): Promise<FrameInfo> {
-  return page.evaluate(async ([Y, runs, opts]) => {
+async function arrayChart(page: Page, runs: [string, number, string][], opts: Record<string, unknown> = {}, group: string | null = null): Promise<FrameInfo> {
+  return page.evaluate(async ([Y, runs, opts, group]) => {
     const w = window as unknown as { metricgl: typeof import('../../src/index'); ch?: import('../../src/index').Chart };
     const yOf = eval(Y) as (r: string, i: number) => number;
     w.ch?.destroy();
     w.ch = w.metricgl.createChart(document.getElementById('chart')!, opts);
     w.ch.setSeries(runs.map(([r, n, id]) => ({
       id, x: Float64Array.from({ length: n }, (_, k) => k), y: Float32Array.from({ length: n }, (_, k) => yOf(r, k)), color: r === 'r1' ? '#d62728' : '#1f77b4', width: 1,
+      ...(group && { group }),
     })));
     return w.ch.rendered();
-  }, [Y, runs, opts] as const);
+  }, [Y, runs, opts, group] as const);
 }
 
 const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: { source?: string; error?: string; id?: string }[] }).seen);
@@ -111,6 +112,31 @@ test('points ingested while the chart shows the run are drawn without a call: ex
     const f2 = await frameWith(page, 3400);
     expect(f2.xDomain).toEqual([100, 500]);
     expect((await seen(page)).filter((e) => e.error)).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a group of source runs follows a growing run: the server aggregates it again, drawn as the arrays\' aggregate', async ({ page }) => {
+  const server = await startSourceServer({ db: join(dir, 'live-group.duckdb'), port: 0, cors: [ORIGIN], threads: 1 });
+  const opts = { aggregate: { line: 'mean', band: 'minmax', runs: 'hidden' } };
+  const union = () => page.evaluate(async () => {
+    const g = await (window as unknown as { ch: import('../../src/index').Chart }).ch.aggregated('seeds');
+    return { length: g.x.length, n800: g.n[800] };
+  });
+  try {
+    await post(server, 'r1', 0, 1000);
+    await post(server, 'r2', 0, 600);
+    const { ids } = await sourceChart(page, server.url, opts, 'seeds');
+    expect(await union()).toEqual({ length: 1000, n800: 1 });
+    await post(server, 'r2', 600, 900);
+    const f = await frameWith(page, 1900);
+    expect(f.groups).toBe(1);
+    expect(await union()).toEqual({ length: 1000, n800: 2 }); // r2 now reaches step 800
+    const live = await shotPlot(page, f);
+    const a = await arrayChart(page, [['r1', 1000, ids.r1], ['r2', 900, ids.r2]], opts, 'seeds');
+    expect(a.yDomain).toEqual(f.yDomain);
+    expect(diffFraction(live, await shotPlot(page, a))).toBe(0);
   } finally {
     await server.close();
   }
