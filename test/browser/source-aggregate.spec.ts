@@ -29,6 +29,7 @@ const CASES: [string, Opts][] = [
   ['mean, ci95, log y, zoomed into the spike', { aggregate: { line: 'mean', band: 'ci95', runs: 'hidden' }, yScale: 'log', xDomain: [19000, 21000] }],
   ['mean, min-max, smoothed (ema)', { aggregate: { line: 'mean', band: 'minmax', runs: 'hidden' }, smoothing: { weight: 0.8, mode: 'ema' }, smoothingBackend: 'cpu' }],
   ['median, min-max, centred window on relative time', { aggregate: { line: 'median', band: 'minmax', runs: 'hidden' }, smoothing: { mode: 'centred', window: 51 }, xColumn: 'time' }],
+  ['mean, min-max on a log x axis (a point at x = 0 left of it), runs faint', { aggregate: { line: 'mean', band: 'minmax', runs: 'faint' }, xScale: 'log' }],
 ];
 
 for (const [name, opts] of CASES) {
