@@ -44,7 +44,10 @@ export interface Answered {
   missing: string[];
   /** ids of source series their server could not answer now (a shard down) */
   unanswered: string[];
-  /** groups aggregated by a server (sourcegroups.ts): their curves, their names (not aggregated here) and the slots of the runs aggregated there */
+  /**
+   * groups aggregated by a server (sourcegroups.ts): their curves, their names (not aggregated
+   * here) and the slots of the runs aggregated there
+   */
   groups?: { lines: GroupLines[]; names: ReadonlySet<string>; slots: ReadonlySet<number> };
 }
 
@@ -52,7 +55,8 @@ export interface Answered {
  * The last frame with a plot image, per chart: when the next view differs only in its highlighted
  * runs (same points, same view) and the chart still draws that image, the image stays and only
  * the highlighted runs are decimated (a highlight over 10,000 runs costs their curves, not a new
- * density; clearing it, when the cursor leaves, costs nothing but the image). Only when every other curve is in the image (no segments of its own).
+ * density; clearing it, when the cursor leaves, costs nothing but the image). Only when every
+ * other curve is in the image (no segments of its own).
  */
 interface LastImage {
   key: string;

@@ -124,9 +124,8 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
     const ids = new Map(list.map((s) => [s.source.sid, s.id]));
     stats.push(sourceTotals(msg.chart, url, list, column, v.yScale).then((t) => ({ ...t, ids })));
   }
-  const answers = await Promise.all(asks);
-  const counted = await Promise.all(stats);
-  const grouped = await groupAsk;
+  // together: a failed ask rejects the frame once, and no other rejection is left unawaited
+  const [answers, counted, grouped] = await Promise.all([Promise.all(asks), Promise.all(stats), groupAsk]);
   const sum: FrameStats = { points: 0, nonFinite: 0, nonPositive: 0, bytes: 0 };
   const missing = new Set(counted.flatMap((t) => t.missing));
   // not answered now (a shard down): neither drawn nor gone; the chart says so and asks again
