@@ -66,6 +66,9 @@ async function mouseHovers(box, points) {
   return ms;
 }
 
+// when the pointer event reached the page, before any library's handler (one listener for all)
+await page.evaluate(() => addEventListener('pointermove', () => (window.movedAt = performance.now()), { capture: true }));
+
 const rows = [];
 for (const [runs, points] of SIZES) {
   await makeRuns(runs, points);
@@ -96,13 +99,12 @@ for (const [runs, points] of SIZES) {
       c.highlight(null);
       await c.rendered();
       // the mouse: from the pointer event to the chart's hover event and the next frame
-      let pending = null, t0 = 0;
-      addEventListener('pointermove', () => (t0 = performance.now()), { capture: true });
+      let pending = null;
       c.on('hover', (h) => {
         if (h && pending) {
           const done = pending;
           pending = null;
-          requestAnimationFrame(() => done(performance.now() - t0));
+          requestAnimationFrame(() => done(performance.now() - window.movedAt));
         }
       });
       window.arm = () => void (window.answered = new Promise((ok) => (pending = ok)));
@@ -123,7 +125,7 @@ for (const [runs, points] of SIZES) {
       const el = document.getElementById('chart');
       el.replaceChildren();
       const { x, ys } = window.runs;
-      let drawn = null, hooked = null, t0 = 0;
+      let drawn = null, hooked = null;
       const tooltip = document.createElement('div');
       tooltip.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;font:11px sans-serif;background:#fff';
       const nearest = (u) => {
@@ -161,10 +163,9 @@ for (const [runs, points] of SIZES) {
         highlight.push(performance.now() - t);
       }
       u.setSeries(null, { focus: false });
-      addEventListener('pointermove', () => (t0 = performance.now()), { capture: true });
       window.arm = () => void (window.answered = new Promise((ok) => (hooked = () => {
         hooked = null;
-        requestAnimationFrame(() => ok(performance.now() - t0));
+        requestAnimationFrame(() => ok(performance.now() - window.movedAt));
       })));
       window.settle = () => new Promise((ok) => setTimeout(ok, 50));
       window.uplotChart = u;

@@ -182,8 +182,10 @@ export async function aggregateHover(s: AggregateStores, q: AggregateHoverQuery,
   });
 }
 
-/** The first group's whole aggregate, before smoothing (chart.aggregated). */
-export async function aggregatedGroup(s: AggregateStores, q: AggregateQuery): Promise<AggregatedGroup> {
-  const { x, line, low, high, n } = (await groupEntry(s, q.groups[0], q)).group;
+/** The first group's whole aggregate, before smoothing (chart.aggregated); null when a series of it is not `answered`. */
+export async function aggregatedGroup(s: AggregateStores, q: AggregateQuery, answered: readonly number[]): Promise<AggregatedGroup | null> {
+  const [e] = await entries(s, { ...q, groups: q.groups.slice(0, 1) }, answered);
+  if (!e) return null;
+  const { x, line, low, high, n } = e.group;
   return { x, line, low, high, n };
 }

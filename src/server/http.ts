@@ -17,7 +17,7 @@ import { LoadError } from '../loaders/index';
 import { API, UNANSWERED_HEADER, type IngestReply, type LiveGrew, type LogdirAnswer, type SourceInfo } from '../source/api';
 import { encode } from '../source/layout';
 import { encodeAggregated } from '../source/aggregatedlayout';
-import { AggregateCache, aggregatedGroup, aggregateHover, aggregateView } from './aggregates';
+import { AggregateCache, aggregatedGroup, aggregateHover, aggregateView, type AggregateStores } from './aggregates';
 import { smoothingOn } from '../smooth/params';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
 import { createStaticHandler } from '../node/static.mjs';
@@ -31,7 +31,6 @@ import { LogdirWatcher } from './logdir';
 import { checkAggregateHoverQuery, checkAggregateQuery, checkAggregateViewQuery, checkHoverQuery, checkSeriesQuery, checkViewQuery, INGEST_BODY_LIMIT, readBody, readJson, RequestError } from './requests';
 import { SeriesIndex } from './seriesindex';
 import { SmoothCache } from './smoothcache';
-import type { PointChunks } from './smoothview';
 import { ingestName } from './ingestname';
 
 export interface SourceServerOptions {
@@ -96,7 +95,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const smoothCache = new SmoothCache(opts.smoothCacheBytes);
   const aggregates = new AggregateCache();
   /** `use` over the store's points of the groups' series, with the caches (aggregates.ts) */
-  const withGroups = <T>(groups: number[][], use: (s: { points: PointChunks; cache: SmoothCache; aggregates: AggregateCache }, answered: readonly number[]) => Promise<T>) =>
+  const withGroups = <T>(groups: number[][], use: (s: AggregateStores, answered: readonly number[]) => Promise<T>) =>
     store.withPoints([...new Set(groups.flat())].sort((a, b) => a - b), (points, answered) => use({ points, cache: smoothCache, aggregates }, answered));
   try {
     await index.refresh(store.series);
@@ -177,7 +176,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
       method: 'POST',
       run: async (req, res, h) => {
         const q = checkAggregateQuery(await readJson(req, 'aggregated'), 'aggregated', true);
-        const { value, unanswered } = await withGroups(q.groups, async (s, answered) => (new Set(q.groups[0]).size === answered.length ? aggregatedGroup(s, q) : null));
+        const { value, unanswered } = await withGroups(q.groups, (s, answered) => aggregatedGroup(s, q, answered));
         if (!value) throw new RequestError(503, `aggregated: series ${unanswered.join(', ')} cannot be read now (a shard down); asked again later, the group is whole`);
         sendBinary(res, Buffer.from(encodeAggregated(value)), h);
       },

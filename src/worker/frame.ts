@@ -44,11 +44,8 @@ export interface Answered {
   missing: string[];
   /** ids of source series their server could not answer now (a shard down) */
   unanswered: string[];
-  /**
-   * groups aggregated by a server (sourcegroups.ts): their curves, their names (not aggregated
-   * here) and the slots of the runs aggregated there
-   */
-  groups?: { lines: GroupLines[]; names: ReadonlySet<string>; slots: ReadonlySet<number> };
+  /** the line and band edges of groups a server aggregated (sourcegroups.ts), drawn with the worker's own */
+  groups?: GroupLines[];
 }
 
 /**
@@ -237,17 +234,11 @@ function litOnly(msg: ViewMessage, series: Series[], last: LastImage, lit: Reado
  * The chart's aggregated groups for this view, if asked: those aggregated here (their members
  * among the held series) and those a server answered (`answered`).
  */
-function groupsOf(chart: number, v: ViewMessage['view'], series: Series[], answered?: Answered['groups']): GroupLayers | undefined {
+function groupsOf(chart: number, v: ViewMessage['view'], series: Series[], answered: GroupLines[] = []): GroupLayers | undefined {
   const a = v.aggregate;
   if (!a) return undefined;
-  const here = answered ? a.groups.filter((g) => !answered.names.has(g.name)) : a.groups;
-  const curves = [...groupCurves(chart, v.xColumn ?? 'x', a, v.yScale === 'log', here, series), ...(answered?.lines ?? [])];
-  if (a.runs !== 'hidden') return { curves, skip: new Set() };
-  // hidden: the runs some aggregate is drawn from (a group's runs held here, or on its server);
-  // a run aggregated nowhere (a source run of a group with held runs) is drawn as a run
-  const held = new Set(series.map((s) => s.slot));
-  const skip = new Set([...here.flatMap((g) => g.members.filter((m) => held.has(m))), ...(answered?.slots ?? [])]);
-  return { curves, skip };
+  const curves = [...groupCurves(chart, v.xColumn ?? 'x', a, v.yScale === 'log', a.groups, series), ...answered];
+  return { curves, skip: new Set(a.runs === 'hidden' ? a.groups.flatMap((g) => g.members) : []) };
 }
 
 /** A chart dropped: its kept image goes. */

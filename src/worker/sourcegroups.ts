@@ -6,10 +6,8 @@
  * curves (line, low and high edge of the band), drawn as the groups aggregated here are drawn
  * (decimate/view.ts groupLayers): the page never receives the runs' points for a group.
  *
- * Where a group's runs are: a group with a run held in the page is aggregated here, over its
- * held runs (its source runs are drawn as runs); one whose runs are on several servers, by the
- * server of its first run, over its runs there. The chart lists only those runs as the group's
- * members (chart/runs.ts), so the rule is checked here again, not applied for the first time.
+ * Where a group is aggregated the chart decides (chart/runs.ts): its members are either all held
+ * here or all series of one server, so a group is a server's when its first run is.
  */
 import { m4Curves } from '../decimate/m4curves';
 import type { GroupLines } from '../decimate/view';
@@ -18,33 +16,34 @@ import type { AggregateQuery } from '../source/api';
 import type { M4View, XColumnName } from '../source/m4';
 import { smoothingOn } from '../smooth/params';
 import type { SmoothParams } from '../smooth/reference';
-import type { Series } from '../store/store';
 import { fetchAggregated, fetchAggregateHover, fetchAggregateView } from './sourcefetch';
 
-/** A group aggregated on a server: its runs there, as server ids (in the chart's member order), chart ids and slots. */
+/** A group aggregated on a server: its runs as server ids (in the chart's member order) and chart ids. */
 export interface SourceGroup {
   group: AggregateGroup;
   url: string;
   sids: number[];
   ids: string[];
-  slots: number[];
 }
 
-/** The chart's groups aggregated on a server: none of their runs held here, some on the x column in use. */
-export function sourceGroups(a: AggregateRequest | undefined, held: readonly Series[], sources: readonly SourcePayload[], column: string): SourceGroup[] {
+/** The chart's groups aggregated on a server: those of source series, with their runs on the x column in use. */
+export function sourceGroups(a: AggregateRequest | undefined, sources: readonly SourcePayload[], column: string): SourceGroup[] {
   if (!a) return [];
-  const heldSlots = new Set(held.map((s) => s.slot));
-  const bySlot = new Map(sources.filter((s) => s.source.xColumns.includes(column) && s.source.extent[column]).map((s) => [s.slot, s]));
+  const bySlot = new Map(sources.map((s) => [s.slot, s]));
   const out: SourceGroup[] = [];
   for (const g of a.groups) {
-    if (g.members.some((m) => heldSlots.has(m))) continue;
-    const runs = g.members.flatMap((m) => bySlot.get(m) ?? []);
-    if (!runs.length) continue;
-    const url = runs[0].source.url;
-    const there = runs.filter((s) => s.source.url === url);
-    out.push({ group: g, url, sids: there.map((s) => s.source.sid), ids: there.map((s) => s.id), slots: there.map((s) => s.slot) });
+    const first = bySlot.get(g.members[0]);
+    if (!first) continue; // held here
+    const runs = g.members.flatMap((m) => bySlot.get(m) ?? []).filter((s) => s.source.xColumns.includes(column) && s.source.extent[column]);
+    if (runs.length) out.push({ group: g, url: first.source.url, sids: runs.map((s) => s.source.sid), ids: runs.map((s) => s.id) });
   }
   return out;
+}
+
+/** The request without the groups a server aggregates: what the worker aggregates itself. */
+export function localGroups(a: AggregateRequest, groups: readonly SourceGroup[]): AggregateRequest {
+  const theirs = new Set(groups.map((g) => g.group.name));
+  return { ...a, groups: a.groups.filter((g) => !theirs.has(g.name)) };
 }
 
 /** Groups by server. */

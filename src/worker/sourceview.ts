@@ -33,7 +33,7 @@ import type { XColumnName } from '../source/m4';
 import type { Series } from '../store/store';
 import { frameReply, type ViewMessage } from './frame';
 import { fetchView } from './sourcefetch';
-import { groupViews, sourceGroups } from './sourcegroups';
+import { groupViews, localGroups, sourceGroups } from './sourcegroups';
 
 /** per chart: totals of its source series (and those the server no longer has), by url, x column, y scale and sids */
 const totals = new Map<number, Map<string, Promise<Totals>>>();
@@ -104,8 +104,8 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   const sm = v.smoothing && smoothingOn(v.smoothing) ? { ...v.smoothing, range } : null;
   const S = v.slots ?? held.length + sources.length;
   // groups of source runs are aggregated by their server; with their runs hidden those runs are not asked for
-  const groups = sourceGroups(v.aggregate, held, sources, column);
-  const skip = new Set(v.aggregate?.runs === 'hidden' ? groups.flatMap((g) => g.slots) : []);
+  const groups = sourceGroups(v.aggregate, sources, column);
+  const skip = new Set(v.aggregate?.runs === 'hidden' ? groups.flatMap((g) => g.group.members) : []);
   const groupAsk = groups.length
     ? groupViews(v.aggregate!, groups, { xColumn: column as XColumnName, x0: xDomain[0], x1: xDomain[1], W, yScale: v.yScale, ...(v.xScale === 'log' && { xScale: 'log' as const }) }, sm)
     : Promise.resolve([]);
@@ -139,8 +139,11 @@ export async function sourceFrame(msg: ViewMessage, held: Series[], sources: rea
   for (const facts of logX) for (const f of facts.values()) sum.nonPositive += f.nonPositive;
   for (const a of [...answers, ...grouped]) sum.bytes += a.bytes;
   const curves = answers.flatMap((a) => a.curves).filter((c) => !missing.has(c.id));
-  const aggregated = groups.length ? { lines: grouped.flatMap((g) => g.lines), names: new Set(groups.map((g) => g.group.name)), slots: new Set(groups.flatMap((g) => g.slots)) } : undefined;
-  return frameReply(msg, held, layout, { curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing], unanswered: [...unanswered], groups: aggregated });
+  // the worker aggregates the other groups; the servers' come drawn (their runs, hidden, were not asked for)
+  const local = v.aggregate && groups.length ? { ...msg, view: { ...v, aggregate: localGroups(v.aggregate, groups) } } : msg;
+  return frameReply(local, held, layout, {
+    curves, xDomain, stats: sum, range, serverSmoothed: sm !== null, missing: [...missing], unanswered: [...unanswered], groups: grouped.flatMap((g) => g.lines),
+  });
 }
 
 /** R of the time-weighted mode: the x-extent of every series of the chart on the column, hidden ones too. */

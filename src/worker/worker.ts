@@ -15,7 +15,7 @@ import { forgetImage, frameReply } from './frame';
 import { hoverReply } from './hover';
 import { groupsAt } from './grouphover';
 import { forgetGroups, groupCurves } from '../aggregate/groups';
-import { groupAggregated, groupHovers, sourceGroups } from './sourcegroups';
+import { groupAggregated, groupHovers, localGroups, sourceGroups } from './sourcegroups';
 import { sourceHover } from './sourcehover';
 import { chartRange, forgetTotals, sourceFrame, sourceGrew } from './sourceview';
 
@@ -118,16 +118,14 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
       // R of time-weighted spans the source series too, for both kinds, as in the view
       const range = chartRange(held, from, msg.xColumn);
       // groups of source runs from their servers, the others here
-      const groups = sourceGroups(msg.aggregate, held, from, msg.xColumn);
-      const names = new Set(groups.map((g) => g.group.name));
-      const here = msg.aggregate && { ...msg, aggregate: { ...msg.aggregate, groups: msg.aggregate.groups.filter((g) => !names.has(g.name)) } };
-      const local = here ? groupsAt(here, held, range) : [];
+      const groups = sourceGroups(msg.aggregate, from, msg.xColumn);
+      const local = msg.aggregate ? groupsAt({ ...msg, aggregate: localGroups(msg.aggregate, groups) }, held, range) : [];
       return Promise.all([sourceHover(msg, hoverReply(msg, held, range), from, range), groupHovers(msg, groups, range)])
         .then(([reply, remote]) => ({ ...reply, groups: [...local, ...remote] }));
     }
     case 'aggregated': {
       const from = sources.get(msg.chart);
-      const remote = from ? sourceGroups(msg.aggregate, seriesOn(msg.chart, msg.xColumn), from, msg.xColumn)[0] : undefined;
+      const remote = from ? sourceGroups(msg.aggregate, from, msg.xColumn)[0] : undefined;
       if (remote) {
         return groupAggregated(msg.aggregate, remote, msg.xColumn, msg.yScale).then(
           (result) => ({ type: 'aggregated', chart: msg.chart, seq: msg.seq, result }),
