@@ -14,9 +14,12 @@
  *
  * Kept until a member changes: each entry holds the smoothing cache's ticket of its members,
  * taken before they were read; an ingest that touches one makes it stale (SmoothCache.isFresh).
- * Not incremental: after an append the group is aggregated again from its (held) columns.
+ * A live run grows at its end: when every member of a stale entry only grew (the cache's
+ * `rewrites` unchanged, no member shorter), the held columns are caught up with the new points
+ * alone (SmoothCache.catchUp) and only the union x from the least previous last x on are
+ * aggregated again (align.ts, as the worker does after appends); anything else aggregates anew.
  */
-import { aggregateRuns, type AggParams } from '../aggregate/align';
+import { aggregateRuns, type AggParams, type Aggregated } from '../aggregate/align';
 import type { AggregatedGroup } from '../protocol/messages';
 import { paramsKey } from '../smooth/params';
 import { smooth, type SmoothParams } from '../smooth/reference';
@@ -33,6 +36,11 @@ type Curves = [Float32Array, Float32Array, Float32Array];
 
 interface Entry {
   ticket: Ticket;
+  /** each member's SmoothCache.rewrites and point count when read */
+  rewrites: number[];
+  ns: number[];
+  /** what align.ts computed (the entry's own: `group`'s float64 arrays are views of it) */
+  result: Aggregated;
   /** the aggregate, exactly `x.length` union x */
   group: AggregatedGroup & { lineF64: Float64Array; lowF64: Float64Array; highF64: Float64Array };
   curves: Curves;
@@ -48,21 +56,22 @@ const SMOOTHED_PER_GROUP = 4;
 export class AggregateCache {
   private readonly entries = new Map<string, Entry>();
   private used = 0;
-  /** groups aggregated and curves smoothed, for tests and timings */
-  readonly counters = { aggregated: 0, smoothed: 0 };
+  /** groups aggregated (in full, or only past what grew) and curves smoothed, for tests and timings */
+  readonly counters = { aggregated: 0, extended: 0, smoothed: 0 };
 
   constructor(readonly maxBytes = DEFAULT_AGGREGATE_BYTES) {}
 
-  get(key: string, cache: SmoothCache): Entry | undefined {
+  /** The entry kept for `key`: fresh, or stale (taken out: an ingest changed a member since). */
+  get(key: string, cache: SmoothCache): { fresh: Entry } | { stale: Entry } | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     this.entries.delete(key);
     if (!cache.isFresh(e.ticket)) {
       this.used -= e.bytes;
-      return undefined;
+      return { stale: e };
     }
     this.entries.set(key, e);
-    return e;
+    return { fresh: e };
   }
 
   put(key: string, e: Entry, cache: SmoothCache): void {
@@ -102,20 +111,46 @@ async function groupEntry(s: AggregateStores, sids: readonly number[], q: Aggreg
   // members in the order the chart lists them: the mean's float64 sum is taken in that order, as the worker takes it
   const key = `${q.xColumn}|${p.line}|${p.band}|${p.log}|${sids.join(',')}`;
   const kept = s.aggregates.get(key, s.cache);
-  if (kept) return kept;
+  if (kept && 'fresh' in kept) return kept.fresh;
   const ticket = s.cache.ticket(sids);
+  const rewrites = sids.map((sid) => s.cache.rewrites(sid));
   const raws = await rawColumns(s.points, sids, q.xColumn, s.cache);
-  const r = aggregateRuns(raws.map((c) => ({ x: c.v, y: c.y, n: c.v.length })), p);
-  s.aggregates.counters.aggregated++;
+  const runs = raws.map((c) => ({ x: c.v, y: c.y, n: c.v.length }));
+  const from = kept ? grownFrom(kept.stale, rewrites, runs) : null;
+  // the stale entry may still be read by a request under way: its arrays stay as they are
+  const r = aggregateRuns(runs, p, from !== null && kept ? { result: copyOf(kept.stale.result), fromX: from } : undefined);
+  s.aggregates.counters[from !== null ? 'extended' : 'aggregated']++;
   const n = r.length;
-  const lineF64 = r.line.slice(0, n), lowF64 = r.low.slice(0, n), highF64 = r.high.slice(0, n);
+  const lineF64 = r.line.subarray(0, n), lowF64 = r.low.subarray(0, n), highF64 = r.high.subarray(0, n);
   const group = {
-    x: r.x.slice(0, n), line: Float32Array.from(lineF64), low: Float32Array.from(lowF64), high: Float32Array.from(highF64), n: r.n.slice(0, n),
+    x: r.x.subarray(0, n), line: Float32Array.from(lineF64), low: Float32Array.from(lowF64), high: Float32Array.from(highF64), n: r.n.subarray(0, n),
     lineF64, lowF64, highF64,
   };
-  const e: Entry = { ticket, group, curves: [group.line, group.low, group.high], smoothed: new Map(), bytes: n * 46 };
+  const e: Entry = {
+    ticket, rewrites, ns: runs.map((run) => run.n), result: r, group, curves: [group.line, group.low, group.high], smoothed: new Map(),
+    bytes: r.x.length * 34 + n * 12,
+  };
   s.aggregates.put(key, e, s.cache);
   return e;
+}
+
+/**
+ * The least previous last x of the members that grew, when the members changed since `e` only
+ * by points after their previous last (Infinity: none grew); null when anything else changed.
+ */
+function grownFrom(e: Entry, rewrites: readonly number[], runs: readonly { x: Float64Array; n: number }[]): number | null {
+  if (e.ns.length !== runs.length) return null;
+  let from = Infinity;
+  for (let k = 0; k < runs.length; k++) {
+    if (rewrites[k] !== e.rewrites[k] || runs[k].n < e.ns[k] || e.ns[k] === 0) return null;
+    if (runs[k].n > e.ns[k]) from = Math.min(from, runs[k].x[e.ns[k] - 1]);
+  }
+  return from;
+}
+
+function copyOf(r: Aggregated): Aggregated {
+  const n = r.length;
+  return { x: r.x.slice(0, n), line: r.line.slice(0, n), low: r.low.slice(0, n), high: r.high.slice(0, n), n: r.n.slice(0, n), length: n };
 }
 
 /** The entry's curves smoothed with `params` over every union x (kept per parameters). */

@@ -64,7 +64,21 @@ export interface SourceServerOptions {
 export interface SourceServer {
   /** http://host:port, no trailing slash */
   url: string;
+  /** what the server has done since it started (monitoring, tests) */
+  stats(): ServerStats;
   close(): Promise<void>;
+}
+
+/** Work counted since a server started. */
+export interface ServerStats {
+  /** points read out of the store for smoothing and aggregates (a grown run's new points alone where its columns were held) */
+  pointsRead: number;
+  /** points smoothed */
+  pointsSmoothed: number;
+  /** groups aggregated over every point */
+  groupsAggregated: number;
+  /** groups brought up to date past what grew at their runs' ends */
+  groupsExtended: number;
 }
 
 /** Series left out of an answer (a shard down): named in a header, the answer as usual for the rest. */
@@ -111,7 +125,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
     // smoothed columns of changed series are stale; a removal may leave a series out of `grew`
     // (it has no points left), so then everything goes
     if (r.removed > 0) smoothCache.clear();
-    else smoothCache.invalidate(grew.series.map((s) => s.sid));
+    else smoothCache.invalidate(grew.series.map((s) => s.sid), new Map(r.grewFrom ?? []));
     hub.grew(grew);
     return grew;
   };
@@ -249,6 +263,10 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    stats: () => ({
+      pointsRead: smoothCache.counters.readPoints, pointsSmoothed: smoothCache.counters.smoothedPoints,
+      groupsAggregated: aggregates.counters.aggregated, groupsExtended: aggregates.counters.extended,
+    }),
     close() {
       closing ??= (async () => {
         await watcher?.stop();

@@ -15,7 +15,7 @@
  * Over ClickHouse: `startSourceServer({ clickhouse: { url, database, cluster?, shards? } })` and
  * `ingestFilesClickHouse(conn, paths)` (tables created where missing).
  */
-export { startSourceServer, type SourceServer, type SourceServerOptions } from './http';
+export { startSourceServer, type ServerStats, type SourceServer, type SourceServerOptions } from './http';
 export { ingestFiles, type IngestOptions, type IngestResult } from './ingest';
 export { openStore, type Store } from './schema';
 export { buildLodFile, type LodOptions } from './lodbuild';

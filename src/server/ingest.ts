@@ -43,6 +43,12 @@ export interface IngestResult {
   errors: string[];
   /** the files were parsed in a parse thread (feedthread.ts), not in the ingest's own */
   parseThread?: boolean;
+  /**
+   * series that got points and lost none, each with the least step x it got (finite): where a
+   * server's held columns of it end at or below that x, the new points only follow them
+   * (smoothcache.ts keeps them and reads the rest). Absent: no ingest of this kind tells.
+   */
+  grewFrom?: [series: number, leastX: number][];
 }
 
 const CHUNK = 4 << 20;
@@ -134,6 +140,7 @@ async function ingestTransaction(
     // the level-of-detail blocks follow the points in the same transaction
     // (a series that lost points is built again in full: its extents may shrink)
     for (const series of catalog.lostPoints) touched.set(series, NaN);
+    result.grewFrom = [...touched].filter(([, fromX]) => Number.isFinite(fromX));
     await updateLod(db, [...touched].map(([series, fromX]) => ({ series, fromX })), whole);
     await recorded?.(result.points);
     await catalog.save(db);

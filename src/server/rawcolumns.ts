@@ -12,6 +12,7 @@ import type { PointChunks } from './smoothview';
 /** The columns of `ids` (in that order): finite x only, y NaN where none was logged. */
 export async function rawColumns(points: PointChunks, ids: readonly number[], xColumn: XColumnName, cache: SmoothCache): Promise<RawColumns[]> {
   const ticket = cache.ticket(ids);
+  await cache.catchUp(ids, xColumn, points.tail);
   const out = new Map<number, RawColumns>();
   for (const id of ids) {
     const held = cache.raw(id, xColumn);

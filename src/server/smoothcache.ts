@@ -12,8 +12,16 @@
  * ingest invalidates the series it changed. A fill that read DuckDB before an invalidation of its
  * series must not be stored after it (its points are the old ones): fills carry a ticket of the
  * series' generations taken before reading, and `put` drops a fill whose ticket is stale.
+ *
+ * A live run grows at its end: an ingest whose least new step x is at or above the last x held
+ * for a series (on the step column) keeps those raw columns as what they are, a prefix of the
+ * series in store order, and marks them behind; `catchUp` then reads only the points from that
+ * last x on (tailchunks: new points have later logged orders, so they follow the held ones) and
+ * appends them. Its smoothed columns go (a window reaches back). `rewrites` counts the other
+ * changes, so aggregates.ts can tell a series that only grew from one that changed.
  */
 import { paramsKey, type SmoothParams } from '../smooth/params';
+import { PointColumns } from '../smooth/stream';
 import type { XColumnName } from '../source/m4';
 
 /** Points of one series on one x column, in the store's order; finite x only. */
@@ -25,6 +33,8 @@ export interface RawColumns {
 interface Entry {
   sid: number;
   raw: RawColumns;
+  /** points logged after `raw` are not in it yet (catchUp reads them) */
+  behind: boolean;
   /** by paramsKey, oldest first */
   smoothed: Map<string, Float32Array>;
   bytes: number;
@@ -35,6 +45,9 @@ export interface Ticket {
   gens: Map<number, number>;
 }
 
+/** Points of some series from a step x on each (at x >= from.get(id)), in store order. */
+export type TailChunks = (from: ReadonlyMap<number, number>) => AsyncIterable<{ rows: number; sid: Int32Array; v: Float64Array; y: Float32Array }>;
+
 export const DEFAULT_CACHE_BYTES = 512 << 20;
 /** parameter sets kept per series: a slider drag moves on, a pan at one weight stays */
 const SMOOTHED_PER_SERIES = 4;
@@ -43,6 +56,8 @@ export class SmoothCache {
   /** Map order is recency: oldest first */
   private readonly entries = new Map<string, Entry>();
   private readonly gens = new Map<number, number>();
+  /** per series: changes other than points appended after those held (aggregates.ts) */
+  private readonly rewritten = new Map<number, number>();
   private epoch = 0;
   private used = 0;
   /** what was done, for tests and timings: points streamed out of DuckDB, points smoothed */
@@ -69,9 +84,15 @@ export class SmoothCache {
     return true;
   }
 
-  /** The raw columns held for a series (null: not held), whatever smoothing is in use. */
+  /** The raw columns held for a series (null: not held, or behind), whatever smoothing is in use. */
   raw(sid: number, xColumn: XColumnName): RawColumns | null {
-    return this.touch(`${sid}:${xColumn}`)?.raw ?? null;
+    const e = this.touch(`${sid}:${xColumn}`);
+    return e && !e.behind ? e.raw : null;
+  }
+
+  /** How often a series changed other than by growing at its end (by an ingest this cache was told of). */
+  rewrites(sid: number): number {
+    return (this.rewritten.get(sid) ?? 0) + this.epoch;
   }
 
   private fresh(t: Ticket, sid: number): boolean {
@@ -90,7 +111,7 @@ export class SmoothCache {
   /** The raw columns held and the smoothed y for `params` (null: not computed yet). */
   get(sid: number, xColumn: XColumnName, params: SmoothParams): { raw: RawColumns; smoothed: Float32Array | null } | null {
     const e = this.touch(`${sid}:${xColumn}`);
-    if (!e) return null;
+    if (!e || e.behind) return null;
     const k = paramsKey(params);
     const s = e.smoothed.get(k) ?? null;
     if (s) {
@@ -105,7 +126,7 @@ export class SmoothCache {
     const bytes = raw.v.byteLength + raw.y.byteLength;
     if (!this.fresh(t, sid) || bytes > this.maxEntryBytes) return;
     this.drop(`${sid}:${xColumn}`);
-    this.entries.set(`${sid}:${xColumn}`, { sid, raw, smoothed: new Map(), bytes });
+    this.entries.set(`${sid}:${xColumn}`, { sid, raw, behind: false, smoothed: new Map(), bytes });
     this.used += bytes;
     this.evict();
   }
@@ -129,15 +150,87 @@ export class SmoothCache {
     this.evict();
   }
 
-  /** Forget these series (an ingest changed their points). */
-  invalidate(sids: Iterable<number>): void {
+  /**
+   * Forget these series (an ingest changed their points), but for `grewFrom`'s: the least step x
+   * each got, whose held step columns ending at or below it are kept, behind (see catchUp).
+   */
+  invalidate(sids: Iterable<number>, grewFrom: ReadonlyMap<number, number> = new Map()): void {
     const set = new Set(sids);
     for (const s of set) this.gens.set(s, (this.gens.get(s) ?? 0) + 1);
-    for (const [key, e] of [...this.entries]) if (set.has(e.sid)) this.drop(key);
+    const kept = new Set<number>();
+    for (const [key, e] of [...this.entries]) {
+      if (!set.has(e.sid)) continue;
+      const from = grewFrom.get(e.sid), v = e.raw.v;
+      if (key === `${e.sid}:x` && from !== undefined && v.length > 0 && v[v.length - 1] <= from) {
+        for (const arr of e.smoothed.values()) (e.bytes -= arr.byteLength), (this.used -= arr.byteLength);
+        e.smoothed.clear();
+        e.behind = true;
+        kept.add(e.sid);
+      } else this.drop(key);
+    }
+    // a series not held is not known to have only grown: counted as changed
+    for (const s of set) if (!kept.has(s)) this.rewritten.set(s, (this.rewritten.get(s) ?? 0) + 1);
+  }
+
+  /**
+   * Bring the held step columns of `ids` that are behind up to date: one read of the points from
+   * each one's last held x on (the held points at that x come first again and are skipped), then
+   * held as one column again. Call before reading the cache for a view.
+   */
+  async catchUp(ids: readonly number[], xColumn: XColumnName, tail: TailChunks | undefined): Promise<void> {
+    if (xColumn !== 'x') return;
+    const behind = new Map<number, Entry>();
+    for (const id of ids) {
+      const e = this.entries.get(`${id}:x`);
+      if (e?.behind) behind.set(id, e);
+    }
+    if (behind.size === 0) return;
+    if (!tail) {
+      for (const id of behind.keys()) this.drop(`${id}:x`);
+      return;
+    }
+    const ticket = this.ticket([...behind.keys()]);
+    const from = new Map<number, number>(), skip = new Map<number, number>();
+    for (const [id, e] of behind) {
+      const v = e.raw.v, last = v[v.length - 1];
+      let m = 0;
+      while (m < v.length && v[v.length - 1 - m] === last) m++;
+      from.set(id, last);
+      skip.set(id, m);
+    }
+    const fills = new Map([...behind.keys()].map((id) => [id, new PointColumns()]));
+    for await (const { rows, sid, v, y } of tail(from)) {
+      this.counters.readPoints += rows;
+      for (let a = 0; a < rows; ) {
+        const id = sid[a];
+        let b = a + 1;
+        while (b < rows && sid[b] === id) b++;
+        const left = skip.get(id) ?? 0, drop = Math.min(left, b - a);
+        if (drop) skip.set(id, left - drop);
+        if (b > a + drop) fills.get(id)?.add(v, y, null, a + drop, b);
+        a = b;
+      }
+    }
+    for (const [id, e] of behind) {
+      const f = fills.get(id)!, old = e.raw;
+      // still the entry this read was for, and nothing changed since (else it is dropped or read in full)
+      if (this.entries.get(`${id}:x`) !== e || !this.fresh(ticket, id) || skip.get(id) !== 0) {
+        if (this.entries.get(`${id}:x`) === e) this.drop(`${id}:x`);
+        continue;
+      }
+      const v = new Float64Array(old.v.length + f.n), yy = new Float32Array(old.y.length + f.n);
+      v.set(old.v);
+      v.set(f.x.subarray(0, f.n), old.v.length);
+      yy.set(old.y);
+      yy.set(f.y.subarray(0, f.n), old.y.length);
+      this.drop(`${id}:x`);
+      this.putRaw(ticket, id, 'x', { v, y: yy });
+    }
   }
 
   /** Forget everything (an ingest removed points of series it does not list). */
   clear(): void {
+    // every series counts as rewritten (rewrites() adds the epoch)
     this.epoch++;
     for (const key of [...this.entries.keys()]) this.drop(key);
   }

@@ -22,14 +22,14 @@
  * drawn (first, last, min, max, sparse points, neighbours) is the smoothed value, so on a log axis
  * smoothed values <= 0 are not drawable exactly as raw ones are not.
  */
-import { INTEGER, LIST, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { DOUBLE, INTEGER, LIST, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import duckdb from '@duckdb/node-bindings';
 import { smooth, type SmoothParams } from '../smooth/reference';
 import { PointColumns, smoothStream, type Emit, type SmoothStream } from '../smooth/stream';
 import { checkView, logCut, type M4Result, type M4View, type XColumnName } from '../source/m4';
 import { assemble, SeriesM4 } from './m4build';
 import { xColumnSql } from './schema';
-import type { RawColumns, SmoothCache, Ticket } from './smoothcache';
+import type { RawColumns, SmoothCache, TailChunks, Ticket } from './smoothcache';
 
 /** The query streaming the view's series, ordered as the store orders points (m4sql.ts). */
 function streamSql(xColumn: XColumnName): string {
@@ -115,12 +115,21 @@ export interface PointChunk {
   v: Float64Array;
   y: Float32Array;
 }
-export type PointChunks = (ids: readonly number[], xColumn: XColumnName) => AsyncIterable<PointChunk>;
+export type PointChunks = ((ids: readonly number[], xColumn: XColumnName) => AsyncIterable<PointChunk>) & {
+  /** the step column of some series from a step x on (smoothcache.ts catchUp); absent: read them in full */
+  tail?: TailChunks;
+};
+
+/** The query streaming the step column of some series from a step x on each, in store order. */
+const TAIL_SQL = `SELECT p.series, p.x AS v, coalesce(p.y, 'NaN'::FLOAT) AS y
+FROM points p JOIN (SELECT unnest($ids) AS s, unnest($from) AS f) t ON p.series = t.s
+WHERE p.series BETWEEN $lo AND $hi AND p.x >= t.f AND isfinite(p.x)
+ORDER BY p.series, p.x, p.ord`;
 
 /** DuckDB's points, streamed a data chunk at a time (typed views of its vectors, no copies). */
 export function duckdbChunks(db: DuckDBConnection): PointChunks {
-  return async function* (wanted, xColumn) {
-    const result = await db.stream(streamSql(xColumn), { ids: listValue([...wanted]), lo: wanted[0], hi: wanted[wanted.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
+  const chunks = async function* (sql: string, params: Record<string, DuckDBValue>, types: Record<string, DuckDBType>): AsyncIterable<PointChunk> {
+    const result = await db.stream(sql, params, types);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
@@ -128,6 +137,17 @@ export function duckdbChunks(db: DuckDBConnection): PointChunks {
       yield { rows: m, sid: column(chunk.chunk, 0, m, Int32Array), v: column(chunk.chunk, 1, m, Float64Array), y: column(chunk.chunk, 2, m, Float32Array) };
     }
   };
+  const all: PointChunks = (wanted, xColumn) =>
+    chunks(streamSql(xColumn), { ids: listValue([...wanted]), lo: wanted[0], hi: wanted[wanted.length - 1] }, { ids: LIST(INTEGER), lo: INTEGER, hi: INTEGER });
+  all.tail = (from) => {
+    const ids = [...from.keys()].sort((a, b) => a - b);
+    return chunks(
+      TAIL_SQL,
+      { ids: listValue(ids), from: listValue(ids.map((id) => from.get(id)!)), lo: ids[0], hi: ids[ids.length - 1] },
+      { ids: LIST(INTEGER), from: LIST(DOUBLE), lo: INTEGER, hi: INTEGER },
+    );
+  };
+  return all;
 }
 
 /** Stream and smooth the series at `slots` of `ids`, for `visit`; hold those that fit. */
@@ -191,7 +211,9 @@ async function streamSeries(
 export async function eachSmoothed(
   points: PointChunks, ids: readonly number[], xColumn: XColumnName, params: SmoothParams, cache: SmoothCache, visit: SmoothedVisitor,
 ): Promise<void> {
+  // taken before anything is awaited: an ingest from here on makes what is read now stale
   const ticket = cache.ticket(ids);
+  await cache.catchUp(ids, xColumn, points.tail);
   const missing: number[] = [];
   let work = 0;
   for (let i = 0; i < ids.length; i++) {

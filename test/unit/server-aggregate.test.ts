@@ -213,10 +213,27 @@ for (const engine of ENGINES) describe(`groups aggregated by the server over ${e
   test('an ingest that appends to a member is aggregated again; the rest is kept', async () => {
     const v = { xColumn: 'x' as const, x0: 0, x1: 30000, W: 300 };
     const p: AggParams = { line: 'mean', band: 'minmax', log: false };
+    const q: AggParams = { line: 'median', band: 'ci95', log: true };
+    const ema: SmoothParams = { mode: 'ema', weight: 0.8, range: 0 };
     await same(v, p);
+    await same(v, q, ema);
+    const before = server.stats();
+    // a2 grows at its end (on DuckDB, whose ingest says where each run grew, group a is brought
+    // up to date past a2's old last step); c1 gets earlier steps (group c aggregated anew)
     const last = data.get('a2')!.at(-1)!.step;
     await ingest(logRun('a2', 3000, last + 1, mulberry32(8)) + logRun('c1', 10, 100, mulberry32(9)));
     await same(v, p);
+    await same(v, q, ema);
+    // a1 grows past every other run, from its last step again: the union x grows at its end
+    await ingest(logRun('a1', 500, data.get('a1')!.at(-1)!.step, mulberry32(10)));
+    await same(v, p);
+    await same(v, q, ema);
+    await same({ ...v, x0: 9000, x1: 12000 }, q);
+    const after = server.stats();
+    // both parameter sets: group a after each ingest, group c after the first
+    const extended = engine === 'duckdb' ? 4 : 0;
+    expect(after.groupsExtended - before.groupsExtended).toBe(extended);
+    expect(after.groupsAggregated - before.groupsAggregated).toBe(6 - extended);
   });
 
   test.skipIf(engine !== 'clickhouse')('a shard down: groups with a series there are left out and named, the others answered; back up, all of them', async () => {

@@ -127,4 +127,35 @@ describe('the smoothing cache', () => {
     expect(cache.counters.readPoints).toBe(3 * TOTAL);
     expect(cache.bytes).toBe(0);
   });
+
+  test('a series grown at its end is caught up from its last held x; one changed before it is read again', async () => {
+    // last in this file: it adds points to series 2
+    const cache = new SmoothCache();
+    const v: M4View = { series: [1, 2, 3], xColumn: 'x', x0: 0, x1: 80000, W: 300, yScale: 'linear' };
+    const p: SmoothParams = { mode: 'ema', weight: 0.9, range: 0 };
+    await check(cache, v, p);
+    expect(cache.counters.readPoints).toBe(TOTAL);
+    // series 2: 50 points more, the first two at its last step (logged later, so after the held ones)
+    const s2 = all[1], last = s2.step[N - 1];
+    const more = Float64Array.from({ length: 50 }, (_, k) => last + Math.max(0, k - 1) * 3);
+    const y = Float32Array.from({ length: 50 }, (_, k) => (k % 7 === 3 ? NaN : k / 10));
+    const w = await PointWriter.open(store.db);
+    w.add({ series: 2, file: 0, firstOrd: s2.step.length, x: more, y, time: null, wall: null, epoch: null });
+    await w.commit();
+    all[1] = { id: 2, step: Float64Array.from([...Array.from(s2.step), ...more]), y: Float32Array.from([...Array.from(s2.y), ...y]) };
+    const stale = smoothedView(duckdbChunks(store.db), v, p, cache); // read before the ingest is known: not stored
+    cache.invalidate([2], new Map([[2, last]]));
+    await stale;
+    const atLast = Array.from(s2.step).filter((x) => x === last).length;
+    await check(cache, v, p);
+    // the stale view read series 2 in full (it was behind by then) and did not keep it; then the
+    // held points at the last step again and the 50 new ones; nothing of series 1 and 3
+    expect(cache.counters.readPoints).toBe(TOTAL + (N + 50) + atLast + 50);
+    await check(cache, { ...v, x0: last - 100, x1: last + 200 }, p);
+    expect(cache.counters.readPoints).toBe(TOTAL + (N + 50) + atLast + 50);
+    // told of points below its last held x: read in full
+    cache.invalidate([2], new Map([[2, last - 1]]));
+    await check(cache, v, p);
+    expect(cache.counters.readPoints).toBe(TOTAL + 2 * (N + 50) + atLast + 50);
+  });
 });

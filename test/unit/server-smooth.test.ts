@@ -183,16 +183,21 @@ describe('smoothed views equal the reference', () => {
     expect(new Set(steps).size).toBeLessThan(steps.length - 500);
   });
 
-  test('an ingest that appends (and logs earlier steps) invalidates the cache', async () => {
+  test('an ingest that appends (and logs earlier steps) invalidates the cache; a run grown at its end is read from its last step on', async () => {
     const v: M4View = { series: ids(), xColumn: 'x', x0: 2000, x1: 60000, W: 300, yScale: 'linear' };
     const windows: SmoothParams[] = [{ mode: 'centred', weight: 0, window: 51, range: 0 }, { mode: 'gaussian', weight: 0, sigma: 20, range: 0 }];
     for (const mode of ['ema', 'time-weighted'] as const) await same(v, { mode, weight: 0.9, range: range('x') });
     for (const p of windows) await same(v, p);
     const rand = mulberry32(5);
-    const last = data.get('short')!.at(-1)!.step;
-    await ingest(logRun('short', 2000, last + 1, rand) + logRun('restart', 500, 2000, rand));
+    const short = data.get('short')!;
+    // 'short' grows at its end, the first new points at its last step again; 'restart' logs earlier steps
+    const last = short.at(-1)!.step, atLast = short.filter((p) => p.step === last).length;
+    const before = server.stats().pointsRead;
+    await ingest(logRun('short', 2000, last, rand) + logRun('restart', 500, 2000, rand));
     for (const mode of ['ema', 'time-weighted'] as const) await same(v, { mode, weight: 0.9, range: range('x') });
     for (const p of windows) await same(v, p);
+    // short: the points held at its last step and the 2,000 new ones; restart: all of it again
+    expect(server.stats().pointsRead - before).toBe(atLast + 2000 + data.get('restart')!.length);
   });
 
   test('bad smoothing parameters are a 400 naming the view and the field', async () => {
