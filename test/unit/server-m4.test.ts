@@ -51,8 +51,16 @@ beforeAll(async () => {
   const y = Float32Array.from({ length: n }, (_, k) => (k >= 1000 && k < 1100 ? NaN : k >= 2000 && k < 2100 ? -1 : 1 + Math.sin(k / 50) / 2));
   all.push({ id: 200, step, y, columns: { time: Float64Array.from(step, (s) => s * 10) } });
   w.add({ series: 200, file: 0, firstOrd: 0, x: step, y, time: Float64Array.from(step, (s) => s * 10), wall: null, epoch: null });
+  // a long run (40,000 points in the same x range, with spikes and NaN): the one whose columns
+  // are wide enough in points for level 3 blocks (a view reads the level reading the fewest rows)
+  const big = 40000;
+  const bstep = Float64Array.from({ length: big }, (_, k) => k * 0.3);
+  const by = Float32Array.from({ length: big }, (_, k) => (k % 9973 === 5 ? NaN : k % 7919 === 3 ? 40 : 2 + Math.cos(k / 300) - k / 1e5));
+  const btime = Float64Array.from(bstep, (s) => s * 10);
+  all.push({ id: 300, step: bstep, y: by, columns: { time: btime } });
+  w.add({ series: 300, file: 0, firstOrd: 0, x: bstep, y: by, time: btime, wall: null, epoch: null });
   await w.commit();
-  // blocks of ~4 points for series of 100 points and more: the views below read levels 1 to 4,
+  // blocks of ~4 points for series of 100 points and more: the views below read levels 1 to 3,
   // whole blocks and straddling ones, and series too zoomed-in for their blocks
   await buildLod(store.db, { pointsPerBlock: 4, minPoints: 100, batchPoints: 5000 }); // several batches
   lod = await readLodSeries(store.db);
@@ -148,8 +156,10 @@ describe('the level-of-detail path', () => {
     const full = (W: number) => planLod({ series: ids(), xColumn: 'x', x0: 0, x1: 12000, W, yScale: 'linear' }, lod).plans;
     expect(full(100).filter((p) => !p.allRaw && p.lv === 1).length).toBeGreaterThan(10);
     expect(full(7).filter((p) => p.lv >= 2).length).toBeGreaterThan(10);
-    expect(full(1).filter((p) => p.lv >= 3).length).toBeGreaterThan(5);
-    expect(full(1000).filter((p) => p.allRaw).length).toBeGreaterThan(10);
+    expect(full(1).filter((p) => p.lv >= 3).map((p) => p.series)).toEqual([300]);
+    // too zoomed-in for any level: read raw within the view (a view of the suite above)
+    const narrow = planLod({ series: ids(), xColumn: 'x', x0: 10.5, x1: 10.6, W: 50, yScale: 'linear' }, lod).plans;
+    expect(narrow.filter((p) => p.allRaw).length).toBeGreaterThan(10);
     expect(planLod({ series: ids(), xColumn: 'time', x0: 0, x1: 12000, W: 7, yScale: 'linear' }, lod).plans).toEqual([]);
     // log x: blocks where the columns are wide enough, whole series raw where they are not
     const logPlans = (W: number) => planLod({ series: ids(), xColumn: 'x', x0: 1, x1: 12000, W, yScale: 'linear', xScale: 'log' }, lod).plans;
