@@ -10,13 +10,13 @@
  *   that is not drawable (NaN, +-Inf; <= 0 on a log axis) makes the run not contribute there.
  * - n = the runs contributing; line = their mean or median (even n: the mean of the two middle
  *   values); band: minmax (least and greatest value), std (mean +- the sample standard
- *   deviation), ci95 (mean +- t(0.975, n - 1) s / sqrt(n)), none (the line). n = 1: the band
- *   is the line. n = 0: NaN.
+ *   deviation), ci95 (mean +- t(0.975, n - 1) s / sqrt(n); tquantile.ts, which must be loaded
+ *   first), none (the line). n = 1: the band is the line. n = 0: NaN.
  *
  * One merge walk: a cursor per run moves forward through its points as x grows, so the cost is
  * O(union x x runs) plus a sort per x for the median.
  */
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { tQuantile975 } from './tquantile';
 import type { AggregateSpec } from '../protocol/messages';
 import { lowerBound } from '../store/search';
 
@@ -135,7 +135,7 @@ function stats(vals: Float64Array, n: number, p: AggParams, out: Aggregated, j: 
   let ss = 0;
   for (let k = 0; k < n; k++) ss += (vals[k] - mean) * (vals[k] - mean);
   const s = Math.sqrt(ss / (n - 1));
-  const half = p.band === 'std' ? s : (tQuantile(0.975, n - 1) * s) / Math.sqrt(n);
+  const half = p.band === 'std' ? s : (tQuantile975(n - 1) * s) / Math.sqrt(n);
   out.low[j] = mean - half;
   out.high[j] = mean + half;
 }

@@ -20,6 +20,7 @@
  * aggregated again (align.ts, as the worker does after appends); anything else aggregates anew.
  */
 import { aggregateRuns, type AggParams, type Aggregated } from '../aggregate/align';
+import { loadTQuantile } from '../aggregate/tquantile';
 import type { AggregatedGroup } from '../protocol/messages';
 import { paramsKey } from '../smooth/params';
 import { smooth, type SmoothParams } from '../smooth/reference';
@@ -116,6 +117,7 @@ async function groupEntry(s: AggregateStores, sids: readonly number[], q: Aggreg
   const rewrites = sids.map((sid) => s.cache.rewrites(sid));
   const raws = await rawColumns(s.points, sids, q.xColumn, s.cache);
   const runs = raws.map((c) => ({ x: c.v, y: c.y, n: c.v.length }));
+  if (p.band === 'ci95') await loadTQuantile();
   const from = kept ? grownFrom(kept.stale, rewrites, runs) : null;
   // the stale entry may still be read by a request under way: its arrays stay as they are
   const r = aggregateRuns(runs, p, from !== null && kept ? { result: copyOf(kept.stale.result), fromX: from } : undefined);

@@ -15,6 +15,7 @@ import { forgetImage, frameReply } from './frame';
 import { hoverReply } from './hover';
 import { groupsAt } from './grouphover';
 import { forgetGroups, groupCurves } from '../aggregate/groups';
+import { loadTQuantile, tQuantileLoaded } from '../aggregate/tquantile';
 import { groupAggregated, groupHovers, localGroups, sourceGroups } from './sourcegroups';
 import { sourceHover } from './sourcehover';
 import { chartRange, forgetTotals, sourceFrame, sourceGrew } from './sourceview';
@@ -188,13 +189,44 @@ setTimeout(warmUp, 20);
  */
 let started = false;
 
+/**
+ * Whether a message aggregates a ci95 band (its t quantile is loaded on first need:
+ * aggregate/tquantile.ts).
+ */
+function needsTQuantile(msg: ToWorker): boolean {
+  const a = msg.type === 'view' ? msg.view.aggregate : msg.type === 'hover' || msg.type === 'aggregated' ? msg.aggregate : undefined;
+  return a?.band === 'ci95' && !tQuantileLoaded();
+}
+
+/** while the t quantile loads: the messages after the one that needs it wait, in order */
+let waiting: Promise<void> | null = null;
+
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   if (!started) {
     started = true;
     (self as unknown as Worker).postMessage({ type: 'started', chart: 0 } satisfies FromWorker);
   }
-  if (e.data.type === 'set' || e.data.type === 'append') warm = true;
   const msg = e.data;
+  if (!waiting && needsTQuantile(msg)) {
+    const loaded = loadTQuantile();
+    waiting = loaded.then(
+      () => undefined,
+      // the answer to what needed it is then the error (aggregate/tquantile.ts names it)
+      () => undefined,
+    );
+  }
+  if (waiting) {
+    const mine = (waiting = waiting.then(() => {
+      if (waiting === mine) waiting = null;
+      receive(msg);
+    }));
+    return;
+  }
+  receive(msg);
+};
+
+function receive(msg: ToWorker): void {
+  if (msg.type === 'set' || msg.type === 'append') warm = true;
   const failed = (err: unknown): FromWorker => ({ type: 'error', chart: msg.chart, message: err instanceof Error ? (msg.type === 'view' || msg.type === 'hover') && err.message.includes(' query: ') ? err.message : err.stack ?? err.message : String(err) });
   let reply: FromWorker | null | Promise<FromWorker>;
   try {
@@ -204,7 +236,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
   if (reply instanceof Promise) reply.then(send, (err) => send(failed(err)));
   else if (reply) send(reply);
-};
+}
 
 function send(reply: FromWorker): void {
   const transfer: ArrayBufferLike[] = [];

@@ -147,6 +147,45 @@ test('aggregated(group) equals the float64 reference: uneven x, NaN, runs of dif
   expect(got.missing).toContain('group "nope"');
 });
 
+test('a ci95 band loads its t quantile on first need, in order: nothing fetched before, the values those of the reference', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  const runs = [
+    { x: [0, 1, 2, 3, 4], y: [1, 2, 3, 4, 5] },
+    { x: [0, 1, 2, 3, 4], y: [2, 2, 5, 1, 7] },
+    { x: [1, 2, 3, 4, 5], y: [3, 1, 4, 1, 5] },
+  ];
+  const std = await page.evaluate(async (runs) => {
+    const c = (window.ch = window.metricgl.createChart(document.getElementById('chart')!, { aggregate: { line: 'mean', band: 'std', runs: 'faint' }, interactive: false }));
+    c.setSeries(runs.map((r, i) => ({ id: `r${i}`, x: r.x, y: r.y, group: 'g' })));
+    await c.rendered();
+    return Array.from((await c.aggregated('g')).high);
+  }, runs);
+  const before = fetched.length;
+  // the band changes to ci95 and, before the quantile has loaded, a hover and an aggregated() are asked
+  const got = await page.evaluate(async () => {
+    const c = window.ch!;
+    c.update({ aggregate: { line: 'mean', band: 'ci95', runs: 'faint' } });
+    const hover = c.hoverAt(2);
+    const agg = c.aggregated('g');
+    await c.rendered();
+    const a = await agg, h = await hover;
+    return { x: Array.from(a.x), low: Array.from(a.low), high: Array.from(a.high), n: Array.from(a.n), groups: h?.groups?.length ?? -1 };
+  });
+  // the quantile's module (@stdlib's, as the dev server serves it) fetched once, and only now
+  const quantile = (u: string) => u.includes('t-quantile');
+  expect(fetched.slice(0, before).filter(quantile)).toEqual([]);
+  expect(fetched.slice(before).filter(quantile).length, fetched.slice(before).join('\n')).toBe(1);
+  const want = aggregateReference(runs.map((r) => ({ x: Float64Array.from(r.x), y: Float32Array.from(r.y), n: r.x.length })), { line: 'mean', band: 'ci95', log: false });
+  expect(got.x).toEqual(want.x);
+  expect(got.n).toEqual(want.n);
+  want.high.forEach((v, j) => expect(got.high[j]).toBeCloseTo(v, 4));
+  want.low.forEach((v, j) => expect(got.low[j]).toBeCloseTo(v, 4));
+  // wider than the std band where three runs contribute (t(0.975, 2) / sqrt(3) = 2.48)
+  expect(got.high[2]).toBeGreaterThan(std[2]);
+  expect(got.groups).toBe(1);
+});
+
 test('hover over a group names its mean, band and n, and the run nearest the cursor', async ({ page }) => {
   const info = await page.evaluate(async () => {
     const x = Float64Array.from({ length: 101 }, (_, i) => i);

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { aggregateRuns, type AggParams, type AggRun, type Aggregated } from '../../src/aggregate/align';
+import { loadTQuantile } from '../../src/aggregate/tquantile';
 import { aggregateReference } from '../../src/aggregate/reference';
 import { mulberry32, randInt } from './prng';
+
+beforeAll(() => loadTQuantile()); // ci95 bands
 
 const run = (x: number[], y: number[]): AggRun => ({ x: Float64Array.from(x), y: Float32Array.from(y), n: x.length });
 

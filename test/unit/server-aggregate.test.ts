@@ -17,6 +17,7 @@ import { clickhouseServerCommand } from '../clickhouse/binary.mjs';
 import { startCluster, type Cluster } from '../clickhouse/cluster.mjs';
 import { aggregateRuns, type AggParams, type AggRun } from '../../src/aggregate/align';
 import { aggregateReference } from '../../src/aggregate/reference';
+import { loadTQuantile } from '../../src/aggregate/tquantile';
 import { startSourceServer, type SourceServer } from '../../src/server/http';
 import { smooth, type SmoothParams } from '../../src/smooth/reference';
 import type { GroupAt, SourceSeries } from '../../src/source/api';
@@ -115,8 +116,9 @@ async function same(v: Omit<M4View, 'series' | 'yScale'>, p: AggParams, smoothin
   return got;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'metricgl-server-aggregate-'));
+  await loadTQuantile(); // expected() aggregates ci95 bands here too
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
