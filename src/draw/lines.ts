@@ -23,7 +23,12 @@ interface DrawProps {
   lineMode: boolean;
 }
 
-function commands(regl: Regl) {
+/**
+ * The two pipelines, each compiled on first use (regl links a program when a command is made: on
+ * a cold page every program made before the first frame is on its path, and a sweep of few
+ * points a column draws no spans, a dense chart no segments).
+ */
+function command(regl: Regl, kind: 'spans' | 'segments'): DrawCommand {
   const common = {
     frag: shaders.lineFrag,
     elements: (_: unknown, p: DrawProps) => p.elements,
@@ -32,14 +37,16 @@ function commands(regl: Regl) {
       lineMode: (_: unknown, p: DrawProps) => (p.lineMode ? 1 : 0),
     },
   };
-  const spans = regl<{}, {}, DrawProps>({
-    ...common,
-    vert: shaders.spansVert,
-    attributes: {
-      vertex: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, stride: 12, offset: 0 }),
-    },
-  } as never) as DrawCommand;
-  const segments = regl<{}, {}, DrawProps>({
+  if (kind === 'spans') {
+    return regl<{}, {}, DrawProps>({
+      ...common,
+      vert: shaders.spansVert,
+      attributes: {
+        vertex: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, stride: 12, offset: 0 }),
+      },
+    } as never) as DrawCommand;
+  }
+  return regl<{}, {}, DrawProps>({
     ...common,
     vert: shaders.segmentsVert,
     attributes: {
@@ -47,7 +54,6 @@ function commands(regl: Regl) {
       code: (_: unknown, p: DrawProps) => ({ buffer: p.buffer.buffer, stride: 20, offset: 16 }),
     },
   } as never) as DrawCommand;
-  return { spans, segments };
 }
 
 /** Quads as vertices: 4 x (column, y, code) per span, 4 x (ax, ay, bx, by, code) per segment. */
@@ -66,11 +72,11 @@ export class LineRenderer {
   readonly styles: StyleTexture;
   private spanBuf: DynamicBuffer;
   private segBuf: DynamicBuffer;
-  private image: PlotImageRenderer;
+  /** made with the first frame that has a plot image (most small charts never have one) */
+  private image: PlotImageRenderer | null = null;
   private imagePrimitives = 0;
   private spanCount = 0;
   private segCount = 0;
-  private cmd: ReturnType<typeof commands>;
   private scope: PlotScope;
   private spanProps: DrawProps;
   private segProps: DrawProps;
@@ -82,12 +88,11 @@ export class LineRenderer {
     private g: SharedGL,
     warm = false,
   ) {
-    this.cmd = cached(g, 'lines', () => commands(g.regl));
     this.scope = plotScope(g);
     this.styles = new StyleTexture(g.regl);
     this.spanBuf = new DynamicBuffer(g.regl);
     this.segBuf = new DynamicBuffer(g.regl);
-    this.image = new PlotImageRenderer(g);
+    if (warm) this.image = new PlotImageRenderer(g);
     this.spanProps = { buffer: this.spanBuf, elements: null, quads: 0, lineMode: false };
     this.segProps = { buffer: this.segBuf, elements: null, quads: 0, lineMode: false };
     this.plot = { width: 1, height: 1, styles: this.styles };
@@ -116,7 +121,7 @@ export class LineRenderer {
     this.segCount = f.segmentCount;
     this.spanBuf.upload(f.spans, 12 * f.spanCount);
     this.segBuf.upload(f.segments, 20 * f.segmentCount);
-    if (!f.keptImage) this.image.upload(f.image);
+    if (!f.keptImage && (f.image || this.image)) (this.image ??= new PlotImageRenderer(this.g)).upload(f.image);
   }
 
   /**
@@ -141,9 +146,10 @@ export class LineRenderer {
   }
 
   private drawInScope(): void {
-    this.imagePrimitives = this.image.draw();
-    if (this.spanCount > 0) this.cmd.spans(this.spanProps);
-    if (this.segCount > 0) this.cmd.segments(this.segProps);
+    this.imagePrimitives = this.image?.draw() ?? 0;
+    const regl = this.g.regl;
+    if (this.spanCount > 0) cached(this.g, 'lines-spans', () => command(regl, 'spans'))(this.spanProps);
+    if (this.segCount > 0) cached(this.g, 'lines-segments', () => command(regl, 'segments'))(this.segProps);
   }
 
   get primitives(): number {
@@ -154,6 +160,6 @@ export class LineRenderer {
     this.styles.destroy();
     this.spanBuf.destroy();
     this.segBuf.destroy();
-    this.image.destroy();
+    this.image?.destroy();
   }
 }
