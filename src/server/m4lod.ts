@@ -2,13 +2,16 @@
  * M4 of a view from the level-of-detail tables (lodbuild.ts): the answer of m4sql.ts, equal to
  * the reference (m4ref.ts) in every field, reading blocks where m4sql.ts reads points.
  *
- * Per series the planner (`planLod`) picks the level that reads the fewest rows a column (whole
- * blocks plus the raw points of the block at the column's edge: `linearLevel`). At that level a block is *whole* when its nominal range
+ * Per series the planner (`planLod`) picks the level that reads the fewest rows a column
+ * (`linearLevel`). At that level a block is *whole* when its nominal range
  * [b w, (b + 1) w) lies inside the view and inside one pixel column (the column of both ends is
  * the same: the column formula is monotone in x, so every point of the block is in that column);
  * a whole block enters its column as one part with its n, first, last, min and max. The points
  * of the other blocks between the two that hold x0 and x1 (those straddling a column boundary
- * or a view edge: about one per column) are read raw, each its own part. Which blocks are not
+ * or a view edge: about one per column) are read raw, each its own part; from level 2 on (linear
+ * x) they are read as their children one level down instead (`children`: the whole ones as
+ * blocks, only the others raw), so the raw points a column costs are those of one small block.
+ * Which blocks are not
  * whole is decided once per view in JS (`straddlers`, the column formula of m4.ts); the block
  * rows and the points both test membership in that one list, so every point is counted exactly
  * once, and the points' test is a semi-join on floor(x / w) with no per-point arithmetic beyond
@@ -42,6 +45,13 @@ export interface LodPlan {
   bw: number;
   /** read every point in [b0 bw, (b1 + 1) bw) raw: the blocks are too wide for the columns */
   allRaw: boolean;
+  /**
+   * the level whose blocks are read at the edges (lv - 1 on a linear x with lv >= 2, else lv):
+   * a block of lv that is not whole is read as its children at elv, the whole ones as blocks and
+   * the others raw; its width
+   */
+  elv: number;
+  ew: number;
   /** the blocks holding x0 and x1 */
   b0: number;
   b1: number;
@@ -79,10 +89,11 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
     } else fit = linearLevel(s, cw);
     const allRaw = fit < 1 || forceRaw.has(id);
     const lv = allRaw ? 1 : Math.min(s.levels, fit);
+    const elv = !cut && !allRaw && lv >= 2 ? lv - 1 : lv;
     const bw = blockWidth(s, lv), wt = blockWidth(s, s.levels), m = 8 ** (s.levels - lv);
     const t0 = Math.floor(view.x0 / wt), t1 = Math.floor(view.x1 / wt);
     plans.push({
-      series: id, lv, bw, allRaw, b0: Math.floor(view.x0 / bw), b1: Math.floor(view.x1 / bw),
+      series: id, lv, bw, elv, ew: blockWidth(s, elv), allRaw, b0: Math.floor(view.x0 / bw), b1: Math.floor(view.x1 / bw),
       ba: t0 * m, bz: (t1 + 1) * m - 1, top: s.levels, t0, t1, xmin: s.xmin, xmax: s.xmax,
     });
   }
@@ -91,18 +102,25 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
 
 /**
  * The level of a series in a linear-x view, 0 to read it raw: the one reading the fewest rows a
- * column, its whole blocks (cw / bw) plus the raw points of the block holding the column's edge
- * (bw x the series' points per x), blocks no wider than a column. Levels are 8 apart, so this is
- * often a finer level than "a quarter of a column" would pick: at 1,050 points a column, 16-point
- * blocks (65 + 16 rows) rather than 128-point ones (8 + 128).
+ * column, blocks no wider than a column: its whole blocks (cw / bw), and at the column's edge
+ * the raw points of the block there (level 1), or from level 2 on that block's children one
+ * level down (about 7 of them whole, split between the two columns, and the points of the one
+ * holding the edge; DESCENT_ROWS). At 1,050 points a column (16-point blocks at level 1):
+ * level 2, 8 + 7 + 16 rows, where level 1 alone reads 65 + 16 and level 2 without its children 8 + 128.
  */
+/**
+ * What a column's descent costs in rows: ~7 children, and a little for the second level's read
+ * (10 measured best: 100 runs x 1e6 at 1/8 of the range, 131 points a column, stays on level 1)
+ */
+const DESCENT_ROWS = 10;
+
 function linearLevel(s: LodSeries, cw: number): number {
   const density = s.n / (s.xmax - s.xmin);
   let best = 0, bestCost = cw * density;
   for (let lv = 1; lv <= s.levels; lv++) {
     const bw = blockWidth(s, lv);
     if (bw > cw) break;
-    const cost = cw / bw + bw * density;
+    const cost = cw / bw + (lv === 1 ? bw * density : DESCENT_ROWS + (bw / 8) * density);
     if (cost < bestCost) { best = lv; bestCost = cost; }
   }
   return best;
@@ -141,13 +159,18 @@ function logLevel(s: LodSeries, view: M4View, edges: Float64Array): number {
  * every point between the blocks holding x0 and x1 is read raw. `range`: the ids are every id
  * from the least to the greatest, a plain range (no semi-join per point).
  */
-function lodSql(allRaw: boolean, range: boolean, logX: boolean): string {
+function lodSql(allRaw: boolean, range: boolean, logX: boolean, descend: boolean): string {
   const IDS = (col: string) => `${col} BETWEEN $slo AND $shi${range ? '' : ` AND ${col} IN (SELECT unnest($ids))`}`;
+  // with `descend`, the whole children (one level down) of the blocks that are not whole, as
+  // parts of their own (l = $elv); the neighbours below read the blocks of $lv only
   return `
 WITH blk AS MATERIALIZED (
-  SELECT series, b, n, nf, np, vmin, vmax, fy, ly, mny, mnx, mpy, mpx, mxy, mxx,
+  SELECT $lv AS l, series, b, n, nf, np, vmin, vmax, fy, ly, mny, mnx, mpy, mpx, mxy, mxx,
     ${allRaw ? 'FALSE' : '(b BETWEEN $b0 AND $b1 AND NOT (b IN (SELECT unnest($strad))))'} AS whole, ${columnSql('b * $bw', logX)} AS c
   FROM lod WHERE lv = $lv AND ${IDS('series')} AND b BETWEEN $ba AND $bz
+  ${descend ? `UNION ALL
+  SELECT $elv, series, b, n, nf, np, vmin, vmax, fy, ly, mny, mnx, mpy, mpx, mxy, mxx, TRUE, ${columnSql('b * $ew', logX)}
+  FROM lod WHERE lv = $elv AND ${IDS('series')} AND b BETWEEN $ka AND $kz AND b IN (SELECT unnest($kids))` : ''}
 ),
 raw AS MATERIALIZED (
   SELECT series, x AS v, ord, y, ${columnSql('x', logX)} AS c, (isfinite(y) AND (NOT $log OR y > 0)) AS ok,
@@ -156,7 +179,7 @@ raw AS MATERIALIZED (
     CASE WHEN x < $x0 THEN -1 WHEN x > $x1 THEN 1 ELSE 0 END AS pos
   FROM points
   WHERE ${IDS('series')} AND x >= $b0 * $bw AND x < ($b1 + 1) * $bw
-    ${allRaw ? '' : 'AND floor(x / $bw) IN (SELECT unnest($strad))'}
+    ${allRaw ? '' : `AND floor(x / ${descend ? '$ew' : '$bw'}) IN (SELECT unnest(${descend ? '$edge' : '$strad'}))`}
 ),
 inview AS (SELECT * FROM raw WHERE pos = 0),
 stats AS (
@@ -203,13 +226,13 @@ tops AS (
 nb AS (
   SELECT series, 3 AS kind, max({'x': x, 'o': o, 'y': y}) AS p FROM (
     SELECT series, v AS x, ord AS o, y FROM raw WHERE pos = -1
-    UNION ALL SELECT series, vmax, 0, ly FROM blk WHERE b < $b0
+    UNION ALL SELECT series, vmax, 0, ly FROM blk WHERE l = $lv AND b < $b0
     UNION ALL SELECT series, vmax, 0, ly FROM tops WHERE b < $t0
   ) GROUP BY series
   UNION ALL
   SELECT series, 4 AS kind, min({'x': x, 'o': o, 'y': y}) AS p FROM (
     SELECT series, v AS x, ord AS o, y FROM raw WHERE pos = 1
-    UNION ALL SELECT series, vmin, 0, fy FROM blk WHERE b > $b1
+    UNION ALL SELECT series, vmin, 0, fy FROM blk WHERE l = $lv AND b > $b1
     UNION ALL SELECT series, vmin, 0, fy FROM tops WHERE b > $t1
   ) GROUP BY series
 )
@@ -224,14 +247,15 @@ ORDER BY kind, series, c, fx, sx, so`;
 }
 
 const SQL = new Map<string, string>();
-const sqlFor = (allRaw: boolean, range: boolean, logX: boolean) => {
-  const key = `${allRaw}/${range}/${logX}`;
-  if (!SQL.has(key)) SQL.set(key, lodSql(allRaw, range, logX));
+const sqlFor = (allRaw: boolean, range: boolean, logX: boolean, descend: boolean) => {
+  const key = `${allRaw}/${range}/${logX}/${descend}`;
+  if (!SQL.has(key)) SQL.set(key, lodSql(allRaw, range, logX, descend));
   return SQL.get(key)!;
 };
 
 export const LOD_TYPES = {
-  ids: LIST(INTEGER), strad: LIST(DOUBLE), slo: INTEGER, shi: INTEGER, lv: INTEGER, top: INTEGER, bw: DOUBLE,
+  ids: LIST(INTEGER), strad: LIST(DOUBLE), kids: LIST(DOUBLE), edge: LIST(DOUBLE), elv: INTEGER, ew: DOUBLE, ka: BIGINT, kz: BIGINT,
+  slo: INTEGER, shi: INTEGER, lv: INTEGER, top: INTEGER, bw: DOUBLE,
   b0: BIGINT, b1: BIGINT, ba: BIGINT, bz: BIGINT, t0: BIGINT, t1: BIGINT,
   x0: DOUBLE, x1: DOUBLE, w: DOUBLE, log: BOOLEAN,
 };
@@ -256,13 +280,32 @@ export function straddlers(view: M4View, bw: number, b0: number, b1: number, xmi
   return out;
 }
 
+/**
+ * The children (width `ew`, 8 to a block) of the blocks `strad` that overlap the data range:
+ * those whole in the view (read as blocks) and the others (read raw), by the same test.
+ */
+export function children(view: M4View, strad: readonly number[], ew: number, xmin: number, xmax: number): { whole: number[]; edge: number[] } {
+  const { x0, x1 } = view, column = columnFinder(view);
+  const lo = Math.floor(xmin / ew), hi = Math.floor(xmax / ew);
+  const whole: number[] = [], edge: number[] = [];
+  for (const b of strad) {
+    for (let k = Math.max(8 * b, lo), end = Math.min(8 * b + 7, hi); k <= end; k++) {
+      const a = k * ew, z = (k + 1) * ew;
+      (a >= x0 && z <= x1 && column(a) === column(z) ? whole : edge).push(k);
+    }
+  }
+  return { whole, edge };
+}
+
 /** The bound parameters of one group's query (plans equal but for the series, ascending). */
 export function lodParams(view: M4View, plans: readonly LodPlan[], column = columnParams(view)) {
   const ids = plans.map((p) => p.series), p = plans[0];
   const xmin = plans.reduce((m, q) => Math.min(m, q.xmin), Infinity), xmax = plans.reduce((m, q) => Math.max(m, q.xmax), -Infinity);
   const strad = p.allRaw ? [] : straddlers(view, p.bw, p.b0, p.b1, xmin, xmax);
+  const down = !p.allRaw && p.elv !== p.lv ? children(view, strad, p.ew, xmin, xmax) : null;
   return {
     ...(p.allRaw ? {} : { strad: listValue(strad) }),
+    ...(down ? { kids: listValue(down.whole), edge: listValue(down.edge), elv: p.elv, ew: p.ew, ka: big(down.whole[0] ?? 0), kz: big(down.whole[down.whole.length - 1] ?? -1) } : {}),
     ...(isRange(ids) ? {} : { ids: listValue(ids) }),
     slo: ids[0], shi: ids[ids.length - 1], lv: p.lv, top: p.top, bw: p.bw,
     b0: big(p.b0), b1: big(p.b1), ba: big(p.ba), bz: big(p.bz), t0: big(p.t0), t1: big(p.t1),
@@ -279,14 +322,14 @@ async function runGroup(db: DuckDBConnection, view: M4View, plans: readonly LodP
   const column = columnParams(view);
   const params = lodParams(view, plans, column);
   const types = Object.fromEntries(Object.entries({ ...LOD_TYPES, ...column.types }).filter(([k]) => k in params));
-  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids), view.xScale === 'log'), params, types, ids, view.W);
+  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids), view.xScale === 'log', plans[0].elv !== plans[0].lv && !plans[0].allRaw), params, types, ids, view.W);
 }
 
 /** One query per group of series planned alike (most views: one), their answers merged. */
 async function runPlans(db: DuckDBConnection, view: M4View, plans: readonly LodPlan[]): Promise<M4Result> {
   const groups = new Map<string, LodPlan[]>();
   for (const p of plans) {
-    const key = `${p.lv}/${p.bw}/${p.allRaw}/${p.top}/${p.ba}/${p.bz}`;
+    const key = `${p.lv}/${p.bw}/${p.elv}/${p.ew}/${p.allRaw}/${p.top}/${p.ba}/${p.bz}`;
     const g = groups.get(key);
     if (g) g.push(p);
     else groups.set(key, [p]);
