@@ -170,6 +170,38 @@ function distinct(a: Float64Array, lo: number, hi: number): Float64Array {
   return out.subarray(0, m);
 }
 
+/** A copy of `r` (room to grow by half), for an update that must leave `r` as it is. */
+export function copyAggregated(r: Aggregated): Aggregated {
+  const out = grown(r, r.length, r.length);
+  out.length = r.length;
+  return out;
+}
+
+/** A run as it was when its group was aggregated: its point count and its rewrites counter. */
+export interface RunState {
+  n: number;
+  rewrites: number;
+}
+
+/**
+ * Where the runs changed since `before` only by points appended at their ends: the least of their
+ * previous last x (nothing below it changed; Infinity: none grew), the `fromX` of an update;
+ * null when anything else changed (a run rewritten or shorter, one that had no points, another
+ * count of runs): aggregated anew. `x(k, i)`: run k's i-th x now.
+ */
+export function appendedFrom(before: readonly RunState[], now: readonly RunState[], x: (k: number, i: number) => number): number | null {
+  if (before.length !== now.length) return null;
+  let from = Infinity;
+  for (let k = 0; k < now.length; k++) {
+    const was = before[k], is = now[k];
+    if (is.rewrites !== was.rewrites || is.n < was.n) return null;
+    if (is.n === was.n) continue;
+    if (was.n === 0) return null;
+    from = Math.min(from, x(k, was.n - 1));
+  }
+  return from;
+}
+
 /** New arrays for `total` union x, the first `keep` copied from prev; room to grow by half. */
 function grown(prev: Aggregated | undefined, keep: number, total: number): Aggregated {
   const cap = prev ? Math.max(total, Math.ceil(total * 1.5)) : total;

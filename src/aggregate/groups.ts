@@ -8,7 +8,7 @@ import type { AggregateGroup, AggregateSpec } from '../protocol/messages';
 import { Pyramid } from '../store/pyramid';
 import { lowerBound } from '../store/search';
 import { XColumn, type Series } from '../store/store';
-import { aggregateRuns, type AggParams, type Aggregated } from './align';
+import { aggregateRuns, appendedFrom, type AggParams, type Aggregated, type RunState } from './align';
 
 /** A group's curves: each a Series of the union x (slot: the line's or the band's). */
 export interface GroupCurves {
@@ -23,9 +23,8 @@ export interface GroupCurves {
 interface Entry {
   params: string;
   members: Series[];
-  /** each member's n and rewrites when computed */
-  ns: number[];
-  rewrites: number[];
+  /** each member's n and rewrites when computed (the Series themselves change with appends) */
+  runs: RunState[];
   curves: GroupCurves;
 }
 
@@ -54,7 +53,8 @@ export function forgetGroups(chart: number): void {
 }
 
 function update(e: Entry | undefined, members: Series[], p: AggParams, params: string, g: AggregateGroup): Entry {
-  const from = e && e.params === params ? appendedFrom(e, members) : null;
+  // the same runs (a Series has its n and rewrites): where they only grew
+  const from = e && e.params === params && members.every((s, k) => s.id === e.members[k]?.id) ? appendedFrom(e.runs, members, (k, i) => members[k].col.x[i]) : null;
   // every view asks: with nothing appended (and the same slots) the curves stand
   if (e && from === Infinity && e.curves.line.slot === g.line && e.curves.low.slot === g.band) return e;
   const result = aggregateRuns(
@@ -72,25 +72,7 @@ function update(e: Entry | undefined, members: Series[], p: AggParams, params: s
     high: curve(curves?.high, `${g.name} high`, g.band, result, result.high, keep),
     result,
   };
-  return { params, members, ns: members.map((s) => s.n), rewrites: members.map((s) => s.rewrites), curves: next };
-}
-
-/**
- * Where the members changed only by points appended at their ends: the least last x before
- * (nothing below it changed); null when anything else changed (other runs, a merge before the
- * end, a series replaced): computed anew.
- */
-function appendedFrom(e: Entry, members: Series[]): number | null {
-  if (members.length !== e.members.length) return null;
-  let from = Infinity;
-  for (let k = 0; k < members.length; k++) {
-    const s = members[k];
-    if (s.id !== e.members[k].id || s.rewrites !== e.rewrites[k] || s.n < e.ns[k]) return null;
-    if (s.n === e.ns[k]) continue;
-    if (e.ns[k] === 0) return null;
-    from = Math.min(from, s.col.x[e.ns[k] - 1]);
-  }
-  return from;
+  return { params, members, runs: members.map((s) => ({ n: s.n, rewrites: s.rewrites })), curves: next };
 }
 
 /**

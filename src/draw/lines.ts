@@ -75,6 +75,9 @@ export class LineRenderer {
   /** made with the first frame that has a plot image (most small charts never have one) */
   private image: PlotImageRenderer | null = null;
   private imagePrimitives = 0;
+  /** the context's pipelines (compiled once per context, on first use: `command`) */
+  private spansCmd: DrawCommand | null = null;
+  private segmentsCmd: DrawCommand | null = null;
   private spanCount = 0;
   private segCount = 0;
   private scope: PlotScope;
@@ -147,9 +150,8 @@ export class LineRenderer {
 
   private drawInScope(): void {
     this.imagePrimitives = this.image?.draw() ?? 0;
-    const regl = this.g.regl;
-    if (this.spanCount > 0) cached(this.g, 'lines-spans', () => command(regl, 'spans'))(this.spanProps);
-    if (this.segCount > 0) cached(this.g, 'lines-segments', () => command(regl, 'segments'))(this.segProps);
+    if (this.spanCount > 0) (this.spansCmd ??= cached(this.g, 'lines-spans', () => command(this.g.regl, 'spans')))(this.spanProps);
+    if (this.segCount > 0) (this.segmentsCmd ??= cached(this.g, 'lines-segments', () => command(this.g.regl, 'segments')))(this.segProps);
   }
 
   get primitives(): number {

@@ -19,7 +19,7 @@
  * alone (SmoothCache.catchUp) and only the union x from the least previous last x on are
  * aggregated again (align.ts, as the worker does after appends); anything else aggregates anew.
  */
-import { aggregateRuns, type AggParams, type Aggregated } from '../aggregate/align';
+import { aggregateRuns, appendedFrom, copyAggregated, type AggParams, type Aggregated, type RunState } from '../aggregate/align';
 import { loadTQuantile } from '../aggregate/tquantile';
 import type { AggregatedGroup } from '../protocol/messages';
 import { paramsKey } from '../smooth/params';
@@ -37,9 +37,8 @@ type Curves = [Float32Array, Float32Array, Float32Array];
 
 interface Entry {
   ticket: Ticket;
-  /** each member's SmoothCache.rewrites and point count when read */
-  rewrites: number[];
-  ns: number[];
+  /** each member's point count and SmoothCache.rewrites when read */
+  runs: RunState[];
   /** what align.ts computed (the entry's own: `group`'s float64 arrays are views of it) */
   result: Aggregated;
   /** the aggregate, exactly `x.length` union x */
@@ -118,9 +117,10 @@ async function groupEntry(s: AggregateStores, sids: readonly number[], q: Aggreg
   const raws = await rawColumns(s.points, sids, q.xColumn, s.cache);
   const runs = raws.map((c) => ({ x: c.v, y: c.y, n: c.v.length }));
   if (p.band === 'ci95') await loadTQuantile();
-  const from = kept ? grownFrom(kept.stale, rewrites, runs) : null;
+  const now: RunState[] = runs.map((run, k) => ({ n: run.n, rewrites: rewrites[k] }));
+  const from = kept ? appendedFrom(kept.stale.runs, now, (k, i) => runs[k].x[i]) : null;
   // the stale entry may still be read by a request under way: its arrays stay as they are
-  const r = aggregateRuns(runs, p, from !== null && kept ? { result: copyOf(kept.stale.result), fromX: from } : undefined);
+  const r = aggregateRuns(runs, p, from !== null && kept ? { result: copyAggregated(kept.stale.result), fromX: from } : undefined);
   s.aggregates.counters[from !== null ? 'extended' : 'aggregated']++;
   const n = r.length;
   const lineF64 = r.line.subarray(0, n), lowF64 = r.low.subarray(0, n), highF64 = r.high.subarray(0, n);
@@ -129,30 +129,11 @@ async function groupEntry(s: AggregateStores, sids: readonly number[], q: Aggreg
     lineF64, lowF64, highF64,
   };
   const e: Entry = {
-    ticket, rewrites, ns: runs.map((run) => run.n), result: r, group, curves: [group.line, group.low, group.high], smoothed: new Map(),
+    ticket, runs: now, result: r, group, curves: [group.line, group.low, group.high], smoothed: new Map(),
     bytes: r.x.length * 34 + n * 12,
   };
   s.aggregates.put(key, e, s.cache);
   return e;
-}
-
-/**
- * The least previous last x of the members that grew, when the members changed since `e` only
- * by points after their previous last (Infinity: none grew); null when anything else changed.
- */
-function grownFrom(e: Entry, rewrites: readonly number[], runs: readonly { x: Float64Array; n: number }[]): number | null {
-  if (e.ns.length !== runs.length) return null;
-  let from = Infinity;
-  for (let k = 0; k < runs.length; k++) {
-    if (rewrites[k] !== e.rewrites[k] || runs[k].n < e.ns[k] || e.ns[k] === 0) return null;
-    if (runs[k].n > e.ns[k]) from = Math.min(from, runs[k].x[e.ns[k] - 1]);
-  }
-  return from;
-}
-
-function copyOf(r: Aggregated): Aggregated {
-  const n = r.length;
-  return { x: r.x.slice(0, n), line: r.line.slice(0, n), low: r.low.slice(0, n), high: r.high.slice(0, n), n: r.n.slice(0, n), length: n };
 }
 
 /** The entry's curves smoothed with `params` over every union x (kept per parameters). */

@@ -101,6 +101,13 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
 }
 
 /**
+ * What a column's descent costs in rows: ~7 children, and a little for the second level's read.
+ * 10 keeps a view of 131 points a column (100 runs x 1e6 at 1/8 of the range) on level 1; with 7
+ * it descended, 10 % faster at 100 runs in view and 10 % slower at 10 (measured in process).
+ */
+const DESCENT_ROWS = 10;
+
+/**
  * The level of a series in a linear-x view, 0 to read it raw: the one reading the fewest rows a
  * column, blocks no wider than a column: its whole blocks (cw / bw), and at the column's edge
  * the raw points of the block there (level 1), or from level 2 on that block's children one
@@ -108,12 +115,6 @@ export function planLod(view: M4View, lod: ReadonlyMap<number, LodSeries>, force
  * holding the edge; DESCENT_ROWS). At 1,050 points a column (16-point blocks at level 1):
  * level 2, 8 + 7 + 16 rows, where level 1 alone reads 65 + 16 and level 2 without its children 8 + 128.
  */
-/**
- * What a column's descent costs in rows: ~7 children, and a little for the second level's read
- * (10 measured best: 100 runs x 1e6 at 1/8 of the range, 131 points a column, stays on level 1)
- */
-const DESCENT_ROWS = 10;
-
 function linearLevel(s: LodSeries, cw: number): number {
   const density = s.n / (s.xmax - s.xmin);
   let best = 0, bestCost = cw * density;
@@ -302,7 +303,7 @@ export function lodParams(view: M4View, plans: readonly LodPlan[], column = colu
   const ids = plans.map((p) => p.series), p = plans[0];
   const xmin = plans.reduce((m, q) => Math.min(m, q.xmin), Infinity), xmax = plans.reduce((m, q) => Math.max(m, q.xmax), -Infinity);
   const strad = p.allRaw ? [] : straddlers(view, p.bw, p.b0, p.b1, xmin, xmax);
-  const down = !p.allRaw && p.elv !== p.lv ? children(view, strad, p.ew, xmin, xmax) : null;
+  const down = descends(p) ? children(view, strad, p.ew, xmin, xmax) : null;
   return {
     ...(p.allRaw ? {} : { strad: listValue(strad) }),
     ...(down ? { kids: listValue(down.whole), edge: listValue(down.edge), elv: p.elv, ew: p.ew, ka: big(down.whole[0] ?? 0), kz: big(down.whole[down.whole.length - 1] ?? -1) } : {}),
@@ -315,6 +316,8 @@ export function lodParams(view: M4View, plans: readonly LodPlan[], column = colu
 }
 
 const big = (v: number) => BigInt(v);
+/** the plan reads the blocks at its edges as their children (elv = lv - 1; never when all raw) */
+const descends = (p: LodPlan) => p.elv !== p.lv;
 const isRange = (ids: readonly number[]) => ids[ids.length - 1] - ids[0] + 1 === ids.length;
 
 async function runGroup(db: DuckDBConnection, view: M4View, plans: readonly LodPlan[]): Promise<M4Result> {
@@ -322,7 +325,7 @@ async function runGroup(db: DuckDBConnection, view: M4View, plans: readonly LodP
   const column = columnParams(view);
   const params = lodParams(view, plans, column);
   const types = Object.fromEntries(Object.entries({ ...LOD_TYPES, ...column.types }).filter(([k]) => k in params));
-  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids), view.xScale === 'log', plans[0].elv !== plans[0].lv && !plans[0].allRaw), params, types, ids, view.W);
+  return runM4(db, sqlFor(plans[0].allRaw, isRange(ids), view.xScale === 'log', descends(plans[0])), params, types, ids, view.W);
 }
 
 /** One query per group of series planned alike (most views: one), their answers merged. */

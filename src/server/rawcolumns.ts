@@ -7,6 +7,7 @@
 import { PointColumns } from '../smooth/stream';
 import type { XColumnName } from '../source/m4';
 import type { RawColumns, SmoothCache } from './smoothcache';
+import { seriesRuns } from './pointchunk';
 import type { PointChunks } from './smoothview';
 
 /** The columns of `ids` (in that order): finite x only, y NaN where none was logged. */
@@ -21,15 +22,9 @@ export async function rawColumns(points: PointChunks, ids: readonly number[], xC
   const wanted = [...new Set(ids.filter((id) => !out.has(id)))].sort((a, b) => a - b);
   if (wanted.length) {
     const fills = new Map(wanted.map((id) => [id, new PointColumns()]));
-    for await (const { rows, sid, v, y } of points(wanted, xColumn)) {
-      cache.counters.readPoints += rows;
-      for (let from = 0; from < rows; ) {
-        const id = sid[from];
-        let to = from + 1;
-        while (to < rows && sid[to] === id) to++;
-        fills.get(id)?.add(v, y, null, from, to);
-        from = to;
-      }
+    for await (const piece of points(wanted, xColumn)) {
+      cache.counters.readPoints += piece.rows;
+      seriesRuns(piece, (id, from, to) => fills.get(id)?.add(piece.v, piece.y, null, from, to));
     }
     for (const [id, f] of fills) {
       const raw = { v: f.x.slice(0, f.n), y: f.y.slice(0, f.n) };

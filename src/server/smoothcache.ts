@@ -22,6 +22,7 @@
  */
 import { paramsKey, type SmoothParams } from '../smooth/params';
 import { PointColumns } from '../smooth/stream';
+import { seriesRuns, type PointChunk } from './pointchunk';
 import type { XColumnName } from '../source/m4';
 
 /** Points of one series on one x column, in the store's order; finite x only. */
@@ -46,7 +47,7 @@ export interface Ticket {
 }
 
 /** Points of some series from a step x on each (at x >= from.get(id)), in store order. */
-export type TailChunks = (from: ReadonlyMap<number, number>) => AsyncIterable<{ rows: number; sid: Int32Array; v: Float64Array; y: Float32Array }>;
+export type TailChunks = (from: ReadonlyMap<number, number>) => AsyncIterable<PointChunk>;
 
 export const DEFAULT_CACHE_BYTES = 512 << 20;
 /** parameter sets kept per series: a slider drag moves on, a pan at one weight stays */
@@ -199,17 +200,13 @@ export class SmoothCache {
       skip.set(id, m);
     }
     const fills = new Map([...behind.keys()].map((id) => [id, new PointColumns()]));
-    for await (const { rows, sid, v, y } of tail(from)) {
-      this.counters.readPoints += rows;
-      for (let a = 0; a < rows; ) {
-        const id = sid[a];
-        let b = a + 1;
-        while (b < rows && sid[b] === id) b++;
+    for await (const piece of tail(from)) {
+      this.counters.readPoints += piece.rows;
+      seriesRuns(piece, (id, a, b) => {
         const left = skip.get(id) ?? 0, drop = Math.min(left, b - a);
         if (drop) skip.set(id, left - drop);
-        if (b > a + drop) fills.get(id)?.add(v, y, null, a + drop, b);
-        a = b;
-      }
+        if (b > a + drop) fills.get(id)?.add(piece.v, piece.y, null, a + drop, b);
+      });
     }
     for (const [id, e] of behind) {
       const f = fills.get(id)!, old = e.raw;

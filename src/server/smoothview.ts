@@ -29,6 +29,7 @@ import { PointColumns, smoothStream, type Emit, type SmoothStream } from '../smo
 import { checkView, logCut, type M4Result, type M4View, type XColumnName } from '../source/m4';
 import { assemble, SeriesM4 } from './m4build';
 import { xColumnSql } from './schema';
+import { seriesRuns, type PointChunk } from './pointchunk';
 import type { RawColumns, SmoothCache, TailChunks, Ticket } from './smoothcache';
 
 /** The query streaming the view's series, ordered as the store orders points (m4sql.ts). */
@@ -104,17 +105,6 @@ export interface SmoothedVisitor {
   streamed(i: number, v: Float64Array, s: Float32Array, y: Float32Array, from: number, to: number, offset: number): void;
 }
 
-/**
- * Points of series in the store's order (series, then x column, step, logged order), non-finite x
- * left out, a piece at a time: `sid`, `v`, `y` of `rows` points, valid until the next piece is
- * asked for. Each store has its own (DuckDB: `duckdbChunks`; ClickHouse: clickhouse/points.ts).
- */
-export interface PointChunk {
-  rows: number;
-  sid: Int32Array;
-  v: Float64Array;
-  y: Float32Array;
-}
 export type PointChunks = ((ids: readonly number[], xColumn: XColumnName) => AsyncIterable<PointChunk>) & {
   /** the step column of some series from a step x on (smoothcache.ts catchUp); absent: read them in full */
   tail?: TailChunks;
@@ -168,12 +158,10 @@ async function streamSeries(
     current = null;
   };
   // views of the piece's memory, read before the next piece (the fill copies what it keeps)
-  for await (const { rows: m, sid, v, y } of points(wanted, xColumn)) {
-    cache.counters.readPoints += m;
-    for (let from = 0; from < m; ) {
-      const id = sid[from];
-      let to = from + 1;
-      while (to < m && sid[to] === id) to++;
+  for await (const piece of points(wanted, xColumn)) {
+    const { v, y } = piece;
+    cache.counters.readPoints += piece.rows;
+    seriesRuns(piece, (id, from, to) => {
       if (current?.id !== id) {
         finish();
         if (ended.has(id)) throw new Error(`smoothing: points of series ${id} came after its end (PointChunks must order points by series)`);
@@ -188,9 +176,8 @@ async function streamSeries(
           },
         };
       }
-      current.stream.push(v, y, from, to, current.emit);
-      from = to;
-    }
+      current!.stream.push(v, y, from, to, current!.emit);
+    });
   }
   finish();
   for (const [id, f] of fills) {
