@@ -32,6 +32,8 @@ export function completeUnits<T extends Uint8Array>(
 export interface ListOptions {
   /** follow symbolic links whose target is outside the folder too (default false: skipped) */
   followLinks?: boolean;
+  /** list gzip-compressed logs too (`*.csv.gz`, `*.jsonl.gz`), as the kind of their name without `.gz` (default false: the tailer cannot tail them) */
+  gzip?: boolean;
   /** called for each skipped link (to a log file or a folder): its path under the folder, its target */
   onSkip?: (path: string, target: string) => void;
 }

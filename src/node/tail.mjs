@@ -102,7 +102,9 @@ export function completeUnits(kind, buf) {
  * @returns {Promise<Array<{ path: string, abs: string, kind: LogKind, size: number, ino: number, mtimeMs: number }>>}
  */
 export async function listLogFiles(dir, options = {}) {
-  const { followLinks = false, onSkip } = options;
+  const { followLinks = false, gzip = false, onSkip } = options;
+  /** @param {string} name */
+  const kindIn = (name) => kindOf(name) ?? (gzip && /\.gz$/i.test(name) ? kindOf(name.slice(0, -3)) : null);
   /** @type {Array<{ path: string, abs: string, kind: LogKind, size: number, ino: number, mtimeMs: number }>} */
   const out = [];
   let root;
@@ -149,7 +151,7 @@ export async function listLogFiles(dir, options = {}) {
           continue; // dangling link
         }
         if (!followLinks && !inside(target)) {
-          if ((isDir || (isFile && kindOf(e.name))) && onSkip) onSkip(toPosix(rel), target);
+          if ((isDir || (isFile && kindIn(e.name))) && onSkip) onSkip(toPosix(rel), target);
           continue;
         }
         p = target;
@@ -159,7 +161,7 @@ export async function listLogFiles(dir, options = {}) {
         continue;
       }
       if (!isFile) continue;
-      const kind = kindOf(e.name);
+      const kind = kindIn(e.name);
       if (!kind) continue;
       let fst;
       try {

@@ -182,7 +182,7 @@ async function ingest(a: Args, out: (s: string) => void, err: (s: string) => voi
         else groups.push({ list: [abs], root: undefined });
         continue;
       }
-      const list = (await listLogFiles(abs)).map((f) => f.abs);
+      const list = (await listLogFiles(abs, { gzip: true })).map((f) => f.abs);
       if (list.length === 0) err(`${p}: no CSV, JSON Lines or tfevents files in it`);
       else groups.push({ list, root: abs });
     }

@@ -37,7 +37,7 @@ export class LogdirWatcher {
   }
 
   private async scan(): Promise<void> {
-    const files = await listLogFiles(this.dir);
+    const files = await listLogFiles(this.dir, { gzip: true });
     const changed: string[] = [];
     for (const f of files) {
       const sig = `${f.size}:${f.mtimeMs}:${f.ino}`;

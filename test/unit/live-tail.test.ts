@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { completeUnits, kindOf, listLogFiles, Tailer, type TailChunk } from '../../src/node/tail.mjs';
 
 // --- TFRecords, built by hand with real masked CRC32Cs (the server only frames; the CRCs make
@@ -334,6 +335,23 @@ describe('Tailer on a temporary folder', () => {
       expect(all.map((f) => f.path)).toEqual(['alias.csv', 'ext/r.jsonl', 'p.csv', 'same/real.csv', 'same/rel.csv']);
     } finally {
       rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('gzip logs are listed only with the gzip option, under the kind of their inner name', async () => {
+    mkdirSync(join(dir, 'z'), { recursive: true });
+    writeFileSync(join(dir, 'z', 'a.csv.gz'), gzipSync('x\n'));
+    writeFileSync(join(dir, 'z', 'b.jsonl.GZ'), gzipSync('{}\n'));
+    writeFileSync(join(dir, 'z', 'notes.txt.gz'), gzipSync('hi\n'));
+    try {
+      expect((await listLogFiles(join(dir, 'z'))).map((f) => f.path)).toEqual([]);
+      const all = await listLogFiles(join(dir, 'z'), { gzip: true });
+      expect(all.map((f) => [f.path, f.kind])).toEqual([
+        ['a.csv.gz', 'csv'],
+        ['b.jsonl.GZ', 'jsonl'],
+      ]);
+    } finally {
+      rmSync(join(dir, 'z'), { recursive: true, force: true });
     }
   });
 

@@ -1,8 +1,9 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../src/server/cli';
 import { ingestFiles } from '../../src/server/ingest';
 import { compact, openStore, type Store } from '../../src/server/schema';
 import { eventProto, record, writeEvents } from '../fixtures/tfevents';
@@ -119,6 +120,29 @@ describe('ingest', () => {
     expect((await ingestFiles(store.db, [path])).files).toBe(0);
     writeFileSync(path, gzipSync('metric,step,value\ngz,0,1\ngz,1,2\ngz,2,3\n'));
     expect(await ingestFiles(store.db, [path])).toMatchObject({ points: 3, removed: 2 });
+  });
+
+  test('metricgl ingest DIR reads the gzip logs in the folder too', async () => {
+    const logs = join(dir, 'gzdir');
+    mkdirSync(join(logs, 'run1'), { recursive: true });
+    writeFileSync(join(logs, 'run1', 'm.csv.gz'), gzipSync('metric,step,value\ngzdir,0,1\ngzdir,1,2\ngzdir,2,4\n'));
+    writeFileSync(join(logs, 'plain.csv'), 'metric,step,value\ngzplain,0,1\n');
+    const db = join(dir, 'cli.duckdb');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['ingest', '--db', db, logs], { out: (s) => out.push(s), err: (s) => err.push(s) }, false);
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    const s = await openStore(db, { threads: 1 });
+    try {
+      const r = (await s.db.runAndReadAll('SELECT metric, points FROM series ORDER BY metric')).getRows();
+      expect(r).toEqual([
+        ['gzdir', 3n],
+        ['gzplain', 1n],
+      ]);
+    } finally {
+      s.close();
+    }
   });
 
   test('a file that is no log is an error, the others are read', async () => {
