@@ -94,7 +94,17 @@ class ChartImpl implements Chart {
       },
       client,
     );
-    this.painter = new Painter({ options: opts, awaited: () => this.scheduler.awaited }, this.graphics, this.surface, this.runs);
+    this.painter = new Painter(
+      {
+        options: opts,
+        awaited: () => this.scheduler.awaited,
+        // after the picture is on screen, not before it: the context costs the main thread tens of ms
+        drawnFlat: () => requestAnimationFrame(() => setTimeout(() => !this.destroyed && this.graphics.make(true))),
+      },
+      this.graphics,
+      this.surface,
+      this.runs,
+    );
     this.view = new ViewRequests({ chart, options: opts, post }, this.scheduler, this.surface, this.runs, this.painter);
     this.readback = new SmoothedReadback({ chart, post, mark: (...c) => this.scheduler.mark(...c), rendered: () => this.rendered() }, this.painter, this.graphics, this.view);
     this.aggregates = new AggregatedReadback({ chart, post, options: opts, rendered: () => this.rendered() }, this.runs);
@@ -115,9 +125,11 @@ class ChartImpl implements Chart {
     this.scheduler.mark('size');
     // On a cold page the worker starts only once this task (and the data copies of a setSeries
     // that follows) has ended; the GL context is made after that (after the first commit has
-    // asked for a view), while the worker ingests.
+    // asked for a view), while the worker ingests. Unless the first picture can do without it
+    // (Painter.flatFirst: one-pixel opaque lines, no smoothing): then it is made once that
+    // picture is on screen.
     client.started(() => {
-      if (!this.destroyed) this.graphics.make();
+      if (!this.destroyed && !(this.runs.size > 0 && this.painter.flatFirst())) this.graphics.make();
     });
   }
 

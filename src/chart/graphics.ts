@@ -69,13 +69,21 @@ export class Graphics {
     return this.made?.gl.lost ?? false;
   }
 
-  make(): { gl: SharedGL; lines: LineRenderer } {
+  /** The context and this chart's renderers exist (made, not lost or lost: see `lost`). */
+  get ready(): boolean {
+    return this.made !== null;
+  }
+
+  /**
+   * The context and renderers, made now if they are not. `warm`: compile the pipelines and set up
+   * the copy into this chart's canvas now, not in the next frame; by default when the chart is
+   * still waiting for data (a panel mounted before its data loads). With data on its way the
+   * first frame compiles only what it draws, and sooner.
+   */
+  make(warm = this.host.idle()): { gl: SharedGL; lines: LineRenderer } {
     if (this.made) return this.made;
     const gl = acquireGL(this.user);
-    // Still waiting for data (a panel mounted before its data loads): compile the pipelines and
-    // set up the copy into this chart's canvas now, not in the first frame. With data on its way
-    // the first frame compiles only what it draws, and sooner.
-    const idle = this.host.idle();
+    const idle = warm;
     const lines = new LineRenderer(gl, idle);
     if (idle) {
       this.host.ctx.drawImage(gl.canvas, 0, 0, 1, 1, 0, 0, 1, 1);

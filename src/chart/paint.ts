@@ -5,6 +5,7 @@
  */
 import { defaultTheme, drawAxes, drawGrid, type AxesLayout, type AxisSpec } from '../axes/overlay';
 import { axisMap, type Rect } from '../coords';
+import { fills2D, paintSpans2D } from '../draw/spans2d';
 import { ensureSize } from '../gpu/context';
 import { DENSITY_AUTO_RUNS, type AggregateSpec, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
@@ -53,6 +54,8 @@ export interface PaintHost {
   options(): Readonly<ChartOptions>;
   /** someone waits for this frame: it must be real (GPU flushed) before they are told */
   awaited(): boolean;
+  /** a frame was painted without the GL context (paintFlat): make the context once it is on screen */
+  drawnFlat(): void;
 }
 
 export class Painter {
@@ -62,6 +65,8 @@ export class Painter {
   private stylesStale = true;
   /** points smoothed for the frame being made (worker and GPU) */
   private smoothedPoints = 0;
+  /** a frame was presented (the Canvas2D path is for the first picture only) */
+  private painted = false;
   /** the seq of the frame whose plot image the renderer holds; null: none */
   private imageSeq: number | null = null;
 
@@ -159,7 +164,7 @@ export class Painter {
 
   /** Draw a worker frame; null when the context is lost (drawn again once it is restored). */
   present(f: Frame, asked: Asked, layout: AxesLayout, plot: Rect): FrameInfo | null {
-    if (this.g.gl.lost) return null;
+    if (this.g.lost) return null;
     const dpr = this.surface.dpr;
     const picture = f.image ?? f.keptImage; // the plot image drawn, new or kept
     this.g.layout = f.gpu ? { offsets: f.gpu.offsets, lengths: f.gpu.lengths, range: f.gpu.range } : null;
@@ -170,14 +175,54 @@ export class Painter {
         ...f.stats,
         plot: { left: plot.left / dpr, top: plot.top / dpr, width: plot.width / dpr, height: plot.height / dpr },
         xDomain: f.xDomain, yDomain: f.yDomain, dpr, workerMs: f.workerMs, smoothing: f.smoothedOn,
-        frameMs: 0, primitives: 0, smoothedPoints: 0,
+        frameMs: 0, primitives: 0, smoothedPoints: 0, renderer: 'webgl',
         density: picture?.kind === 'density' ? { max: picture.max } : null,
         groups: asked.groups,
       },
     };
+    // only a chart's first picture: later frames make the context at once, as before
+    const fills = this.g.ready || this.painted ? null : this.flatFills(f, asked);
+    this.painted = true;
+    if (fills) return this.paintFlat(v, f, fills, asked.since);
     this.view = v;
     if (!f.keptImage) this.imageSeq = f.image ? f.seq : null;
     return this.paint(v, f, asked.since);
+  }
+
+  /**
+   * The chart's next frame will likely be painted without the GL context (flatFills): its lines
+   * are one-pixel, opaque and solid, nothing is smoothed, aggregated or drawn as a density. A
+   * frame that brings segments after all is drawn with GL, the context made then.
+   */
+  flatFirst(): boolean {
+    const o = this.host.options();
+    if (smoothingOn(o.smoothing) || !this.thin() || this.density() || this.aggregating()) return false;
+    return fills2D(this.runs.slotStyles(false, this.surface.dpr, null)) !== null;
+  }
+
+  /**
+   * The slots' fills when this frame can be painted without the GL context (draw/spans2d.ts):
+   * snapped one-pixel spans only, in opaque solid styles; null otherwise.
+   */
+  private flatFills(f: Frame, asked: Asked): string[] | null {
+    if (!asked.thin || asked.density || asked.groups || f.image || f.keptImage || f.segmentCount > 0 || f.smoothedOn === 'gpu') return null;
+    const o = this.host.options();
+    return fills2D(this.runs.slotStyles(smoothingOn(o.smoothing), this.surface.dpr, this.aggregating()));
+  }
+
+  /**
+   * The first picture of a chart on a page with no GL context yet, painted with Canvas2D; the
+   * context is made once that picture is on screen (the next frame draws with GL). Nothing of it
+   * is on the GPU, so a style change asks the worker again (no view kept for redraw).
+   */
+  private paintFlat(v: DrawnView, f: Frame, fills: string[], since: number): FrameInfo {
+    this.view = null;
+    this.imageSeq = null;
+    this.compose(v, (ctx) => paintSpans2D(ctx, f.spans, f.spanCount, fills, v.plot.left, v.plot.top));
+    this.host.drawnFlat();
+    v.info = { ...v.info, frameMs: performance.now() - since, primitives: f.spanCount, smoothedPoints: this.smoothedPoints, renderer: 'canvas2d' };
+    this.smoothedPoints = 0;
+    return v.info;
   }
 
   /**
@@ -196,7 +241,7 @@ export class Painter {
 
   private paint(v: DrawnView, fresh: Frame | null, since: number): FrameInfo {
     const primitives = this.draw(v, fresh);
-    v.info = { ...v.info, frameMs: performance.now() - since, primitives, smoothedPoints: this.smoothedPoints };
+    v.info = { ...v.info, frameMs: performance.now() - since, primitives, smoothedPoints: this.smoothedPoints, renderer: 'webgl' };
     this.smoothedPoints = 0;
     return v.info;
   }
@@ -216,7 +261,8 @@ export class Painter {
     if (v.gpu && v.info.smoothing === 'gpu') primitives += this.drawSmoothed(v, fresh?.gpu ?? null);
     // make the frame real before anyone is told it is drawn
     if (this.host.awaited()) gl.gl.finish();
-    this.compose(v, gl.canvas);
+    const { width, height, plot } = v;
+    this.compose(v, (ctx) => ctx.drawImage(gl.canvas, 0, 0, width, height, plot.left, plot.top, width, height));
     return primitives;
   }
 
@@ -242,11 +288,14 @@ export class Painter {
     );
   }
 
-  /** Grid, then the GL plot copied from the shared context, then axes, into the chart's canvas. */
-  private compose(v: DrawnView, source: HTMLCanvasElement): void {
+  /**
+   * Grid, then the plot (the GL plot copied from the shared context, or the Canvas2D first
+   * picture: `plotPixels`, in device px), then axes, into the chart's canvas.
+   */
+  private compose(v: DrawnView, plotPixels: (ctx: CanvasRenderingContext2D) => void): void {
     const { ctx, canvas, dpr } = this.surface;
     const o = this.host.options();
-    const { width, height, plot, layout } = v;
+    const { layout } = v;
     const x: AxisSpec = { scale: o.xScale, format: o.xFormat, domain: v.info.xDomain, title: o.xLabel };
     const y: AxisSpec = { scale: o.yScale, format: 'number', domain: v.info.yDomain, title: o.yLabel };
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -254,7 +303,7 @@ export class Painter {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawGrid(ctx, layout, x, y, defaultTheme);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(source, 0, 0, width, height, plot.left, plot.top, width, height);
+    plotPixels(ctx);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawAxes(ctx, layout, x, y, defaultTheme);
   }

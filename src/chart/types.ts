@@ -25,6 +25,11 @@ export interface FrameInfo extends FrameStats {
   /** GPU primitives (column spans + segments, 2 for a plot image) drawn */
   primitives: number;
   /**
+   * what drew the plot: 'webgl', or 'canvas2d' for a first picture painted before the page had a
+   * GL context (one-pixel opaque spans only, the same pixels; README "First picture")
+   */
+  renderer: 'webgl' | 'canvas2d';
+  /**
    * drawn as a density (option `density`): the most curves through one pixel, which the
    * darkest ramp colour stands for; null when the curves are drawn as lines
    */

@@ -28,6 +28,8 @@ for (const count of [24, 100]) {
         charts.push(c);
       }
       const frames: FrameInfo[] = await Promise.all(charts.map((c) => c.rendered()));
+      // a first picture painted without GL (draw/spans2d.ts): the chart takes the context once it is on screen
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
       const d = window.metricgl.gpuDiagnostics();
       return { n: frames.length, points: frames.every((f) => f.points === 20_000), users: d.charts };
     }, count);

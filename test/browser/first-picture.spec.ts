@@ -1,0 +1,94 @@
+/**
+ * A chart's first picture on a page with no WebGL context yet: one-pixel opaque spans are
+ * painted with Canvas2D (src/draw/spans2d.ts) and must be the very pixels GL paints for the same
+ * view; anything else (segments, see-through colours, smoothing) waits for GL as before.
+ */
+import { expect, test } from '@playwright/test';
+import type { FrameInfo } from '../../src/index';
+import { openHarness } from './helpers';
+
+test.beforeEach(async ({ page }) => openHarness(page));
+
+/** Make the chart on a page without a context, draw it, then draw the same view again with GL. */
+async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'sparse' | 'seeThrough') {
+  return page.evaluate(async (kind) => {
+    const el = document.getElementById('chart')!;
+    const chart = window.metricgl.createChart(el, { interactive: false });
+    const n = 200_000;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    // deterministic noise with spikes: spans of every height, runs overlapping and crossing
+    let s = 7;
+    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const run = (base: number, amp: number) =>
+      Float32Array.from({ length: n }, (_, i) => base + amp * Math.sin(i / 9000) + 0.3 * rnd() + (i % 37_000 === 500 ? 4 : 0));
+    // width 1: one device pixel at this page's ratio of 1 (the default 1.5 rounds to 2, drawn by GL)
+    const series = (
+      kind === 'sparse'
+        ? [{ id: 'few', x: Float64Array.from({ length: 60 }, (_, i) => i), y: Float32Array.from({ length: 60 }, (_, i) => Math.sin(i / 5)), color: '#d62728' }]
+        : [
+            { id: 'a', x, y: run(1, 1), color: kind === 'seeThrough' ? 'rgba(31, 119, 180, 0.5)' : '#1f77b4' },
+            { id: 'b', x, y: run(1.5, 0.8), color: 'steelblue' },
+            { id: 'c', x, y: run(2, 1.2), color: 'rgb(255, 127, 14)' },
+            { id: 'hidden', x, y: run(0.5, 3), color: '#2ca02c' },
+          ]
+    ).map((r) => ({ ...r, width: 1 }));
+    chart.setSeries(series);
+    if (kind !== 'sparse') chart.setVisible('hidden', false);
+    const canvas = el.querySelector('canvas')!;
+    const pixels = () => canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const first: FrameInfo = await chart.rendered();
+    const flat = pixels();
+    const before = window.metricgl.gpuDiagnostics().charts;
+    // the context is made once the picture is on screen; then the same view again, from GL
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+    const after = window.metricgl.gpuDiagnostics().charts;
+    chart.setSeries(series);
+    if (kind !== 'sparse') chart.setVisible('hidden', false);
+    const second: FrameInfo = await chart.rendered();
+    const gl = pixels();
+    let differ = 0, ink = 0;
+    for (let i = 0; i < flat.length; i += 4) {
+      if (flat[i] !== gl[i] || flat[i + 1] !== gl[i + 1] || flat[i + 2] !== gl[i + 2] || flat[i + 3] !== gl[i + 3]) differ++;
+      if (gl[i + 3] > 0 && (gl[i] < 200 || gl[i + 2] < 200)) ink++;
+    }
+    chart.destroy();
+    return {
+      first: { renderer: first.renderer, primitives: first.primitives, points: first.points, yDomain: first.yDomain },
+      second: { renderer: second.renderer, primitives: second.primitives, yDomain: second.yDomain },
+      before, after, differ, ink,
+    };
+  }, kind);
+}
+
+test('the first picture of opaque one-pixel runs is painted without GL, with the pixels GL paints', async ({ page }) => {
+  const r = await twice(page, 'spans');
+  expect(r.first.renderer).toBe('canvas2d');
+  expect(r.second.renderer).toBe('webgl');
+  expect(r.before).toBe(0); // no context while the first picture was made
+  expect(r.after).toBe(1); // made right after it
+  expect(r.second.yDomain).toEqual(r.first.yDomain);
+  expect(r.first.primitives).toBe(r.second.primitives);
+  expect(r.first.primitives).toBeGreaterThan(1000); // three runs' pieces, not a blank plot
+  expect(r.ink).toBeGreaterThan(5000);
+  expect(r.differ).toBe(0);
+});
+
+test('a first frame with segments or see-through colours is drawn with GL', async ({ page }) => {
+  const sparse = await twice(page, 'sparse');
+  expect(sparse.first.renderer).toBe('webgl');
+  expect(sparse.ink).toBeGreaterThan(100);
+  await page.reload();
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  const see = await twice(page, 'seeThrough');
+  expect(see.first.renderer).toBe('webgl');
+  expect(see.before).toBe(1);
+  await page.reload();
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  // the default width (1.5 CSS px: two device px here) is drawn by GL
+  const wide = await page.evaluate(async () => {
+    const chart = window.metricgl.createChart(document.getElementById('chart')!, { interactive: false });
+    chart.setSeries([{ id: 'w', x: Float64Array.from({ length: 50_000 }, (_, i) => i), y: Float32Array.from({ length: 50_000 }, (_, i) => Math.sin(i / 999)) }]);
+    return (await chart.rendered()).renderer;
+  });
+  expect(wide).toBe('webgl');
+});
