@@ -23,7 +23,7 @@ if (way !== 'first' && way !== 'cold') throw new Error('PROFILE_WAY: first or co
 const port = Number(env.PORT ?? 5397);
 const categories = [
   'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing',
-  'toplevel', 'gpu', 'disabled-by-default-v8.gc',
+  'toplevel', 'gpu', 'disabled-by-default-v8.gc', ...(env.PROFILE_SAMPLES ? ['disabled-by-default-v8.cpu_profiler'] : []),
 ];
 
 const dist = snapshotDist();

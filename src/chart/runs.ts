@@ -107,6 +107,12 @@ export class Runs {
     return this.byId.size;
   }
 
+  /** Some run's points stay on a server (its view is that server's answer). */
+  get anySource(): boolean {
+    for (const r of this.byId.values()) if (r.source !== null) return true;
+    return false;
+  }
+
   /** Each run by its slot. */
   bySlot(): Map<number, Run> {
     return new Map([...this.byId.values()].map((r) => [r.slot, r]));

@@ -2,7 +2,9 @@
  * Asking the worker for a view, and laying it out. The plot's size depends on the axis margins,
  * which depend on the tick labels of the domains the worker fits: a request is made at the size
  * the last layout gives, and asked again (at most MAX_RELAYOUT times) when the labels of the
- * frame that comes back move the margins.
+ * frame that comes back move the margins. A chart's first frame with points has no layout to go
+ * by, so it first asks for the domains alone (`fitOnly`: two short messages instead of a second
+ * decimation of every point in view).
  */
 import { defaultTheme, layoutAxes, type AxesLayout } from '../axes/overlay';
 import type { Rect } from '../coords';
@@ -36,6 +38,8 @@ export interface FrameSink {
 interface Request extends Asked {
   seq: number;
   relayout: number;
+  /** asked for the domains only: laid out, then asked again for the frame */
+  fitOnly: boolean;
 }
 
 export class ViewRequests {
@@ -58,8 +62,13 @@ export class ViewRequests {
   ask(since: number): void {
     if (this.surface.fit()) this.painter.restyle(); // widths are in device px
     const last = this.frames.onScreen;
-    const plot = plotDevice(this.layoutFor(last?.xDomain ?? [0, 1], last?.yDomain ?? [0, 1]), this.surface.dpr);
-    this.request(plot.width, plot.height, since, 0);
+    const o = this.host.options();
+    // a domain given is the one drawn; the others as last drawn
+    const plot = plotDevice(this.layoutFor(o.xDomain ?? last?.xDomain ?? [0, 1], o.yDomain ?? last?.yDomain ?? [0, 1]), this.surface.dpr);
+    // no frame with points yet: the margins are a guess, unless both domains are given. A
+    // source series' domains are its server's answer: no cheaper fit there.
+    const guess = (!last || last.points === 0) && this.runs.size > 0 && (!o.xDomain || !o.yDomain) && !this.runs.anySource;
+    this.request(plot.width, plot.height, since, 0, guess);
   }
 
   /** The worker's answer failed: nothing is in flight any more. */
@@ -76,9 +85,9 @@ export class ViewRequests {
     if (f.gpu) this.recycle.push(f.gpu.edges.buffer as ArrayBuffer, f.gpu.isegs.buffer as ArrayBuffer);
     const layout = this.layoutFor(f.xDomain, f.yDomain);
     const plot = plotDevice(layout, this.surface.dpr);
-    if ((plot.width !== req.width || plot.height !== req.height) && req.relayout < MAX_RELAYOUT) {
-      // the labels of the new domain moved the margins: ask again at the right size
-      this.request(plot.width, plot.height, req.since, req.relayout + 1);
+    if (req.fitOnly || ((plot.width !== req.width || plot.height !== req.height) && req.relayout < MAX_RELAYOUT)) {
+      // the labels of the new domain moved the margins (or only the domains came): ask again at the right size
+      this.request(plot.width, plot.height, req.since, req.relayout + 1, false);
       return;
     }
     this.inflight = null;
@@ -105,7 +114,7 @@ export class ViewRequests {
     return layout;
   }
 
-  private request(width: number, height: number, since: number, relayout: number): void {
+  private request(width: number, height: number, since: number, relayout: number, fitOnly: boolean): void {
     const o = this.host.options();
     const hidden = this.runs.hiddenSlots();
     const seq = ++this.seq;
@@ -116,7 +125,7 @@ export class ViewRequests {
     const aggregate = spec ? this.runs.aggregateRequest(spec) : null;
     const lit = cull || density ? this.painter.litSlots() : [];
     const litId = cull || density ? this.painter.highlighted() : null;
-    this.inflight = { seq, since, width, height, relayout, culled: cull, thin, lit: litId, density, groups: aggregate ? aggregate.groups.length : 0 };
+    this.inflight = { seq, since, width, height, relayout, fitOnly, culled: cull, thin, lit: litId, density, groups: aggregate ? aggregate.groups.length : 0 };
     this.host.post(
       {
         type: 'view',
@@ -138,6 +147,7 @@ export class ViewRequests {
           ...(density ? { density } : {}),
           ...(this.painter.heldImage() !== null ? { heldImage: this.painter.heldImage()! } : {}),
           ...(aggregate ? { aggregate } : {}),
+          ...(fitOnly ? { fitOnly } : {}),
         },
         recycle: this.recycle,
       },

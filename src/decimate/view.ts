@@ -167,6 +167,11 @@ export function decimateView(
 
   spans.length = 0;
   segments.length = 0;
+  // the domains are all a fit asks for (the smoothed curves they needed are cached for the view)
+  if (req.fitOnly) {
+    if (onGpu) gpu.edges.length = gpu.isegs.length = gpu.rowSlots.length = 0;
+    return { xDomain, yDomain, spans, segments, dense: 0, sparse: 0, smoothedPoints: work.points };
+  }
   if (onGpu) {
     gpu.edges.length = 0;
     gpu.isegs.length = 0;

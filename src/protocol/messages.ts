@@ -88,6 +88,12 @@ export interface ViewRequest extends ViewAxes {
   heldImage?: number;
   /** aggregated groups (option `aggregate`): drawn after the runs; off: absent */
   aggregate?: AggregateRequest;
+  /**
+   * only fit the domains: the reply is a frame with the domains this view would have and no
+   * geometry. A chart's first frame asks this first, so that the axis margins its labels need
+   * are known before the points are decimated at the plot's size (chart/view.ts).
+   */
+  fitOnly?: boolean;
 }
 
 /** One x array, copied once on the main thread and shared by every series that passed it. */

@@ -138,7 +138,7 @@ export function frameReply(msg: ViewMessage, series: Series[], layout: GpuLayout
   const all = answered ? [...series, ...answered.curves] : series;
   const req = answered ? { ...v, xDomain: answered.xDomain } : v;
   const W = Math.max(1, Math.floor(v.width)), H = Math.max(1, Math.floor(v.height));
-  const density = v.density ? new DensityCounter(W, H) : undefined;
+  const density = v.density && !v.fitOnly ? new DensityCounter(W, H) : undefined;
   const r = decimateView(all, { ...req, smoothBackend: onGpu ? 'gpu' : 'cpu' }, spans, segments, out, answered?.range, density, groupsOf(msg.chart, v, series, answered?.groups));
   let image: PlotImage | undefined;
   if (density) image = { kind: 'density', ...density.image(), width: W, height: H };

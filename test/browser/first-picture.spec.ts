@@ -1,7 +1,8 @@
 /**
  * A chart's first picture on a page with no WebGL context yet: one-pixel opaque spans are
  * painted with Canvas2D (src/draw/spans2d.ts) and must be the very pixels GL paints for the same
- * view; anything else (segments, see-through colours, smoothing) waits for GL as before.
+ * view; anything else (segments, see-through colours, smoothing) waits for GL as before. A first
+ * frame also asks the worker for its domains before its points are decimated (chart/view.ts).
  */
 import { expect, test } from '@playwright/test';
 import type { FrameInfo } from '../../src/index';
@@ -91,4 +92,61 @@ test('a first frame with segments or see-through colours is drawn with GL', asyn
     return (await chart.rendered()).renderer;
   });
   expect(wide).toBe('webgl');
+});
+
+test('a first frame asks the worker for its domains, then decimates once at the laid-out size', async ({ page }) => {
+  // every view request the page sends its worker
+  await page.addInitScript(() => {
+    const w = window as unknown as { views: { fitOnly: boolean; width: number; height: number }[] };
+    w.views = [];
+    const post = Worker.prototype.postMessage as (this: Worker, ...a: unknown[]) => void;
+    Worker.prototype.postMessage = function (this: Worker, ...args: unknown[]) {
+      const m = args[0] as { type?: string; view?: { fitOnly?: boolean; width: number; height: number } };
+      if (m?.type === 'view' && m.view) w.views.push({ fitOnly: m.view.fitOnly === true, width: m.view.width, height: m.view.height });
+      return post.apply(this, args);
+    } as typeof Worker.prototype.postMessage;
+  });
+  await page.reload();
+  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  const r = await page.evaluate(async () => {
+    const w = window as unknown as { views: { fitOnly: boolean; width: number; height: number }[] };
+    const el = document.getElementById('chart')!;
+    const x = Float64Array.from({ length: 5000 }, (_, i) => i * 1000);
+    // values whose labels are far wider than the [0, 1] guess's: the margins must move
+    const y = Float32Array.from({ length: 5000 }, (_, i) => 1_250_000 + 400_000 * Math.sin(i / 300));
+    const take = () => w.views.splice(0);
+    const chart = window.metricgl.createChart(el, { interactive: false });
+    chart.setSeries([{ id: 'a', x, y }]);
+    const first = await chart.rendered();
+    const firstViews = take();
+    chart.update({ xDomain: [1e6, 3e6] });
+    await chart.rendered();
+    const zoomViews = take();
+    chart.destroy();
+    // both domains given: the layout is known, no fit first
+    const fixed = window.metricgl.createChart(el, { interactive: false, xDomain: [0, 5e6], yDomain: [0, 2e6] });
+    fixed.setSeries([{ id: 'a', x, y }]);
+    await fixed.rendered();
+    const fixedViews = take();
+    fixed.destroy();
+    // an empty chart drawn first (a panel mounted before its data): its data's first frame fits first too
+    const mounted = window.metricgl.createChart(el, { interactive: false });
+    await mounted.rendered();
+    take();
+    mounted.setSeries([{ id: 'a', x, y }]);
+    const loaded = await mounted.rendered();
+    const mountedViews = take();
+    mounted.destroy();
+    return { first: { plot: first.plot, dpr: first.dpr, yDomain: first.yDomain }, loaded: loaded.plot, firstViews, zoomViews, fixedViews, mountedViews };
+  });
+  const device = (p: { left: number; top: number; width: number; height: number }) => ({ width: Math.round(p.width * r.first.dpr), height: Math.round(p.height * r.first.dpr) });
+  expect(r.first.yDomain[1]).toBeGreaterThan(1.6e6);
+  expect(r.firstViews.map((v) => v.fitOnly)).toEqual([true, false]);
+  // the frame was decimated at the size its own labels leave, and the guess was not that size
+  expect({ width: r.firstViews[1].width, height: r.firstViews[1].height }).toEqual(device(r.first.plot));
+  expect(r.firstViews[0].width).not.toBe(r.firstViews[1].width);
+  expect(r.zoomViews.map((v) => v.fitOnly)).toEqual([false]);
+  expect(r.fixedViews.map((v) => v.fitOnly)).toEqual([false]);
+  expect(r.mountedViews.map((v) => v.fitOnly)).toEqual([true, false]);
+  expect({ width: r.mountedViews[1].width, height: r.mountedViews[1].height }).toEqual(device(r.loaded));
 });
