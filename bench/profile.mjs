@@ -5,6 +5,7 @@
 //   PROFILE_LIB=metricgl PROFILE_SCENARIO=1x1e7 PROFILE_REPS=3
 //   PROFILE_WAY=first   the data handed to a mounted chart (bench.load), or
 //   PROFILE_WAY=cold    chart creation and data in one step on a fresh page (bench.create)
+//   PROFILE_SAMPLES=1   also V8 CPU samples of every thread (DevTools shows them per function)
 // Writes bench/results/tmp/profile-<lib>-<scenario>.json, which DevTools' Performance panel opens.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -21,6 +21,14 @@ void main() {
   vec2 p = lineMode > 0.5
     ? vec2(vertex.x + 0.5, vertex.y + 0.25)
     : spanCorner(corner, vertex.x, vertex.y, vertex.y, w);
+  if (lineMode < 0.5) {
+    // the quad's rows are those whose centre lies in [top - w/2, bottom + w/2) (GL's rule for a
+    // rectangle); its edge is put a quarter pixel below the first row in or out, so that no
+    // subpixel snapping of a vertex lands on a centre: the rows are then exactly those that
+    // src/draw/spans2d.ts computes for a Canvas2D first picture (the same float32 steps)
+    float e = corner.y < 0.5 ? vertex.y - 0.5 * w : vertex.y + 0.5 * w;
+    p.y = ceil(e - 0.5) + 0.25;
+  }
   gl_Position = params.y > 0.5 ? toClip(p) : NOWHERE;
   vColor = styleTexel(slot, 0.0);
   vDash = params.zw;

@@ -5,7 +5,7 @@
  */
 import { defaultTheme, drawAxes, drawGrid, type AxesLayout, type AxisSpec } from '../axes/overlay';
 import { axisMap, type Rect } from '../coords';
-import { fills2D, paintSpans2D } from '../draw/spans2d';
+import { fills2D, paintSpans2D, type Fill } from '../draw/spans2d';
 import { ensureSize } from '../gpu/context';
 import { DENSITY_AUTO_RUNS, type AggregateSpec, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
@@ -183,7 +183,7 @@ export class Painter {
     // only a chart's first picture: later frames make the context at once, as before
     const fills = this.g.ready || this.painted ? null : this.flatFills(f, asked);
     this.painted = true;
-    if (fills) return this.paintFlat(v, f, fills, asked.since);
+    if (fills) return this.paintFlat(v, f, fills, asked);
     this.view = v;
     if (!f.keptImage) this.imageSeq = f.image ? f.seq : null;
     return this.paint(v, f, asked.since);
@@ -191,21 +191,21 @@ export class Painter {
 
   /**
    * The chart's next frame will likely be painted without the GL context (flatFills): its lines
-   * are one-pixel, opaque and solid, nothing is smoothed, aggregated or drawn as a density. A
-   * frame that brings segments after all is drawn with GL, the context made then.
+   * are opaque and solid, nothing is smoothed, aggregated or drawn as a density. A frame that
+   * brings segments after all (a sparse curve) is drawn with GL, the context made then.
    */
   flatFirst(): boolean {
     const o = this.host.options();
-    if (smoothingOn(o.smoothing) || !this.thin() || this.density() || this.aggregating()) return false;
+    if (smoothingOn(o.smoothing) || this.density() || this.aggregating()) return false;
     return fills2D(this.runs.slotStyles(false, this.surface.dpr, null)) !== null;
   }
 
   /**
    * The slots' fills when this frame can be painted without the GL context (draw/spans2d.ts):
-   * snapped one-pixel spans only, in opaque solid styles; null otherwise.
+   * column spans only, in opaque solid styles; null otherwise.
    */
-  private flatFills(f: Frame, asked: Asked): string[] | null {
-    if (!asked.thin || asked.density || asked.groups || f.image || f.keptImage || f.segmentCount > 0 || f.smoothedOn === 'gpu') return null;
+  private flatFills(f: Frame, asked: Asked): Fill[] | null {
+    if (asked.density || asked.groups || f.image || f.keptImage || f.segmentCount > 0 || f.smoothedOn === 'gpu') return null;
     const o = this.host.options();
     return fills2D(this.runs.slotStyles(smoothingOn(o.smoothing), this.surface.dpr, this.aggregating()));
   }
@@ -215,10 +215,12 @@ export class Painter {
    * context is made once that picture is on screen (the next frame draws with GL). Nothing of it
    * is on the GPU, so a style change asks the worker again (no view kept for redraw).
    */
-  private paintFlat(v: DrawnView, f: Frame, fills: string[], since: number): FrameInfo {
+  private paintFlat(v: DrawnView, f: Frame, fills: Fill[], asked: Asked): FrameInfo {
     this.view = null;
     this.imageSeq = null;
-    this.compose(v, (ctx) => paintSpans2D(ctx, f.spans, f.spanCount, fills, v.plot.left, v.plot.top));
+    const box = { left: v.plot.left, top: v.plot.top, width: v.width, height: v.height };
+    this.compose(v, (ctx) => paintSpans2D(ctx, f.spans, f.spanCount, fills, box, asked.thin));
+    const since = asked.since;
     this.host.drawnFlat();
     v.info = { ...v.info, frameMs: performance.now() - since, primitives: f.spanCount, smoothedPoints: this.smoothedPoints, renderer: 'canvas2d' };
     this.smoothedPoints = 0;

@@ -26,7 +26,7 @@ export interface FrameInfo extends FrameStats {
   primitives: number;
   /**
    * what drew the plot: 'webgl', or 'canvas2d' for a first picture painted before the page had a
-   * GL context (one-pixel opaque spans only, the same pixels; README "First picture")
+   * GL context (opaque column spans only, the same pixels; README "First picture")
    */
   renderer: 'webgl' | 'canvas2d';
   /**

@@ -1,7 +1,8 @@
 /**
- * A chart's first picture on a page with no WebGL context yet: one-pixel opaque spans are
- * painted with Canvas2D (src/draw/spans2d.ts) and must be the very pixels GL paints for the same
- * view; anything else (segments, see-through colours, smoothing) waits for GL as before. A first
+ * A chart's first picture on a page with no WebGL context yet: opaque column spans (one-pixel
+ * lines and wider ones) are painted with Canvas2D (src/draw/spans2d.ts) and must be the very
+ * pixels GL paints for the same view; anything else (segments, see-through colours, smoothing)
+ * waits for GL as before. A first
  * frame also asks the worker for its domains before its points are decimated (chart/view.ts).
  */
 import { expect, test } from '@playwright/test';
@@ -11,8 +12,8 @@ import { openHarness } from './helpers';
 test.beforeEach(async ({ page }) => openHarness(page));
 
 /** Make the chart on a page without a context, draw it, then draw the same view again with GL. */
-async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'sparse' | 'seeThrough') {
-  return page.evaluate(async (kind) => {
+async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'sparse' | 'seeThrough', widths: (number | undefined)[] = [1, 1, 1, 1]) {
+  return page.evaluate(async ([kind, widths]) => {
     const el = document.getElementById('chart')!;
     const chart = window.metricgl.createChart(el, { interactive: false });
     const n = 200_000;
@@ -22,7 +23,8 @@ async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'spa
     const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
     const run = (base: number, amp: number) =>
       Float32Array.from({ length: n }, (_, i) => base + amp * Math.sin(i / 9000) + 0.3 * rnd() + (i % 37_000 === 500 ? 4 : 0));
-    // width 1: one device pixel at this page's ratio of 1 (the default 1.5 rounds to 2, drawn by GL)
+    // width 1: one device pixel at this page's ratio of 1, drawn as GL lines; wider ones
+    // (undefined: the default 1.5, two device px) as GL quads
     const series = (
       kind === 'sparse'
         ? [{ id: 'few', x: Float64Array.from({ length: 60 }, (_, i) => i), y: Float32Array.from({ length: 60 }, (_, i) => Math.sin(i / 5)), color: '#d62728' }]
@@ -32,7 +34,7 @@ async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'spa
             { id: 'c', x, y: run(2, 1.2), color: 'rgb(255, 127, 14)' },
             { id: 'hidden', x, y: run(0.5, 3), color: '#2ca02c' },
           ]
-    ).map((r) => ({ ...r, width: 1 }));
+    ).map((r, i) => ({ ...r, width: widths[i] }));
     chart.setSeries(series);
     if (kind !== 'sparse') chart.setVisible('hidden', false);
     const canvas = el.querySelector('canvas')!;
@@ -54,11 +56,11 @@ async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'spa
     }
     chart.destroy();
     return {
-      first: { renderer: first.renderer, primitives: first.primitives, points: first.points, yDomain: first.yDomain },
+      first: { renderer: first.renderer, primitives: first.primitives, points: first.points, yDomain: first.yDomain, dpr: first.dpr },
       second: { renderer: second.renderer, primitives: second.primitives, yDomain: second.yDomain },
       before, after, differ, ink,
     };
-  }, kind);
+  }, [kind, widths] as const);
 }
 
 test('the first picture of opaque one-pixel runs is painted without GL, with the pixels GL paints', async ({ page }) => {
@@ -74,6 +76,26 @@ test('the first picture of opaque one-pixel runs is painted without GL, with the
   expect(r.differ).toBe(0);
 });
 
+test('the first picture of opaque wider runs (the default width, 3 px, mixed) is painted without GL, with the pixels GL paints', async ({ page, browser }) => {
+  // and on a page of two device px per CSS px (the default width: three device px)
+  const hidpi = await (await browser.newContext({ deviceScaleFactor: 2, viewport: page.viewportSize() ?? undefined })).newPage();
+  await openHarness(hidpi);
+  for (const [p, widths] of [[page, [undefined, undefined, undefined, undefined]], [page, [3, 1.5, 1, 2.5]], [hidpi, [undefined, 1.25, 1, 2]]] as const) {
+    const r = await twice(p, 'spans', [...widths]);
+    expect(r.first.dpr).toBe(p === hidpi ? 2 : 1);
+    expect(r.first.renderer).toBe('canvas2d');
+    expect(r.second.renderer).toBe('webgl');
+    expect(r.before).toBe(0);
+    expect(r.second.yDomain).toEqual(r.first.yDomain);
+    expect(r.first.primitives).toBe(r.second.primitives);
+    expect(r.ink).toBeGreaterThan(5000);
+    expect(r.differ).toBe(0);
+    await p.reload();
+    await p.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
+  }
+  await hidpi.context().close();
+});
+
 test('a first frame with segments or see-through colours is drawn with GL', async ({ page }) => {
   const sparse = await twice(page, 'sparse');
   expect(sparse.first.renderer).toBe('webgl');
@@ -83,15 +105,6 @@ test('a first frame with segments or see-through colours is drawn with GL', asyn
   const see = await twice(page, 'seeThrough');
   expect(see.first.renderer).toBe('webgl');
   expect(see.before).toBe(1);
-  await page.reload();
-  await page.waitForFunction(() => (window as unknown as { harnessReady?: boolean }).harnessReady === true);
-  // the default width (1.5 CSS px: two device px here) is drawn by GL
-  const wide = await page.evaluate(async () => {
-    const chart = window.metricgl.createChart(document.getElementById('chart')!, { interactive: false });
-    chart.setSeries([{ id: 'w', x: Float64Array.from({ length: 50_000 }, (_, i) => i), y: Float32Array.from({ length: 50_000 }, (_, i) => Math.sin(i / 999)) }]);
-    return (await chart.rendered()).renderer;
-  });
-  expect(wide).toBe('webgl');
 });
 
 test('a first frame asks the worker for its domains, then decimates once at the laid-out size', async ({ page }) => {

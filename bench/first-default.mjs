@@ -1,0 +1,40 @@
+// metricgl's first frame on a fresh page at its default line width (1.5 CSS px), where the full
+// bench (run.mjs) draws every library's lines 1 px wide: createChart + setSeries of one run of
+// 1e5 points, from the call to the next animation frame after rendered(), median over fresh pages.
+// Usage: node bench/first-default.mjs [ROOT] [PAGES]: ROOT is a checkout with a built dist/ (a
+// git worktree of another commit for an A/B; default this one), PAGES fresh pages (default 9).
+// Prints the median, min, max and which renderer drew each first frame (FrameInfo.renderer).
+import { fileURLToPath } from 'node:url';
+import { launch } from './lib/launch.mjs';
+import { serveStatic } from '../test/static-server.mjs';
+const root = process.argv[2] || fileURLToPath(new URL('..', import.meta.url));
+const reps = Number(process.argv[3] ?? 9);
+const server = await serveStatic(root, 5412);
+const browser = await launch();
+const out = [];
+for (let r = 0; r < reps; r++) {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 500 }, deviceScaleFactor: 1 });
+  // the bench's page, its library loaded before the clock starts, as in run.mjs
+  await page.goto('http://127.0.0.1:5412/bench/pages/peers.html?lib=metricgl');
+  await page.waitForFunction(() => window.benchReady === true);
+  const res = await page.evaluate(async () => {
+    const m = await import('/dist/metricgl.js');
+    const n = 100_000, x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      y[i] = 2 + Math.sin(i / 5000) + 0.2 * Math.sin(i * 0.7); // a slow wave with fast wiggle: a span per column
+    }
+    const el = document.createElement('div'); el.style.cssText = 'width:960px;height:480px'; document.body.append(el);
+    const t0 = performance.now();
+    const c = m.createChart(el, {});
+    c.setSeries([{ id: 'a', x, y }]);
+    const f = await c.rendered();
+    await new Promise((r) => requestAnimationFrame(r));
+    return { ms: performance.now() - t0, renderer: f.renderer ?? 'webgl' };
+  });
+  out.push(res);
+  await page.close();
+}
+const ms = out.map((o) => o.ms).sort((a, b) => a - b);
+console.log(root, 'median', ms[ms.length >> 1].toFixed(1), 'min', ms[0].toFixed(1), 'max', ms.at(-1).toFixed(1), out.map((o) => o.renderer).join(','));
+await browser.close(); server.close();
