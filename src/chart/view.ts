@@ -3,8 +3,9 @@
  * which depend on the tick labels of the domains the worker fits: a request is made at the size
  * the last layout gives, and asked again (at most MAX_RELAYOUT times) when the labels of the
  * frame that comes back move the margins. A chart's first frame with points has no layout to go
- * by, so it first asks for the domains alone (`fitOnly`: two short messages instead of a second
- * decimation of every point in view).
+ * by, nor has a frame after new data, another scale or x column or a domain fitted again
+ * (`refit`), so it first asks for the domains alone (`fitOnly`: two short messages instead of a
+ * second decimation of every point in view).
  */
 import { defaultTheme, layoutAxes, type AxesLayout } from '../axes/overlay';
 import type { Rect } from '../coords';
@@ -47,6 +48,8 @@ export class ViewRequests {
   gpuReadbacks = 0;
   private inflight: Request | null = null;
   private seq = 0;
+  /** the domains will be new (new data, another scale or x column, a domain fitted again): fit first */
+  private refitting = false;
   /** the buffers of the last frame, handed back to the worker to fill again */
   private recycle: ArrayBuffer[] = [];
 
@@ -65,10 +68,17 @@ export class ViewRequests {
     const o = this.host.options();
     // a domain given is the one drawn; the others as last drawn
     const plot = plotDevice(this.layoutFor(o.xDomain ?? last?.xDomain ?? [0, 1], o.yDomain ?? last?.yDomain ?? [0, 1]), this.surface.dpr);
-    // no frame with points yet: the margins are a guess, unless both domains are given. A
-    // source series' domains are its server's answer: no cheaper fit there.
-    const guess = (!last || last.points === 0) && this.runs.size > 0 && (!o.xDomain || !o.yDomain) && !this.runs.anySource;
+    // no frame with points yet, or domains that will be new: the margins are a guess, unless
+    // both domains are given. A zoom or an append keeps the last margins (they rarely move).
+    // A source series' domains are its server's answer: no cheaper fit there.
+    const guess = (this.refitting || !last || last.points === 0) && this.runs.size > 0 && (!o.xDomain || !o.yDomain) && !this.runs.anySource;
+    this.refitting = false;
     this.request(plot.width, plot.height, since, 0, guess);
+  }
+
+  /** The next view's fitted domains will be new: ask for them before the points (see `ask`). */
+  refit(): void {
+    this.refitting = true;
   }
 
   /** The worker's answer failed: nothing is in flight any more. */

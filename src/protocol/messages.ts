@@ -90,8 +90,9 @@ export interface ViewRequest extends ViewAxes {
   aggregate?: AggregateRequest;
   /**
    * only fit the domains: the reply is a frame with the domains this view would have and no
-   * geometry. A chart's first frame asks this first, so that the axis margins its labels need
-   * are known before the points are decimated at the plot's size (chart/view.ts).
+   * geometry. A chart's first frame (or one whose domains will be new) asks this first, so that
+   * the axis margins its labels need are known before the points are decimated at the plot's
+   * size (chart/view.ts).
    */
   fitOnly?: boolean;
 }

@@ -135,6 +135,21 @@ test('a first frame asks the worker for its domains, then decimates once at the 
     chart.update({ xDomain: [1e6, 3e6] });
     await chart.rendered();
     const zoomViews = take();
+    // new data (another metric: values a thousand times smaller), then log y, then the x domain
+    // fitted again: domains that will be new are fitted first
+    chart.update({ xDomain: null });
+    chart.setSeries([{ id: 'b', x, y: y.map((v) => v / 1000) }]);
+    const other = await chart.rendered();
+    const newDataViews = take();
+    chart.update({ yScale: 'log' });
+    await chart.rendered();
+    const logViews = take();
+    chart.update({ xDomain: [1e6, 3e6] });
+    await chart.rendered();
+    take();
+    chart.update({ xDomain: null });
+    await chart.rendered();
+    const fitAgainViews = take();
     chart.destroy();
     // both domains given: the layout is known, no fit first
     const fixed = window.metricgl.createChart(el, { interactive: false, xDomain: [0, 5e6], yDomain: [0, 2e6] });
@@ -150,7 +165,7 @@ test('a first frame asks the worker for its domains, then decimates once at the 
     const loaded = await mounted.rendered();
     const mountedViews = take();
     mounted.destroy();
-    return { first: { plot: first.plot, dpr: first.dpr, yDomain: first.yDomain }, loaded: loaded.plot, firstViews, zoomViews, fixedViews, mountedViews };
+    return { first: { plot: first.plot, dpr: first.dpr, yDomain: first.yDomain }, loaded: loaded.plot, other: other.plot, firstViews, zoomViews, newDataViews, logViews, fitAgainViews, fixedViews, mountedViews };
   });
   const device = (p: { left: number; top: number; width: number; height: number }) => ({ width: Math.round(p.width * r.first.dpr), height: Math.round(p.height * r.first.dpr) });
   expect(r.first.yDomain[1]).toBeGreaterThan(1.6e6);
@@ -159,6 +174,10 @@ test('a first frame asks the worker for its domains, then decimates once at the 
   expect({ width: r.firstViews[1].width, height: r.firstViews[1].height }).toEqual(device(r.first.plot));
   expect(r.firstViews[0].width).not.toBe(r.firstViews[1].width);
   expect(r.zoomViews.map((v) => v.fitOnly)).toEqual([false]);
+  expect(r.newDataViews.map((v) => v.fitOnly)).toEqual([true, false]);
+  expect({ width: r.newDataViews[1].width, height: r.newDataViews[1].height }).toEqual(device(r.other));
+  expect(r.logViews.map((v) => v.fitOnly)).toEqual([true, false]);
+  expect(r.fitAgainViews.map((v) => v.fitOnly)).toEqual([true, false]);
   expect(r.fixedViews.map((v) => v.fitOnly)).toEqual([false]);
   expect(r.mountedViews.map((v) => v.fitOnly)).toEqual([true, false]);
   expect({ width: r.mountedViews[1].width, height: r.mountedViews[1].height }).toEqual(device(r.loaded));
