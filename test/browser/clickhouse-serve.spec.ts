@@ -55,6 +55,9 @@ test.describe('metricgl serve --clickhouse on a two-shard cluster', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(180_000);
+    // `serve` serves the built explorer (dist-demo/): built here when stale, whatever ran before
+    const { ensureExplorerBuilt } = await import('../../demo/live/build.mjs');
+    await ensureExplorerBuilt({ log: (l: string) => console.log(l) });
     dir = mkdtempSync(join(tmpdir(), 'metricgl-ch-serve-'));
     logs = join(dir, 'logs');
     mkdirSync(logs);
