@@ -3,12 +3,15 @@
 // 1e5 points, from the call to the next animation frame after rendered(), median over fresh pages.
 // Usage: node bench/first-default.mjs [ROOT] [PAGES]: ROOT is a checkout with a built dist/ (a
 // git worktree of another commit for an A/B; default this one), PAGES fresh pages (default 9).
-// Prints the median, min, max and which renderer drew each first frame (FrameInfo.renderer).
+// PREWARM_MS=N: the page calls prewarm() once the library is loaded and waits N ms (an app fetching
+// its runs) before the clock starts. Prints the median, min, max and which renderer drew each
+// first frame (FrameInfo.renderer).
 import { fileURLToPath } from 'node:url';
 import { launch } from './lib/launch.mjs';
 import { serveStatic } from '../test/static-server.mjs';
 const root = process.argv[2] || fileURLToPath(new URL('..', import.meta.url));
 const reps = Number(process.argv[3] ?? 9);
+const prewarmMs = process.env.PREWARM_MS === undefined ? -1 : Number(process.env.PREWARM_MS);
 const server = await serveStatic(root, 5412);
 const browser = await launch();
 const out = [];
@@ -17,8 +20,12 @@ for (let r = 0; r < reps; r++) {
   // the bench's page, its library loaded before the clock starts, as in run.mjs
   await page.goto('http://127.0.0.1:5412/bench/pages/peers.html?lib=metricgl');
   await page.waitForFunction(() => window.benchReady === true);
-  const res = await page.evaluate(async () => {
+  const res = await page.evaluate(async (prewarmMs) => {
     const m = await import('/dist/metricgl.js');
+    if (prewarmMs >= 0) {
+      m.prewarm();
+      await new Promise((r) => setTimeout(r, prewarmMs));
+    }
     const n = 100_000, x = new Float64Array(n), y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       x[i] = i;
@@ -31,10 +38,10 @@ for (let r = 0; r < reps; r++) {
     const f = await c.rendered();
     await new Promise((r) => requestAnimationFrame(r));
     return { ms: performance.now() - t0, renderer: f.renderer ?? 'webgl' };
-  });
+  }, prewarmMs);
   out.push(res);
   await page.close();
 }
 const ms = out.map((o) => o.ms).sort((a, b) => a - b);
-console.log(root, 'median', ms[ms.length >> 1].toFixed(1), 'min', ms[0].toFixed(1), 'max', ms.at(-1).toFixed(1), out.map((o) => o.renderer).join(','));
+console.log(root, prewarmMs >= 0 ? `prewarm() ${prewarmMs} ms before` : 'no prewarm', 'median', ms[ms.length >> 1].toFixed(1), 'min', ms[0].toFixed(1), 'max', ms.at(-1).toFixed(1), out.map((o) => o.renderer).join(','));
 await browser.close(); server.close();

@@ -1,4 +1,5 @@
 export { createChart } from './chart/chart';
+export { prewarm } from './worker/client';
 export type { Chart, ChartEvents, FrameInfo, SeriesInput, ViewState, ViewStateInput } from './chart/types';
 export type { ArraySeriesInput, SourceSeriesInput } from './data/validate';
 export { connectSource, type Source, type SourceEvents, type SourceOptions, type SourceInfo, type SourceSeries, type SourceState, type SourceStateEvent } from './source/client';

@@ -6,6 +6,7 @@
  * /api/logdir says so) the series are the server's and their points stay there (remote.ts). The
  * whole view lives in the URL.
  */
+import { prewarm } from '../../src/index';
 import { loadFiles } from '../../src/loaders/client';
 import { Board } from './board';
 import { compileFilter } from '../../src/query/filter';
@@ -20,6 +21,9 @@ import { DEFAULT_SIGMA, DEFAULT_WINDOW, readState, writeState, xNames, type Expl
 import type { SmoothingMode } from '../../src/options';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+// the decimation worker starts while the runs are fetched and parsed, not after
+prewarm();
 
 let state: ExplorerState = readState(location.hash);
 const data = new Dataset();

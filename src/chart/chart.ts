@@ -127,10 +127,14 @@ class ChartImpl implements Chart {
     // that follows) has ended; the GL context is made after that (after the first commit has
     // asked for a view), while the worker ingests. Unless the first picture can do without it
     // (Painter.flatFirst: one-pixel opaque lines, no smoothing): then it is made once that
-    // picture is on screen.
-    client.started(() => {
-      if (!this.destroyed && !(this.runs.size > 0 && this.painter.flatFirst())) this.graphics.make();
-    });
+    // picture is on screen, unless another chart has made the page's context already. Where the
+    // worker already runs (another chart, or prewarm()) this is asked after the caller's task, so
+    // that the data of a setSeries right after creation counts (a microtask: an empty chart
+    // mounted before its data still makes its context at once).
+    client.started(() => queueMicrotask(() => {
+      if (this.destroyed) return;
+      if (this.graphics.pageHasContext || !(this.runs.size > 0 && this.painter.flatFirst())) this.graphics.make();
+    }));
   }
 
   get element(): HTMLElement {

@@ -5,7 +5,7 @@
 import { LineRenderer } from '../draw/lines';
 import { SmoothedRenderer } from '../draw/smoothed';
 import { capabilities } from '../gpu/capabilities';
-import { acquireGL, releaseGL, type ContextUser, type SharedGL } from '../gpu/context';
+import { acquireGL, releaseGL, sharedGLMade, type ContextUser, type SharedGL } from '../gpu/context';
 import type { SmoothingBackend, Smoothing } from '../options';
 import type { GpuFrame } from '../protocol/messages';
 import { GpuSmoother } from '../smooth/scan';
@@ -67,6 +67,11 @@ export class Graphics {
   /** Nothing can be drawn now (checked without making the context). */
   get lost(): boolean {
     return this.made?.gl.lost ?? false;
+  }
+
+  /** Another chart of the page has made the shared context: making this chart's renderers is cheap. */
+  get pageHasContext(): boolean {
+    return sharedGLMade();
   }
 
   /** The context and this chart's renderers exist (made, not lost or lost: see `lost`). */

@@ -41,6 +41,11 @@ function makeRegl(gl: WebGLRenderingContext): Regl {
   });
 }
 
+/** The page's shared context has been made (a chart holds it). */
+export function sharedGLMade(): boolean {
+  return shared !== null;
+}
+
 export function acquireGL(user: ContextUser): SharedGL {
   if (!shared) {
     const canvas = document.createElement('canvas');

@@ -1,7 +1,7 @@
 /**
  * Main-thread side of the decimation worker (docs/worker-protocol.md). One worker serves every chart of the page (a worker
  * per chart would cost a thread and an isolate each when Aim-style grouping makes dozens); it is
- * started with the first chart and ended with the last.
+ * started with the first chart (or by `prewarm()`) and ended with the last.
  */
 import type { FromWorker, ToWorker } from '../protocol/messages';
 
@@ -59,6 +59,17 @@ function start(): Worker {
     for (const r of routes.values()) r.error(`decimation worker failed: ${e.message}`);
   };
   return w;
+}
+
+/**
+ * Start the page's decimation worker before the first chart, so that its start (a V8 isolate,
+ * its module fetched and evaluated: tens of ms on a cold page) overlaps what the app does first,
+ * such as fetching the data. The first chart then finds it running; it ends with the last chart
+ * as usual. Calling it again, or with charts on the page, does nothing.
+ */
+export function prewarm(): void {
+  if (worker) return;
+  worker = start();
 }
 
 /** Register a chart with the shared worker; returns its id and a poster. */
