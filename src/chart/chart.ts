@@ -171,8 +171,7 @@ class ChartImpl implements Chart {
     const prev = this.options;
     this.options = mergeOptions(prev, options);
     if (prev.interactive !== this.options.interactive) this.interactive(this.options.interactive);
-    const o = this.options;
-    if (o.xScale !== prev.xScale || o.yScale !== prev.yScale || o.xColumn !== prev.xColumn || (prev.xDomain && !o.xDomain) || (prev.yDomain && !o.yDomain)) this.view.refit();
+    this.view.optionsChanged(prev, this.options);
     this.hover.optionsChanged(options);
     if ('xDomain' in options || 'yDomain' in options) {
       this.events.emit('view', { xDomain: this.options.xDomain as [number, number] | null, yDomain: this.options.yDomain as [number, number] | null, source });

@@ -76,9 +76,14 @@ export class ViewRequests {
     this.request(plot.width, plot.height, since, 0, guess);
   }
 
-  /** The next view's fitted domains will be new: ask for them before the points (see `ask`). */
+  /** The next view's fitted domains will be new (new data): ask for them before the points (see `ask`). */
   refit(): void {
     this.refitting = true;
+  }
+
+  /** Options changed: another scale or x column, or a domain fitted again, makes the domains new. */
+  optionsChanged(prev: Readonly<ChartOptions>, next: Readonly<ChartOptions>): void {
+    if (next.xScale !== prev.xScale || next.yScale !== prev.yScale || next.xColumn !== prev.xColumn || (prev.xDomain && !next.xDomain) || (prev.yDomain && !next.yDomain)) this.refit();
   }
 
   /** The worker's answer failed: nothing is in flight any more. */
