@@ -10,6 +10,8 @@
  * Non-finite values never enter a block. An empty block holds min = +Inf, max = -Inf.
  */
 
+import { KERNEL_MIN, level0Kernel, levelUpKernel } from './kernels';
+
 export const BLOCK = 16;
 const LOG2_BLOCK = 4;
 
@@ -74,7 +76,9 @@ export class Pyramid {
     let count = Math.ceil(n / BLOCK);
     let first = from >> LOG2_BLOCK;
     let level = this.ensure(0, count);
-    const tally = level0(y, from, n, level);
+    // the same loops in WebAssembly where there are enough points (kernels.ts says why)
+    const tally: Tally = { nonFinite: 0, nonPositive: 0 };
+    if (n - from < KERNEL_MIN || !level0Kernel(y, from, n, level, tally)) Object.assign(tally, level0(y, from, n, level));
     this.counts[0] = count;
     // levels above from the level below
     let l = 0;
@@ -85,7 +89,7 @@ export class Pyramid {
       first >>= 1;
       l++;
       level = this.ensure(l, count);
-      levelUp(below, belowCount, level, first, count);
+      if (count - first < KERNEL_MIN >> 4 || !levelUpKernel(below, belowCount, level, first, count)) levelUp(below, belowCount, level, first, count);
       this.counts[l] = count;
     }
     this.levels.length = l + 1;
@@ -140,7 +144,7 @@ export interface Tally {
  * (a loss curve) or all < 0 is decided by its min and max keys; anything else (a NaN, an
  * infinity, a zero, a sign change) takes the exact path for that block alone.
  */
-function level0(y: Float32Array, from: number, n: number, level: Float32Array): Tally {
+export function level0(y: Float32Array, from: number, n: number, level: Float32Array): Tally {
   const tally: Tally = { nonFinite: 0, nonPositive: 0 };
   const bits = new Int32Array(y.buffer, y.byteOffset, y.length);
   const out = new Int32Array(level.buffer, level.byteOffset, level.length);
@@ -171,7 +175,7 @@ function level0(y: Float32Array, from: number, n: number, level: Float32Array): 
 }
 
 /** Blocks [first, count) of a level from pairs of the level below (min, max, min), branch-free. */
-function levelUp(below: Float32Array, belowCount: number, level: Float32Array, first: number, count: number): void {
+export function levelUp(below: Float32Array, belowCount: number, level: Float32Array, first: number, count: number): void {
   const src = new Int32Array(below.buffer, below.byteOffset, below.length);
   const out = new Int32Array(level.buffer, level.byteOffset, level.length);
   for (let b = first; b < count; b++) {
