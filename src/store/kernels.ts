@@ -1,5 +1,5 @@
 /**
- * The store's per-point loops in WebAssembly (kernels.wat), behind JS wrappers that copy the
+ * The store's per-point loops in WebAssembly (wasm/kernels.wat), behind JS wrappers that copy the
  * arrays through the module's memory in chunks. Why: the decimation worker's first ingest on a
  * fresh page runs these loops cold, and V8 interprets them for tens of ms before it has optimised
  * them (a pyramid over 1e5 points took 22-35 ms there); WebAssembly is compiled before it runs.
@@ -7,8 +7,7 @@
  * Policy without 'wasm-unsafe-eval' forbids it), and the caller runs its JS loop, which stays the
  * reference the tests hold these to.
  */
-import { kernelsWasm } from './kernels.wasm';
-import type { Tally } from './pyramid';
+import { kernelsWasm } from './wasm/kernels.wasm';
 
 /** Points (or level-0 blocks x 16) per call: the module's 3 MiB hold one chunk in and its output. */
 const CHUNK = 1 << 18;
@@ -16,6 +15,12 @@ const CHUNK = 1 << 18;
 const IN = 0, OUT = 8 * CHUNK;
 /** level-up blocks out per call: their children (24 bytes each) fill the input, they the output */
 const UP_CHUNK = CHUNK >> 2;
+
+/** What level0 counts (pyramid.ts `Tally`; not imported, so the pyramid alone imports this). */
+interface Counts {
+  nonFinite: number;
+  nonPositive: number;
+}
 
 /** Below this many values a loop stays in JS: the copies would cost what the loop does. */
 export const KERNEL_MIN = 1024;
@@ -69,7 +74,7 @@ export function kernelsAvailable(): boolean {
  * pyramid.ts `level0` in WebAssembly: level-0 blocks of y[from..n) (whole blocks, from the one
  * holding `from`) into `level`, their counts added to `tally`. False when it cannot run.
  */
-export function level0Kernel(y: Float32Array, from: number, n: number, level: Float32Array, tally: Tally): boolean {
+export function level0Kernel(y: Float32Array, from: number, n: number, level: Float32Array, tally: Counts): boolean {
   const w = load();
   if (!w) return false;
   const bits = new Int32Array(y.buffer, y.byteOffset, y.length);

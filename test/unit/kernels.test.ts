@@ -1,9 +1,9 @@
-// The store's WebAssembly loops (src/store/kernels.wat) against their JS references, bit for bit:
+// The store's WebAssembly loops (src/store/wasm/kernels.wat) against their JS references, bit for bit:
 // level-0 blocks and their counts, levels above, sortedness; across chunk boundaries, from any
 // start, with every kind of value; and the committed module against a fresh compile of the .wat.
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileKernels } from '../../src/store/build-kernels.mjs';
-import { kernelsWasm } from '../../src/store/kernels.wasm';
+import { compileKernels } from '../../src/store/wasm/build.mjs';
+import { kernelsWasm } from '../../src/store/wasm/kernels.wasm';
 import { kernelsAvailable, level0Kernel, levelUpKernel, sortedKernel, useKernels } from '../../src/store/kernels';
 import { Pyramid, level0, levelUp, type Tally } from '../../src/store/pyramid';
 import { isSorted, isSortedJS } from '../../src/store/sort';

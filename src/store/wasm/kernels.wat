@@ -1,8 +1,8 @@
 ;; The store's per-point loops as WebAssembly (compiled by `npm run build:wasm` into
 ;; kernels.wasm.ts). A worker's first ingest runs them on a cold page, where the same loops in JS
 ;; spend tens of ms in V8's interpreter before they are optimised; WebAssembly is compiled before
-;; it runs. Each function has its JS reference in pyramid.ts / sort.ts, and the unit tests hold
-;; both to the same bits (test/unit/kernels.test.ts). kernels.ts copies the arrays in and out in
+;; it runs. Each function has its JS reference in ../pyramid.ts and ../sort.ts, and the unit tests hold
+;; both to the same bits (test/unit/kernels.test.ts). ../kernels.ts copies the arrays in and out in
 ;; chunks, so the memory here stays a few MiB whatever the series' length.
 (module
   (memory (export "memory") 48)

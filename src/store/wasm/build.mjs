@@ -21,7 +21,7 @@ export async function compileKernels() {
 
 /** The text of kernels.wasm.ts for these bytes. */
 export function kernelsModule(bytes) {
-  return `// Generated from kernels.wat by \`npm run build:wasm\` (src/store/build-kernels.mjs): do not edit.\n` +
+  return `// Generated from kernels.wat by \`npm run build:wasm\` (src/store/wasm/build.mjs): do not edit.\n` +
     `export const kernelsWasm = '${Buffer.from(bytes).toString('base64')}';\n`;
 }
 
