@@ -9,6 +9,7 @@
 // its runs) before the clock starts. Prints the median, min, max and which renderer drew each
 // first frame (FrameInfo.renderer).
 import { fileURLToPath } from 'node:url';
+import { stats } from './browser.mjs';
 import { launch } from './lib/launch.mjs';
 import { serveStatic } from '../test/static-server.mjs';
 const roots = [process.argv[2] || fileURLToPath(new URL('..', import.meta.url)), ...(process.env.AGAINST ? [process.env.AGAINST] : [])];
@@ -46,14 +47,13 @@ for (let r = 0; r < reps; r++) {
     await page.close();
   }
 }
-const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 roots.forEach((root, k) => {
-  const ms = out[k].map((o) => o.ms).sort((a, b) => a - b);
-  console.log(root, prewarmMs >= 0 ? `prewarm() ${prewarmMs} ms before` : 'no prewarm', 'median', median(ms).toFixed(1), 'min', ms[0].toFixed(1), 'max', ms.at(-1).toFixed(1), out[k].map((o) => o.renderer).join(','));
+  const { median, min, max } = stats(out[k].map((o) => o.ms));
+  console.log(root, prewarmMs >= 0 ? `prewarm() ${prewarmMs} ms before` : 'no prewarm', 'median', median.toFixed(1), 'min', min.toFixed(1), 'max', max.toFixed(1), out[k].map((o) => o.renderer).join(','));
 });
 if (roots.length === 2) {
   const d = out[0].map((o, i) => o.ms - out[1][i].ms);
-  console.log(`paired (${roots[0]} - ${roots[1]}): median ${median(d).toFixed(1)} ms; ${roots[0]} faster in ${d.filter((v) => v < 0).length} of ${reps} pairs`);
+  console.log(`paired (${roots[0]} - ${roots[1]}): median ${stats(d).median.toFixed(1)} ms; ${roots[0]} faster in ${d.filter((v) => v < 0).length} of ${reps} pairs`);
 }
 await browser.close();
 servers.forEach((s) => s.close());

@@ -6,6 +6,7 @@
 // decimates. Usage: node bench/worker-start.mjs [PAGES] (default 9), after `npm run build`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { stats } from './browser.mjs';
 import { launch } from './lib/launch.mjs';
 import { serveStatic } from '../test/static-server.mjs';
 
@@ -16,7 +17,6 @@ const decimate = readdirSync(`${root}dist/assets`).find((f) => /^worker-.*\.js$/
 if (!decimate) throw new Error('no decimation worker under dist/assets: npm run build first');
 const server = await serveStatic(root, 5416);
 const browser = await launch();
-const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 for (const worker of ['one-line', 'metricgl']) {
   for (const main of ['idle', 'busy in the same task', 'busy in the next task']) {
     const ms = [];
@@ -42,7 +42,8 @@ for (const worker of ['one-line', 'metricgl']) {
       }, { worker, main, url: `/dist/assets/${decimate}` }));
       await page.close();
     }
-    console.log(`${worker.padEnd(9)} worker, main thread ${main.padEnd(22)} median ${med(ms).toFixed(1)} ms [${Math.min(...ms).toFixed(1)}–${Math.max(...ms).toFixed(1)}]`);
+    const { median, min, max } = stats(ms);
+    console.log(`${worker.padEnd(9)} worker, main thread ${main.padEnd(22)} median ${median.toFixed(1)} ms [${min.toFixed(1)}–${max.toFixed(1)}]`);
   }
 }
 await browser.close();

@@ -3,9 +3,10 @@
  * arrays through the module's memory in chunks. Why: the decimation worker's first ingest on a
  * fresh page runs these loops cold, and V8 interprets them for tens of ms before it has optimised
  * them (a pyramid over 1e5 points took 22-35 ms there); WebAssembly is compiled before it runs.
- * Each wrapper answers false (or null) when WebAssembly is not there (or a Content Security
- * Policy without 'wasm-unsafe-eval' forbids it), and the caller runs its JS loop, which stays the
- * reference the tests hold these to.
+ * Each wrapper answers null when it does not run: below KERNEL_MIN values (the copies would cost
+ * what the loop does), or when WebAssembly is not there (or a Content Security Policy without
+ * 'wasm-unsafe-eval' forbids it); the caller then runs its JS loop, which stays the reference
+ * the tests hold these to.
  */
 import { kernelsWasm } from './wasm/kernels.wasm';
 
@@ -16,8 +17,8 @@ const IN = 0, OUT = 8 * CHUNK;
 /** level-up blocks out per call: their children (24 bytes each) fill the input, they the output */
 const UP_CHUNK = CHUNK >> 2;
 
-/** What level0 counts (pyramid.ts `Tally`; not imported, so the pyramid alone imports this). */
-interface Counts {
+/** Non-finite and finite non-positive values, as counted by a level-0 build (pyramid.ts). */
+export interface Tally {
   nonFinite: number;
   nonPositive: number;
 }
@@ -43,6 +44,8 @@ interface Kernels {
 
 let kernels: Kernels | null | undefined;
 let enabled = true;
+/** values a call needs to run here (useKernels can lower it for the tests) */
+let minimum = KERNEL_MIN;
 
 function load(): Kernels | null {
   if (!enabled) return null;
@@ -60,9 +63,14 @@ function load(): Kernels | null {
   return kernels;
 }
 
-/** Tests: false runs every loop in JS, true the WebAssembly ones again where they can. */
-export function useKernels(on: boolean): void {
+/**
+ * Tests: false runs every loop in JS, true the WebAssembly ones again where they can; `min`
+ * (default KERNEL_MIN) the fewest values a call runs here with (0: every call, to hold the
+ * kernels to the JS loops at any size).
+ */
+export function useKernels(on: boolean, min = KERNEL_MIN): void {
   enabled = on;
+  minimum = min;
 }
 
 /** True when the WebAssembly loops run (false: the JS ones). */
@@ -72,11 +80,12 @@ export function kernelsAvailable(): boolean {
 
 /**
  * pyramid.ts `level0` in WebAssembly: level-0 blocks of y[from..n) (whole blocks, from the one
- * holding `from`) into `level`, their counts added to `tally`. False when it cannot run.
+ * holding `from`) into `level`, and their counts; null when it does not run.
  */
-export function level0Kernel(y: Float32Array, from: number, n: number, level: Float32Array, tally: Counts): boolean {
-  const w = load();
-  if (!w) return false;
+export function level0Kernel(y: Float32Array, from: number, n: number, level: Float32Array): Tally | null {
+  const w = n - from >= minimum ? load() : null;
+  if (!w) return null;
+  const tally: Tally = { nonFinite: 0, nonPositive: 0 };
   const bits = new Int32Array(y.buffer, y.byteOffset, y.length);
   const out = new Int32Array(level.buffer, level.byteOffset, level.length);
   for (let s = (from >> 4) << 4; s < n; s += CHUNK) {
@@ -87,12 +96,12 @@ export function level0Kernel(y: Float32Array, from: number, n: number, level: Fl
     tally.nonFinite += w.k.nonFinite.value as number;
     tally.nonPositive += w.k.nonPositive.value as number;
   }
-  return true;
+  return tally;
 }
 
-/** pyramid.ts `levelUp` in WebAssembly: blocks [first, count) of `level` from `below`. */
+/** pyramid.ts `levelUp` in WebAssembly: blocks [first, count) of `level` from `below`; false when it does not run. */
 export function levelUpKernel(below: Float32Array, belowCount: number, level: Float32Array, first: number, count: number): boolean {
-  const w = load();
+  const w = (count - first) * 16 >= minimum ? load() : null;
   if (!w) return false;
   const src = new Int32Array(below.buffer, below.byteOffset, below.length);
   const out = new Int32Array(level.buffer, level.byteOffset, level.length);
@@ -105,8 +114,9 @@ export function levelUpKernel(below: Float32Array, belowCount: number, level: Fl
   return true;
 }
 
-/** sort.ts `isSorted` in WebAssembly: x[from..n) never decreases; null when it cannot run. */
-export function sortedKernel(x: Float64Array, n: number, from: number): boolean | null {
+/** sort.ts `isSorted` in WebAssembly: x[from..n) never decreases; null when it does not run. */
+export function sortedKernel(x: ArrayLike<number>, n: number, from: number): boolean | null {
+  if (n - from < minimum || !(x instanceof Float64Array)) return null;
   const w = load();
   if (!w) return null;
   // chunks overlap by one value, so every neighbouring pair is compared once

@@ -10,7 +10,9 @@
  * Non-finite values never enter a block. An empty block holds min = +Inf, max = -Inf.
  */
 
-import { KERNEL_MIN, level0Kernel, levelUpKernel } from './kernels';
+import { level0Kernel, levelUpKernel, type Tally } from './kernels';
+
+export type { Tally };
 
 export const BLOCK = 16;
 const LOG2_BLOCK = 4;
@@ -77,8 +79,7 @@ export class Pyramid {
     let first = from >> LOG2_BLOCK;
     let level = this.ensure(0, count);
     // the same loops in WebAssembly where there are enough points (kernels.ts says why)
-    const tally: Tally = { nonFinite: 0, nonPositive: 0 };
-    if (n - from < KERNEL_MIN || !level0Kernel(y, from, n, level, tally)) Object.assign(tally, level0(y, from, n, level));
+    const tally = level0Kernel(y, from, n, level) ?? level0(y, from, n, level);
     this.counts[0] = count;
     // levels above from the level below
     let l = 0;
@@ -89,7 +90,7 @@ export class Pyramid {
       first >>= 1;
       l++;
       level = this.ensure(l, count);
-      if (count - first < KERNEL_MIN >> 4 || !levelUpKernel(below, belowCount, level, first, count)) levelUp(below, belowCount, level, first, count);
+      if (!levelUpKernel(below, belowCount, level, first, count)) levelUp(below, belowCount, level, first, count);
       this.counts[l] = count;
     }
     this.levels.length = l + 1;
@@ -130,12 +131,6 @@ export class Pyramid {
     }
     return level;
   }
-}
-
-/** Non-finite and finite non-positive values, as counted by Pyramid.extend. */
-export interface Tally {
-  nonFinite: number;
-  nonPositive: number;
 }
 
 /**

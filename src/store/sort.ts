@@ -3,15 +3,12 @@
  * smoothing) needs x sorted; the worker sorts once, stably, so points logged twice at the same
  * step (restarted training logs) keep the order they were logged in.
  */
-import { KERNEL_MIN, sortedKernel } from './kernels';
+import { sortedKernel } from './kernels';
 
 /** True when x is non-decreasing over [from, n). NaN counts as out of order. */
 export function isSorted(x: ArrayLike<number>, n = x.length, from = 0): boolean {
-  if (n - from >= KERNEL_MIN && x instanceof Float64Array) {
-    const sorted = sortedKernel(x, n, from); // the same loop in WebAssembly (kernels.ts)
-    if (sorted !== null) return sorted;
-  }
-  return isSortedJS(x, n, from);
+  // the same loop in WebAssembly where there are enough values (kernels.ts)
+  return sortedKernel(x, n, from) ?? isSortedJS(x, n, from);
 }
 
 /** isSorted's loop in JS: the reference of the WebAssembly one. */

@@ -168,26 +168,29 @@ function handle(msg: ToWorker): FromWorker | null | Promise<FromWorker> {
  * moment data arrives (then the data itself is the warm-up; waiting would only delay it).
  */
 let warm = false;
-function warmUp(step = 0): void {
-  if (warm) return;
+function warmUp(): void {
   const n = 1 << 15;
-  const x = new Float64Array(n), y = new Float32Array(n);
-  const r = step % 4;
-  for (let i = 0; i < n; i++) {
-    x[i] = i;
-    // positive, negative and mixed blocks, with a NaN and an infinity: every path of the pass
-    y[i] = r - 1.5 + Math.sin(i * 0.37) * (i % 97 === 0 ? 3 : 0.5) + (i === 5000 ? NaN : i === 9000 ? Infinity : 0);
-  }
-  const series = [createSeries('warm-up', 0, ingestX(x), y)];
-  if (step >= 4) {
-    const view = { xScale: 'linear', yScale: 'linear', xDomain: null, yDomain: null, width: 960, height: 440, hidden: [], smoothing: null, showRaw: true, slots: 1, smoothBackend: 'cpu', xColumn: 'x', ignoreOutliers: false } as const;
-    // a chart that is not there (no image is kept for it: no epoch given)
-    const ask = (v: object) => frameReply({ type: 'view', chart: -1, seq: 0, view: { ...view, ...v }, recycle: [] }, series, null);
-    if (step === 4) ask({ fitOnly: true });
-    else ask({ thin: step === 5, cull: step === 5 });
-  }
-  if (step < 6) setTimeout(() => warmUp(step + 1));
-  else warm = true;
+  let series: Series[] = [];
+  const ingest = (r: number) => () => {
+    const x = new Float64Array(n), y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i;
+      // positive, negative and mixed blocks, with a NaN and an infinity: every path of the pass
+      y[i] = r - 1.5 + Math.sin(i * 0.37) * (i % 97 === 0 ? 3 : 0.5) + (i === 5000 ? NaN : i === 9000 ? Infinity : 0);
+    }
+    series = [createSeries('warm-up', 0, ingestX(x), y)];
+  };
+  const view = { xScale: 'linear', yScale: 'linear', xDomain: null, yDomain: null, width: 960, height: 440, hidden: [], smoothing: null, showRaw: true, slots: 1, smoothBackend: 'cpu', xColumn: 'x', ignoreOutliers: false } as const;
+  // a chart that is not there (no image is kept for it: no epoch given)
+  const ask = (v: object) => () => void frameReply({ type: 'view', chart: -1, seq: 0, view: { ...view, ...v }, recycle: [] }, series, null);
+  const steps = [ingest(0), ingest(1), ingest(2), ingest(3), ask({ fitOnly: true }), ask({ thin: true, cull: true }), ask({})];
+  const next = (i: number) => {
+    if (warm) return;
+    steps[i]();
+    if (i + 1 < steps.length) setTimeout(() => next(i + 1));
+    else warm = true;
+  };
+  next(0);
 }
 setTimeout(warmUp, 20);
 
