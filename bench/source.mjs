@@ -1,12 +1,14 @@
 // `npm run bench:source`: the metricgl server on a DuckDB file no browser could hold (issue 12).
 //
 // The sweep is written once (bench/source/sweep.mjs), its level-of-detail blocks built
-// (buildLodFile), and the figures of that kept beside it in FILE.made.json; later runs reuse it.
+// (buildLodFile) and its step files (buildStepFiles), and the figures of that kept beside it in
+// FILE.made.json; later runs reuse it (a file made before the step files existed gets them then).
 //
 //   SWEEP=1000x1e6   runs x points of the generated sweep (bench/source/sweep.mjs); the file is
 //                    made once under bench/.tmp/source/ and reused (SOURCE_DB= another path)
-//   MODES=lod,naive  server query paths: the level-of-detail tables, and the plain GROUP BY over
-//                    the raw points in view (no level-of-detail table); empty: neither;
+//   MODES=steps,lod,naive  server query paths (default all three): the step files beside the
+//                    store, the level-of-detail tables, and the plain GROUP BY over the raw points
+//                    in view (no level-of-detail table); empty: none;
 //                    `clickhouse`: the same sweep copied into a local two-shard ClickHouse
 //                    cluster (clickhouse-server needed), its ingest command, views and hovers,
 //                    and each shard's part of a view (query_log)
@@ -36,7 +38,7 @@ import { benchCluster, copySweep, perShardCost, timeIngestClickHouse } from './s
 const env = process.env;
 const [RUNS, PER] = (env.SWEEP ?? '1000x1e6').split('x').map(Number);
 const REPS = Number(env.REPS ?? 5);
-const MODES = (env.MODES ?? 'lod,naive').split(',').filter(Boolean);
+const MODES = (env.MODES ?? 'steps,lod,naive').split(',').filter(Boolean);
 const NAIVE_MAX = Number(env.NAIVE_MAX ?? 100);
 const ARRAYS = (env.ARRAYS ?? '10,100').split(',').filter(Boolean).map(Number).filter((n) => n <= RUNS);
 const IN_VIEW = (env.IN_VIEW ?? '1,10,100,1000').split(',').map(Number).filter((n) => n <= RUNS);
@@ -66,7 +68,12 @@ if (!existsSync(madeFile)) {
   writeFileSync(madeFile, JSON.stringify({ generateS, lodS, bytes: statSync(dbPath).size, at: new Date().toISOString() }));
 }
 out.sweep.made = JSON.parse(readFileSync(madeFile, 'utf8'));
-log(`sweep: ${(out.sweep.made.bytes / 2 ** 30).toFixed(1)} GiB, written in ${out.sweep.made.generateS.toFixed(0)} s, LOD in ${out.sweep.made.lodS.toFixed(0)} s`);
+if (MODES.includes('steps') && out.sweep.made.stepsS === undefined) {
+  const s = await server.buildStepFiles(dbPath);
+  out.sweep.made.stepsS = s.seconds;
+  writeFileSync(madeFile, JSON.stringify(out.sweep.made));
+}
+log(`sweep: ${(out.sweep.made.bytes / 2 ** 30).toFixed(1)} GiB, written in ${out.sweep.made.generateS.toFixed(0)} s, LOD in ${out.sweep.made.lodS.toFixed(0)} s${out.sweep.made.stepsS === undefined ? '' : `, step files in ${out.sweep.made.stepsS.toFixed(0)} s`}`);
 
 // 2. ingest rate of the command, on files
 if (env.INGEST !== '0') {
@@ -177,6 +184,7 @@ for (const mode of MODES) {
   const srv = mode === 'clickhouse'
     ? await server.startSourceServer({ clickhouse: ch.conn, port: 0, cors: [origin], warn: log })
     : await server.startSourceServer({ db: dbPath, port: 0, cors: [origin], m4: mode, warn: log });
+  await srv.settled(); // the step files up to date before anything is timed
   out.views[mode] = {};
   out.hover[mode] = {};
   try {

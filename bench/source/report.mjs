@@ -7,7 +7,8 @@ const rate = (r) => (r && r.points ? `${(r.points / r.seconds / 1e6).toFixed(2)}
 
 /** [{ target, measured, pass }] */
 export function checkSourceTargets(out) {
-  const lod = out.views.lod ?? {};
+  // the server's default path (the step files), or the blocks in a run without it
+  const lod = out.views.steps ?? out.views.lod ?? {};
   const t = [];
   const zoomTarget = (n, limit) => {
     const r = lod[n];
@@ -45,7 +46,7 @@ export function renderSourceReport(out) {
   L.push(`# metricgl server benchmark (${out.started})`, '');
   L.push(`${m.cpu ?? '?'} x ${m.cores ?? '?'} cores, ${m.memoryGiB ?? '?'} GiB; ${m.browser ?? ''}; WebGL: ${m.renderer ?? '?'}${m.software ? ' (a CPU rasteriser: frame times here are CPU times, not a GPU\'s)' : ''}.`, '');
   const s = out.sweep;
-  L.push(`Sweep: ${s.runs} runs x ${s.per} points = ${s.points.toExponential(1)} points (bench/source/sweep.mjs), in ${s.db}: ${(s.made.bytes / 2 ** 30).toFixed(1)} GiB on disk; written by DuckDB's SQL in ${s.made.generateS.toFixed(0)} s (${(s.points / s.made.generateS / 1e6).toFixed(2)}e6 points/s, not an ingest path), level-of-detail tables built in ${s.made.lodS.toFixed(0)} s.`, '');
+  L.push(`Sweep: ${s.runs} runs x ${s.per} points = ${s.points.toExponential(1)} points (bench/source/sweep.mjs), in ${s.db}: ${(s.made.bytes / 2 ** 30).toFixed(1)} GiB on disk; written by DuckDB's SQL in ${s.made.generateS.toFixed(0)} s (${(s.points / s.made.generateS / 1e6).toFixed(2)}e6 points/s, not an ingest path), level-of-detail tables built in ${s.made.lodS.toFixed(0)} s${s.made.stepsS === undefined ? '' : `, step files written in ${s.made.stepsS.toFixed(0)} s`}.`, '');
   if (Object.keys(out.ingest).length) {
     L.push('## Ingest (`metricgl ingest`, whole command)', '', '| files | points | MB | s | points/s |', '| --- | --- | --- | --- | --- |');
     for (const [k, r] of Object.entries(out.ingest)) L.push(`| ${k} | ${r.points} | ${(r.bytes / 2 ** 20).toFixed(0)} | ${r.seconds.toFixed(2)} | ${rate(r)} |`);

@@ -13,6 +13,14 @@ import type { SeriesReader } from './seriesindex';
 import type { SmoothCache } from './smoothcache';
 import type { PointChunks } from './smoothview';
 
+/** The step files of a DuckDB store (stepfiles.ts): series held, and written since the server started. */
+export interface StepFileStats {
+  held: number;
+  written: number;
+  appended: number;
+  pointsWritten: number;
+}
+
 export interface StoreBackend {
   readonly engine: SourceInfo['engine'];
   /** the series rows and extents (read again after each ingest) */
@@ -34,5 +42,9 @@ export interface StoreBackend {
   ingestFiles(paths: string[], root: string): Promise<IngestResult>;
   /** after an ingest, before the series list is read again */
   afterIngest(): Promise<void>;
+  /** resolves once the derived files a store keeps beside it (DuckDB's step files) are up to date */
+  settled?(): Promise<void>;
+  /** what the step files hold and have written (null: none kept) */
+  stepFiles?(): StepFileStats | null;
   close(): Promise<void>;
 }

@@ -11,7 +11,9 @@ import { tables, type ClickHouseConn } from './clickhouse/conn';
 import { ingestFilesClickHouse } from './clickhouse/ingest';
 import { ingestFiles, type IngestResult } from './ingest';
 import { startSourceServer } from './http';
+import { M4_PATHS, type M4Path } from './duckdbbackend';
 import { buildLodFile } from './lodbuild';
+import { buildStepFiles } from './stepfiles';
 import { openStore } from './schema';
 
 export const USAGE = `usage:
@@ -22,6 +24,7 @@ export const USAGE = `usage:
                                         the same into ClickHouse (tables created when missing)
   metricgl lod --db FILE               build the level-of-detail blocks of every series in FILE
                                         (ingest keeps them up to date; for files written otherwise)
+                                        and its step files (FILE.steps/; serve keeps them up to date)
   metricgl serve --db FILE [options]   the HTTP API over FILE (and the explorer, when built)
   metricgl serve --clickhouse URL [--database D] [--cluster C --shard URL...] [options]
                                         the same over a ClickHouse server or cluster
@@ -31,7 +34,9 @@ export const USAGE = `usage:
       --cors ORIGIN     a page of ORIGIN (e.g. http://localhost:3000) may call the API; repeatable
       --static DIR      the explorer build to serve at / (default: dist-demo/ of this package, if built)
       --threads N       DuckDB worker threads (default: one per core)
-      --m4 naive        compute views from the points only (default lod: from the blocks)
+      --m4 PATH         how views are computed: steps (default: from the step files beside FILE,
+                        the blocks for the series they do not hold yet), lod (from the blocks),
+                        naive (from the points only)
   ClickHouse:
       --clickhouse URL  the server queries go to (http://host:8123); credentials from the
                         environment: METRICGL_CLICKHOUSE_USER, METRICGL_CLICKHOUSE_PASSWORD
@@ -216,8 +221,11 @@ async function lod(a: Args, out: (s: string) => void, err: (s: string) => void):
   const db = dbOf(a);
   if (!existsSync(db)) throw new UsageError(`lod: ${db} does not exist`);
   try {
-    const r = await buildLodFile(db, { threads: intFlag(a, 'threads', 1, 1024) });
+    const threads = intFlag(a, 'threads', 1, 1024);
+    const r = await buildLodFile(db, { threads });
     out(`level-of-detail blocks for ${r.series} series in ${r.seconds.toFixed(1)} s`);
+    const s = await buildStepFiles(db, { threads });
+    out(`step files for ${s.series} series (${s.points} points written) in ${s.seconds.toFixed(1)} s`);
     return 0;
   } catch (e) {
     err(`metricgl lod: ${storeError(db, e)}`);
@@ -236,8 +244,8 @@ async function serve(a: Args, out: (s: string) => void, err: (s: string) => void
   const db = ch ? undefined : dbOf(a);
   const logdir = one(a, 'logdir');
   if (logdir && !(await stat(logdir).catch(() => null))?.isDirectory()) throw new UsageError(`--logdir ${logdir}: not a folder`);
-  const m4 = one(a, 'm4') ?? 'lod';
-  if (m4 !== 'lod' && m4 !== 'naive') throw new UsageError(`--m4 ${m4}: lod or naive`);
+  const m4 = (one(a, 'm4') ?? 'steps') as M4Path;
+  if (!M4_PATHS.includes(m4)) throw new UsageError(`--m4 ${m4}: ${M4_PATHS.join(', ')}`);
   let server;
   try {
     server = await startSourceServer({

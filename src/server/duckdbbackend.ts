@@ -1,8 +1,11 @@
 /**
  * The DuckDB store behind the server (backend.ts): one file, reads on a few connections, ingests
- * one at a time on the writing one (sourcestore.ts). Views come from the level-of-detail blocks
- * (m4lod.ts) or, with m4 'naive', always by GROUP BY over the points (m4sql.ts): equal answers.
+ * one at a time on the writing one (sourcestore.ts). Views on the step column come from the step
+ * files beside the store (stepfiles.ts) for the series they hold up to date, the rest from the
+ * level-of-detail blocks (m4lod.ts); with m4 'lod' from the blocks alone, with 'naive' always by
+ * GROUP BY over the points (m4sql.ts): equal answers.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { M4View } from '../source/m4';
 import type { StoreBackend } from './backend';
 import { hoverQuery } from './hover';
@@ -13,14 +16,38 @@ import { m4Query } from './m4sql';
 import { duckdbSeriesReader } from './seriesindex';
 import { duckdbChunks, smoothedView } from './smoothview';
 import { SourceStore } from './sourcestore';
+import { m4WithSteps, stepChunks, stepFilesDir, stepStates, StepFiles, type StepState } from './stepfiles';
 
-export async function openDuckDBBackend(path: string, opts: { threads?: number; m4?: 'lod' | 'naive' } = {}): Promise<StoreBackend> {
-  if (opts.m4 !== undefined && opts.m4 !== 'lod' && opts.m4 !== 'naive') throw new Error(`m4 must be 'lod' or 'naive', not ${JSON.stringify(opts.m4)}`);
-  const useLod = opts.m4 !== 'naive';
+export type M4Path = 'steps' | 'lod' | 'naive';
+export const M4_PATHS: readonly M4Path[] = ['steps', 'lod', 'naive'];
+
+
+export async function openDuckDBBackend(path: string, opts: { threads?: number; m4?: M4Path; warn?: (m: string) => void } = {}): Promise<StoreBackend> {
+  const m4 = opts.m4 ?? 'steps';
+  if (!M4_PATHS.includes(m4)) throw new Error(`m4 must be ${M4_PATHS.join(', ')}, not ${JSON.stringify(opts.m4)}`);
+  const useLod = m4 !== 'naive';
   const store = await SourceStore.open(path, { threads: opts.threads });
   // the blocks' parameters, one row a series (an ingest updates the blocks in its transaction)
   let lod = await store.read(readLodSeries);
-  const rawView = (view: M4View) => store.read((db) => (useLod ? m4LodQuery(db, view, lod) : m4Query(db, view)));
+  const steps = m4 === 'steps' && path !== ':memory:' ? StepFiles.open(stepFilesDir(path)) : null;
+  let states: Map<number, StepState> = steps ? await store.read(stepStates) : new Map();
+  // the files are brought up to date in the background, one series at a time, after opening and
+  // after each ingest; meanwhile views answer the series not yet done by SQL
+  let closed = false;
+  let refreshing: Promise<void> = Promise.resolve();
+  const refresh = () => {
+    if (!steps) return;
+    refreshing = refreshing
+      .then(() => store.read((db) => steps.refresh(db)))
+      .catch((e: Error) => {
+        if (!closed) (opts.warn ?? console.warn)(`step files under ${steps.dir}: ${e.message} (views read by SQL meanwhile)`);
+      });
+  };
+  refresh();
+  const sqlView = (view: M4View) => store.read((db) => (useLod ? m4LodQuery(db, view, lod) : m4Query(db, view)));
+  const rawView = (view: M4View) => (steps ? m4WithSteps(view, steps, states, sqlView) : sqlView(view));
+  // every point of some series (smoothing, aggregates): from the step files where they hold them
+  const points = (db: DuckDBConnection) => (steps ? stepChunks(steps, states, duckdbChunks(db)) : duckdbChunks(db));
   return {
     engine: 'duckdb',
     series: {
@@ -28,16 +55,29 @@ export async function openDuckDBBackend(path: string, opts: { threads?: number; 
       extents: (ids) => store.read((db) => duckdbSeriesReader(db).extents(ids)),
     },
     view: async (view, smoothing, cache) => ({
-      result: await (smoothing ? store.read((db) => smoothedView(duckdbChunks(db), view, smoothing, cache)) : rawView(view)),
+      result: await (smoothing ? store.read((db) => smoothedView(points(db), view, smoothing, cache)) : rawView(view)),
       unanswered: [],
     }),
     hover: async (q, cache) => ({ points: await store.read((db) => hoverQuery(db, q, cache, useLod ? lod : undefined)), unanswered: [] }),
-    withPoints: async (sids, use) => ({ value: await store.read((db) => use(duckdbChunks(db), sids)), unanswered: [] }),
+    withPoints: async (sids, use) => ({ value: await store.read((db) => use(points(db), sids)), unanswered: [] }),
     ingestBytes: (name, body) => store.write((db) => ingestBytes(db, name, body)),
     ingestFiles: (paths, root) => store.write((db) => ingestFiles(db, paths, { root })),
     async afterIngest() {
       lod = await store.read(readLodSeries);
+      if (steps) states = await store.read(stepStates);
+      refresh();
     },
-    close: () => store.close(),
+    async settled() {
+      // refreshes queued while one ran are chained behind it
+      let seen: Promise<void>;
+      do await (seen = refreshing);
+      while (seen !== refreshing);
+    },
+    stepFiles: () => (steps ? { ...steps.counters, held: steps.heldCount() } : null),
+    async close() {
+      closed = true;
+      await store.close();
+      await refreshing;
+    },
   };
 }

@@ -21,10 +21,10 @@ import { AggregateCache, aggregatedGroup, aggregateHover, aggregateView, type Ag
 import { smoothingOn } from '../smooth/params';
 import { isAllowedHost, requestPath, sendJson } from '../node/http.mjs';
 import { createStaticHandler } from '../node/static.mjs';
-import type { StoreBackend } from './backend';
+import type { StepFileStats, StoreBackend } from './backend';
 import { openClickHouseBackend } from './clickhouse/backend';
 import type { ClickHouseConn } from './clickhouse/conn';
-import { openDuckDBBackend } from './duckdbbackend';
+import { openDuckDBBackend, type M4Path } from './duckdbbackend';
 import type { IngestResult } from './ingest';
 import { LiveHub } from './live';
 import { LogdirWatcher } from './logdir';
@@ -54,10 +54,12 @@ export interface SourceServerOptions {
   /** bytes of raw and smoothed columns held for smoothed views (default smoothcache.ts's) */
   smoothCacheBytes?: number;
   /**
-   * how a raw view is computed: 'lod' (default) from the level-of-detail blocks where a series has
-   * them (m4lod.ts), 'naive' always by GROUP BY over the points in view (m4sql.ts); equal answers
+   * how a raw view on a DuckDB file is computed: 'steps' (default) from the step files beside it
+   * where they hold a series up to date (stepfiles.ts), the rest from the level-of-detail blocks;
+   * 'lod' from the blocks where a series has them (m4lod.ts); 'naive' always by GROUP BY over
+   * the points in view (m4sql.ts); equal answers
    */
-  m4?: 'lod' | 'naive';
+  m4?: M4Path;
   warn?: (message: string) => void;
 }
 
@@ -66,6 +68,8 @@ export interface SourceServer {
   url: string;
   /** what the server has done since it started (monitoring, tests) */
   stats(): ServerStats;
+  /** resolves once the files the store keeps beside it (DuckDB's step files) are up to date */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,8 @@ export interface ServerStats {
   groupsAggregated: number;
   /** groups brought up to date past what grew at their runs' ends */
   groupsExtended: number;
+  /** the step files of a DuckDB store (null: none kept, m4 other than 'steps', or ClickHouse) */
+  stepFiles: StepFileStats | null;
 }
 
 /** Series left out of an answer (a shard down): named in a header, the answer as usual for the rest. */
@@ -103,7 +109,7 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   const cors = new Set(opts.cors ?? []);
   if ((opts.db === undefined) === (opts.clickhouse === undefined)) throw new Error('the server needs one store: db (a DuckDB file) or clickhouse');
-  const store: StoreBackend = opts.clickhouse ? await openClickHouseBackend(opts.clickhouse) : await openDuckDBBackend(opts.db!, { threads: opts.threads, m4: opts.m4 });
+  const store: StoreBackend = opts.clickhouse ? await openClickHouseBackend(opts.clickhouse) : await openDuckDBBackend(opts.db!, { threads: opts.threads, m4: opts.m4, warn });
   const index = new SeriesIndex();
   const hub = new LiveHub(opts.maxLiveClients);
   const smoothCache = new SmoothCache(opts.smoothCacheBytes);
@@ -266,7 +272,11 @@ export async function startSourceServer(opts: SourceServerOptions): Promise<Sour
     stats: () => ({
       pointsRead: smoothCache.counters.readPoints, pointsSmoothed: smoothCache.counters.smoothedPoints,
       groupsAggregated: aggregates.counters.aggregated, groupsExtended: aggregates.counters.extended,
+      stepFiles: store.stepFiles?.() ?? null,
     }),
+    settled: async () => {
+      await store.settled?.();
+    },
     close() {
       closing ??= (async () => {
         await watcher?.stop();

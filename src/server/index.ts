@@ -11,6 +11,7 @@
  *   try { await ingestFiles(store.db, ['logs/a.csv'], { root: 'logs' }); } finally { store.close(); }
  *
  *   await buildLodFile('runs.duckdb');  // level-of-detail blocks for a file not written by ingest
+ *   await buildStepFiles('runs.duckdb'); // its step files (runs.duckdb.steps/; a server keeps them up to date)
  *
  * Over ClickHouse: `startSourceServer({ clickhouse: { url, database, cluster?, shards? } })` and
  * `ingestFilesClickHouse(conn, paths)` (tables created where missing).
@@ -19,6 +20,7 @@ export { startSourceServer, type ServerStats, type SourceServer, type SourceServ
 export { ingestFiles, type IngestOptions, type IngestResult } from './ingest';
 export { openStore, type Store } from './schema';
 export { buildLodFile, type LodOptions } from './lodbuild';
+export { buildStepFiles, stepFilesDir } from './stepfiles';
 export type { ClickHouseConn } from './clickhouse/conn';
 export { ingestFilesClickHouse } from './clickhouse/ingest';
 export { createClickHouseSchema } from './clickhouse/schema';

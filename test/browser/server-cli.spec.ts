@@ -4,7 +4,7 @@
  * over HTTP from the test.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -90,7 +90,7 @@ test('serve stops on SIGTERM while views are being answered (DuckDB queries inte
   }
 });
 
-test('metricgl lod builds the blocks; serve from the blocks and serve --m4 naive answer a view with the same bytes', async () => {
+test('metricgl lod builds the blocks and the step files; serve (from the step files), --m4 lod and --m4 naive answer a view with the same bytes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'metricgl-cli-lod-'));
   try {
     let csv = 'run,metric,step,value\n';
@@ -101,10 +101,14 @@ test('metricgl lod builds the blocks; serve from the blocks and serve --m4 naive
     const built = cli(['lod', '--db', db]);
     expect(built.status).toBe(0);
     expect(built.stdout).toMatch(/^level-of-detail blocks for 3 series in [\d.]+ s$/m);
+    expect(built.stdout).toMatch(/^step files for 3 series \(60000 points written\) in [\d.]+ s$/m);
+    const files = readdirSync(`${db}.steps`);
+    expect(files.length).toBe(9); // per series its steps, values and record
+    expect(files.every((f) => /^\d+\.(json|x|y)$/.test(f))).toBe(true);
     expect(cli(['lod', '--db', join(dir, 'none.duckdb')]).stderr).toMatch(/none\.duckdb does not exist/);
-    expect(cli(['serve', '--db', db, '--m4', 'fast']).stderr).toMatch(/--m4 fast: lod or naive/);
+    expect(cli(['serve', '--db', db, '--m4', 'fast']).stderr).toMatch(/--m4 fast: steps, lod, naive/);
     const answers: Buffer[] = [];
-    for (const extra of [[], ['--m4', 'naive']]) {
+    for (const extra of [[], ['--m4', 'lod'], ['--m4', 'naive']]) {
       const { proc, url } = await serve(db, extra);
       try {
         const list = (await (await fetch(`${url}/api/series`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as { series: { sid: number }[] };
@@ -118,6 +122,7 @@ test('metricgl lod builds the blocks; serve from the blocks and serve --m4 naive
     }
     expect(answers[0].length).toBeGreaterThan(300 * 3 * 20);
     expect(answers[0].equals(answers[1])).toBe(true);
+    expect(answers[0].equals(answers[2])).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
  * that is not finite. After each, the view from the blocks equals the view from the points, and
  * the blocks equal a build from scratch on the same points.
  */
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -18,16 +18,19 @@ import { openStore, type Store } from '../../src/server/schema';
 import { duckdbSeriesReader, SeriesIndex } from '../../src/server/seriesindex';
 import { hoverQuery, passOneFromBlocks } from '../../src/server/hover';
 import { SmoothCache } from '../../src/server/smoothcache';
+import { m4WithSteps, stepStates, StepFiles } from '../../src/server/stepfiles';
 import type { M4View } from '../../src/source/m4';
 import { mulberry32 } from './prng';
 
 let dir: string;
 let store: Store;
+let steps: StepFiles;
 const rand = mulberry32(5);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'metricgl-lod-ingest-'));
   store = await openStore(join(dir, 'store.duckdb'), { threads: 1 });
+  steps = StepFiles.open(join(dir, 'store.duckdb.steps'));
 });
 
 afterAll(() => {
@@ -63,6 +66,18 @@ async function viewsAgree(): Promise<void> {
     views.push({ series, xColumn: 'x', x0: 5000, x1: 5600, W: 300, yScale });
   }
   for (const v of views) expect(await m4LodQuery(store.db, v, lod)).toEqual(await m4Query(store.db, v));
+  // the step files: stale after the ingest (those series by SQL), then brought up to date (from them)
+  const states = await stepStates(store.db);
+  const sql = (v: M4View) => m4LodQuery(store.db, v, lod);
+  for (const v of views) expect(await m4WithSteps(v, steps, states, sql)).toEqual(await m4Query(store.db, v));
+  await steps.refresh(store.db);
+  expect(steps.heldCount()).toBe(lod.size);
+  expect([...lod.keys()].every((id) => steps.answers(id, states.get(id)))).toBe(true);
+  for (const v of views) expect(await m4WithSteps(v, steps, states, sql)).toEqual(await m4Query(store.db, v));
+  // and as a server finds them when it starts again
+  const reopened = StepFiles.open(steps.dir);
+  expect(reopened.heldCount()).toBe(lod.size);
+  for (const v of views) expect(await m4WithSteps(v, reopened, states, sql)).toEqual(await m4Query(store.db, v));
   await extentsAgree();
   await hoversAgree();
 }
@@ -115,7 +130,7 @@ async function blocksAsFromScratch(): Promise<void> {
   expect(await read()).toEqual(kept);
 }
 
-describe('level-of-detail blocks through ingest', () => {
+describe('level-of-detail blocks through ingest', { timeout: 30_000 }, () => {
   const a = () => join(dir, 'a.csv');
   const b = () => join(dir, 'b.csv');
 
@@ -133,13 +148,15 @@ describe('level-of-detail blocks through ingest', () => {
     await blocksAsFromScratch();
   });
 
-  test('appends are made again from the last top-level block', async () => {
+  test('appends are made again from the last top-level block (the step files appended to)', async () => {
     const before = (await store.db.runAndReadAll('SELECT count(*) FROM lod WHERE vmax < 4096')).getRows()[0][0];
+    const { appended, written } = steps.counters;
     appendFileSync(a(), lines('a', MIN_POINTS + 2000, MIN_POINTS + 2600));
     await ingestFiles(store.db, [a()]);
     // the blocks well before the new points were not touched (same rows)
     expect((await store.db.runAndReadAll('SELECT count(*) FROM lod WHERE vmax < 4096')).getRows()[0][0]).toBe(before);
     await viewsAgree();
+    expect([steps.counters.appended - appended, steps.counters.written - written]).toEqual([1, 0]);
     await blocksAsFromScratch();
   });
 
@@ -173,9 +190,11 @@ describe('level-of-detail blocks through ingest', () => {
 
   test('a rewritten file: its points are replaced and the blocks with them', async () => {
     writeFileSync(a(), HEAD + lines('a', 0, 7000, (i) => i * 2));
+    const { appended, written } = steps.counters;
     const r = await ingestFiles(store.db, [a()]);
     expect(r.removed).toBeGreaterThan(0);
     await viewsAgree();
+    expect([steps.counters.appended - appended, steps.counters.written - written]).toEqual([0, 1]);
     await blocksAsFromScratch();
     const lod = await readLodSeries(store.db);
     const plans = planLod({ series: await ids(), xColumn: 'x', x0: 0, x1: 20000, W: 64, yScale: 'linear' }, lod).plans;
@@ -194,6 +213,27 @@ describe('level-of-detail blocks through ingest', () => {
     const lod = await readLodSeries(store.db);
     expect(lod.has(id)).toBe(false);
     expect(lod.size).toBe(others); // the other runs keep their blocks
-    await viewsAgree();
+    await viewsAgree(); // and its step files are gone
+    expect(existsSync(join(steps.dir, `${id}.x`))).toBe(false);
+  });
+});
+
+describe('step files left by a process that died', { timeout: 30_000 }, () => {
+  test('a series without its record or with a short file is written again, the others kept', async () => {
+    const lod = await readLodSeries(store.db);
+    await steps.refresh(store.db);
+    const [first, second] = [...lod.keys()].sort((p, q) => p - q);
+    rmSync(join(steps.dir, `${first}.json`)); // died while writing or appending: no record
+    appendFileSync(join(steps.dir, `${second}.y`), 'xx'); // sizes that disagree with the record
+    writeFileSync(join(steps.dir, `${first}.x.tmp`), 'partial');
+    const reopened = StepFiles.open(steps.dir);
+    expect(reopened.heldCount()).toBe(lod.size - 2);
+    expect(existsSync(join(steps.dir, `${first}.x`)) || existsSync(join(steps.dir, `${first}.x.tmp`))).toBe(false);
+    await reopened.refresh(store.db);
+    expect(reopened.counters.written).toBe(2);
+    expect(reopened.heldCount()).toBe(lod.size);
+    const states = await stepStates(store.db);
+    const v: M4View = { series: [...lod.keys()], xColumn: 'x', x0: 0, x1: 20000, W: 64, yScale: 'linear' };
+    expect(await m4WithSteps(v, reopened, states, () => Promise.reject(new Error('every series is held')))).toEqual(await m4Query(store.db, v));
   });
 });

@@ -1,20 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { m4Reference, type RefSeries } from '../../src/source/m4ref';
-import type { M4View } from '../../src/source/m4';
+import { checkView, type M4View } from '../../src/source/m4';
 import { m4Query } from '../../src/server/m4sql';
 import { m4LodQuery, planLod } from '../../src/server/m4lod';
 import { buildLod, readLodSeries, type LodSeries } from '../../src/server/lodbuild';
 import { PointWriter } from '../../src/server/pointwriter';
 import { openStore, type Store } from '../../src/server/schema';
+import { m4WithSteps, stepChunks, stepStates, StepFiles, type StepState } from '../../src/server/stepfiles';
+import { duckdbChunks, smoothedView } from '../../src/server/smoothview';
+import { SmoothCache } from '../../src/server/smoothcache';
+import { m4Sorted } from '../../src/source/m4sorted';
+import { mergeM4 } from '../../src/source/m4merge';
 import { mulberry32, randInt } from './prng';
 import { expectExercised } from './m4-exercised';
 
 let dir: string;
 let store: Store;
 let lod: Map<number, LodSeries>;
+let steps: StepFiles;
+let states: Map<number, StepState>;
 const all: RefSeries[] = [];
 
 /** A series of one of several shapes: dense, sparse, restarted (repeated steps), with NaN, ±Inf, values <= 0. */
@@ -64,6 +71,11 @@ beforeAll(async () => {
   // whole blocks and straddling ones, and series too zoomed-in for their blocks
   await buildLod(store.db, { pointsPerBlock: 4, minPoints: 100, batchPoints: 5000 }); // several batches
   lod = await readLodSeries(store.db);
+  // the series rows an ingest writes (the step files follow their point counts and ordinals)
+  await store.db.run(`INSERT INTO series SELECT series, 'k' || series, 'r' || series, 'loss', '{}', count(*), max(ord) + 1, true, false, false FROM points GROUP BY series`);
+  steps = StepFiles.open(join(dir, 'm4.duckdb.steps'));
+  await steps.refresh(store.db);
+  states = await stepStates(store.db);
 });
 
 afterAll(() => {
@@ -74,6 +86,16 @@ afterAll(() => {
 const PATHS = {
   'the points (GROUP BY over the points in view)': (view: M4View) => m4Query(store.db, view),
   'the level-of-detail blocks': (view: M4View) => m4LodQuery(store.db, view, lod),
+  'the step files (the blocks for the series they do not hold)': (view: M4View) => m4WithSteps(view, steps, states, (v) => m4LodQuery(store.db, v, lod)),
+  // the pure pass over sorted arrays, on every series at once (the step column only: its order is x, then logged order)
+  'sorted arrays in memory': async (view: M4View) => {
+    if (view.xColumn !== 'x') return m4Query(store.db, view);
+    const held = new Map(all.map((s) => {
+      const o = Array.from(s.step, (_, k) => k).sort((a, b) => s.step[a] - s.step[b] || a - b);
+      return [s.id, { v: Float64Array.from(o, (k) => s.step[k]), y: Float32Array.from(o, (k) => s.y[k]) }];
+    }));
+    return m4Sorted(held, view, checkView(view));
+  },
 };
 
 const ids = () => all.map((s) => s.id);
@@ -147,6 +169,65 @@ for (const [path, query] of Object.entries(PATHS)) describe(`M4 in SQL from ${pa
     await expect(m4Query(store.db, { series: [1], xColumn: 'x', x0: 1, x1: 1, W: 10, yScale: 'linear' })).rejects.toThrow(RangeError);
     await expect(m4Query(store.db, { series: [1], xColumn: "x; DROP TABLE points" as 'x', x0: 0, x1: 1, W: 10, yScale: 'linear' })).rejects.toThrow(/unknown x column/);
     expect((await store.db.runAndReadAll('SELECT count(*) FROM points')).getRows()[0][0]).toBeGreaterThan(0n);
+  });
+});
+
+describe('the step files', () => {
+  test('hold every series with blocks, and the answer comes from them: a changed file changes it', async () => {
+    expect(steps.heldCount()).toBe(lod.size);
+    const view: M4View = { series: ids(), xColumn: 'x', x0: 0, x1: 12000, W: 100, yScale: 'linear' };
+    const sql = (v: M4View) => m4LodQuery(store.db, v, lod);
+    const before = await m4WithSteps(view, steps, states, sql);
+    const file = join(steps.dir, '300.y');
+    const saved = readFileSync(file);
+    try {
+      writeFileSync(file, new Uint8Array(new Float32Array(saved.length / 4).fill(1e6).buffer));
+      const after = await m4WithSteps(view, steps, states, sql);
+      const high = (r: typeof before) => Array.from(r.buckets.maxY).filter((v) => v === 1e6).length;
+      expect(high(before)).toBe(0);
+      expect(high(after)).toBe(100); // series 300's every column
+      // a state the files do not hold (the store moved on): by SQL, the file not read
+      const moved = new Map(states).set(300, { ...states.get(300)!, nextOrd: states.get(300)!.nextOrd + 1 });
+      expect(high(await m4WithSteps(view, steps, moved, sql))).toBe(0);
+    } finally {
+      writeFileSync(file, saved);
+    }
+  });
+  test('smoothed views streamed from the step files equal those streamed out of DuckDB (every mode)', async () => {
+    let fromFiles = 0;
+    const counting: ReturnType<typeof duckdbChunks> = Object.assign(
+      async function* (wanted: readonly number[], xColumn: Parameters<ReturnType<typeof duckdbChunks>>[1]) {
+        for await (const c of stepChunks(steps, states, duckdbChunks(store.db))(wanted, xColumn)) {
+          if (xColumn === 'x' && c.rows > 0 && steps.answers(c.sid[0], states.get(c.sid[0]))) fromFiles++;
+          yield c;
+        }
+      },
+      { tail: duckdbChunks(store.db).tail },
+    );
+    const modes = [
+      { mode: 'ema', weight: 0.9, range: 12000 }, { mode: 'time-weighted', weight: 0.8, range: 12000 },
+      { mode: 'centred', weight: 0, window: 25, range: 0 }, { mode: 'gaussian', weight: 0, sigma: 9, range: 0 },
+    ] as const;
+    for (const params of modes) {
+      for (const view of [
+        { series: ids(), xColumn: 'x', x0: 333.3, x1: 1717.7, W: 250, yScale: 'log' },
+        { series: ids(), xColumn: 'time', x0: 5000, x1: 150000, W: 400, yScale: 'linear' },
+      ] as M4View[]) {
+        expect(await smoothedView(counting, view, params, new SmoothCache())).toEqual(await smoothedView(duckdbChunks(store.db), view, params, new SmoothCache()));
+      }
+    }
+    expect(fromFiles).toBe(modes.length * lod.size);
+  });
+  test('a series whose files change while a view runs is left to SQL, the answer unchanged', async () => {
+    const view: M4View = { series: ids(), xColumn: 'x', x0: 100, x1: 9000, W: 300, yScale: 'log' };
+    const held = ids().filter((id) => steps.answers(id, states.get(id)));
+    const { result, missed } = await steps.m4(view, held, (id) => id !== 300);
+    expect(missed).toEqual([300]);
+    expect([...result.series.id]).toEqual(held.filter((id) => id !== 300));
+    expect(result.buckets.series.includes(300)).toBe(false);
+    const ref = m4Reference(all, view);
+    const merged = mergeM4([result, await m4LodQuery(store.db, { ...view, series: [...missed, ...ids().filter((id) => !held.includes(id))] }, lod)]);
+    expect(merged).toEqual(ref);
   });
 });
 
