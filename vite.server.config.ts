@@ -27,7 +27,8 @@ function serverDeclarations(): Plugin {
 
 // The server's build for Node: src/server/cli.ts (`npx metricgl`, bin/metricgl.mjs), http.ts
 // (what demo/serve.mjs starts), index.ts (the public entry for programs embedding the server) and
-// feedworker.ts (an ingest's parse thread, feedthread.ts),
+// feedworker.ts (an ingest's parse thread, feedthread.ts), stepworker.ts (a view's second
+// thread over the step files, stepthread.ts),
 // with what they import (the loaders, the shared source/ and query/ modules, src/node's HTTP
 // helpers) bundled. DuckDB's native binding and Node's builtins stay imports. Exports between the
 // chunks keep their names, so any chunk a program imports reads as the source does.
@@ -40,7 +41,7 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     rollupOptions: {
-      input: { cli: 'src/server/cli.ts', http: 'src/server/http.ts', index: 'src/server/index.ts', feedworker: 'src/server/feedworker.ts' },
+      input: { cli: 'src/server/cli.ts', http: 'src/server/http.ts', index: 'src/server/index.ts', feedworker: 'src/server/feedworker.ts', stepworker: 'src/server/stepworker.ts' },
       // chunks beside the entries: the parse thread's file is found next to the ingest's code
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', minifyInternalExports: false },
       external: [/^@duckdb\//, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],

@@ -19,6 +19,8 @@ export interface StepFileStats {
   written: number;
   appended: number;
   pointsWritten: number;
+  /** views whose series were shared with the step thread */
+  shared: number;
 }
 
 export interface StoreBackend {

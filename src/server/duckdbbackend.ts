@@ -16,6 +16,7 @@ import { m4Query } from './m4sql';
 import { duckdbSeriesReader } from './seriesindex';
 import { duckdbChunks, smoothedView } from './smoothview';
 import { SourceStore } from './sourcestore';
+import { StepThread } from './stepthread';
 import { m4WithSteps, stepChunks, stepFilesDir, stepStates, StepFiles, type StepState } from './stepfiles';
 
 export type M4Path = 'steps' | 'lod' | 'naive';
@@ -30,6 +31,7 @@ export async function openDuckDBBackend(path: string, opts: { threads?: number; 
   // the blocks' parameters, one row a series (an ingest updates the blocks in its transaction)
   let lod = await store.read(readLodSeries);
   const steps = m4 === 'steps' && path !== ':memory:' ? StepFiles.open(stepFilesDir(path)) : null;
+  if (steps) steps.thread = StepThread.start();
   let states: Map<number, StepState> = steps ? await store.read(stepStates) : new Map();
   // the files are brought up to date in the background, one series at a time, after opening and
   // after each ingest; meanwhile views answer the series not yet done by SQL
@@ -78,6 +80,7 @@ export async function openDuckDBBackend(path: string, opts: { threads?: number; 
       closed = true;
       await store.close();
       await refreshing;
+      await steps?.thread?.stop();
     },
   };
 }

@@ -14,12 +14,14 @@
  * last), so it is written again. Only series with level-of-detail blocks have files (every x
  * finite, at least lodbuild.ts MIN_POINTS points): shorter ones cost little either way.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIGINT, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import { checkView, type M4Result, type M4View } from '../source/m4';
 import { mergeM4, withoutSeries } from '../source/m4merge';
 import { SortedM4, searchSorted } from '../source/m4sorted';
+import { readStepFile, stepPath, WindowReader, type StepWindow } from './stepread';
+import type { StepThread } from './stepthread';
 import { openStore } from './schema';
 import type { PointChunk } from './pointchunk';
 import { duckdbChunks, type PointChunks } from './smoothview';
@@ -53,12 +55,14 @@ export async function stepStates(db: DuckDBConnection): Promise<Map<number, Step
 
 export class StepFiles {
   private readonly held = new Map<number, Held>();
-  /** grown scratch for a window of one series (a view copies what it keeps) */
-  private xs = new Float64Array(0);
-  private ys = new Float32Array(0);
-  readonly counters = { written: 0, appended: 0, pointsWritten: 0 };
+  private readonly reader: WindowReader;
+  /** a second thread for views over many points (the server's; null: this one alone) */
+  thread: StepThread | null = null;
+  readonly counters = { written: 0, appended: 0, pointsWritten: 0, shared: 0 };
 
-  private constructor(readonly dir: string) {}
+  private constructor(readonly dir: string) {
+    this.reader = new WindowReader(dir);
+  }
 
   /** The files under `dir` (created if missing); any without a complete record is removed. */
   static open(dir: string): StepFiles {
@@ -87,7 +91,7 @@ export class StepFiles {
   }
 
   private path(id: number, kind: 'x' | 'y' | 'json'): string {
-    return join(this.dir, `${id}.${kind}`);
+    return stepPath(this.dir, id, kind);
   }
 
   /** how many series the files hold */
@@ -106,28 +110,49 @@ export class StepFiles {
    * answer after all (their files rewritten or dropped by a refresh while the view ran). Each
    * series is read and reduced in one synchronous step, so it is one state of the store; the view
    * yields to the event loop every YIELD_MS between series, so that one over a thousand runs does
-   * not hold up every other request.
+   * not hold up every other request. With a step thread and enough points in view, the first
+   * half of the points (whole series) is reduced there meanwhile, and a series whose files
+   * changed before that half came back is left out of it.
    */
   async m4(view: M4View, ids: readonly number[], stillValid: (id: number) => boolean): Promise<{ result: M4Result; missed: number[] }> {
     const read = ids.filter((id) => this.held.has(id)), missed = ids.filter((id) => !this.held.has(id));
-    const out = new SortedM4(view, read);
+    const windows = read.map((id) => this.window(view, id, this.held.get(id)!));
+    const total = windows.reduce((n, w) => n + w.r1 - w.r0, 0);
+    let split = 0;
+    if (this.thread?.usable && total >= this.thread.minPoints) {
+      for (let n = 0; split < windows.length - 1 && n < total / 2; split++) n += windows[split].r1 - windows[split].r0;
+    }
+    const sent = windows.slice(0, split), kept = windows.slice(split);
+    const asked = sent.map((w) => this.held.get(w.id));
+    const there = split > 0 ? this.thread!.reduce(this.dir, view, sent) : null;
+    if (there) this.counters.shared++;
+    const out = new SortedM4(view, kept.map((w) => w.id));
     let lap = performance.now();
-    for (let i = 0; i < read.length; i++) {
+    for (const w of kept) {
       if (performance.now() - lap > YIELD_MS) {
         await new Promise((r) => setImmediate(r));
         lap = performance.now();
       }
-      const id = read[i], h = this.held.get(id);
-      if (!h || !stillValid(id)) {
+      const h = this.held.get(w.id);
+      if (!h || !stillValid(w.id)) {
         // gone while the view waited: answered by SQL with the others
         out.add(new Float64Array(0), new Float32Array(0), 0, 0);
-        missed.push(id);
+        missed.push(w.id);
         continue;
       }
-      this.addSeries(out, view, id, h);
+      this.reader.add(out, view, this.window(view, w.id, h));
     }
-    const result = out.done();
-    return { result: missed.length ? withoutSeries(result, new Set(missed)) : result, missed: missed.sort((a, b) => a - b) };
+    const parts = [out.done()];
+    if (there) {
+      // a file that changed under the thread may have failed its read: those series by SQL too
+      const got = await there.catch(() => null);
+      if (got) parts.unshift(got);
+      sent.forEach((w, i) => {
+        if (!got || this.held.get(w.id) !== asked[i] || !stillValid(w.id)) missed.push(w.id);
+      });
+    }
+    const result = parts.length > 1 ? mergeM4(parts) : parts[0];
+    return { result: missed.length ? withoutSeries(result, new Set(missed)) : result, missed: missed.sort((p, q) => p - q) };
   }
 
   /**
@@ -143,39 +168,18 @@ export class StepFiles {
     return { rows: h.n, sid: new Int32Array(h.n).fill(id), v, y };
   }
 
-  /** One series' points in view (and its neighbours) read and reduced. */
-  private addSeries(out: SortedM4, view: M4View, id: number, h: Held): void {
+  /** The points of a held series a view reads: those in view and their two neighbours. */
+  private window(view: M4View, id: number, h: Held): StepWindow {
     const index = (h.index ??= this.buildIndex(id, h.n));
     // points before x0 end within one stride of the first index entry >= x0; the first point
     // past x1 within one stride of the first entry > x1: read from one stride before the one,
     // to the other's entry (and one past it: the neighbour on the right)
     const j = searchSorted(index, view.x0, false), k = searchSorted(index, view.x1, true, j);
-    const r0 = Math.max(0, (j - 1) * STRIDE), r1 = Math.min(h.n, k * STRIDE + 1);
-    const m = r1 - r0;
-    if (this.xs.length < m) {
-      this.xs = new Float64Array(Math.max(m, this.xs.length * 2));
-      this.ys = new Float32Array(this.xs.length);
-    }
-    const v = this.xs.subarray(0, m), y = this.ys.subarray(0, m);
-    this.readAt(id, 'x', v, r0);
-    this.readAt(id, 'y', y, r0);
-    const a = searchSorted(v, view.x0, false), b = searchSorted(v, view.x1, true, a);
-    out.add(v, y, a, b);
+    return { id, r0: Math.max(0, (j - 1) * STRIDE), r1: Math.min(h.n, k * STRIDE + 1) };
   }
 
   private readAt(id: number, kind: 'x' | 'y', into: Float64Array | Float32Array, at: number): void {
-    const fd = openSync(this.path(id, kind), 'r');
-    try {
-      const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-      let done = 0;
-      while (done < bytes.length) {
-        const got = readSync(fd, bytes, done, bytes.length - done, at * into.BYTES_PER_ELEMENT + done);
-        if (got === 0) throw new Error(`step files: ${this.path(id, kind)} ends early`);
-        done += got;
-      }
-    } finally {
-      closeSync(fd);
-    }
+    readStepFile(this.dir, id, kind, into, at);
   }
 
   private buildIndex(id: number, n: number): Float64Array {

@@ -12,7 +12,7 @@
  * and max keep the first point of a tie (strict comparisons, as the reference), NaN never
  * compares and ±Infinity (and, on a log y axis, values <= 0) are kept out by one comparison more.
  */
-import { columnFinder, emptyBuckets, emptyPoints, emptyStats, type M4Buckets, type M4Points, type M4Result, type M4View } from './m4';
+import { columnFinder, emptyBuckets, emptyPoints, emptyStats, logCut, type LogCut, type M4Buckets, type M4Points, type M4Result, type M4View } from './m4';
 
 /** The first index in [lo, hi) of sorted `v` whose value is >= x (strict: > x), hi if none. */
 export function searchSorted(v: ArrayLike<number>, x: number, strict: boolean, lo = 0, hi = v.length): number {
@@ -24,8 +24,8 @@ export function searchSorted(v: ArrayLike<number>, x: number, strict: boolean, l
   return lo;
 }
 
-/** What `scan` found: the first least and greatest drawable y (-1: none), values <= 0 skipped on log. */
-const found = { min: -1, max: -1, nonPositive: 0 };
+/** What `scan` found: the first least and greatest drawable y (-1: none), values <= 0 skipped on log; denseColumns' next row. */
+const found = { min: -1, max: -1, nonPositive: 0, rows: 0 };
 
 /**
  * The first least and greatest drawable y of points [from, to) into `found` (-1: none), with the
@@ -58,14 +58,80 @@ function scan(y: Float32Array, from: number, to: number, log: boolean): number {
   return nf;
 }
 
+/**
+ * The buckets of points a .. b - 1 of a dense series from row r on (room for a row a column):
+ * one binary search of the column function per column, then `scan`. Returns the non-finite
+ * count; the row after the last in `found.rows`. A function of its own, called once a series, so
+ * the compiler sees every branch of it before it optimises (inside add(), the loop was compiled
+ * on the stack and thrown away at its end, every series).
+ */
+function denseColumns(o: M4Buckets, r: number, id: number, v: Float64Array, y: Float32Array, a: number, b: number, view: M4View, logCol: ((v: number) => number) | null, log: boolean): number {
+  const { series, col, n: cn, firstX, firstY, lastX, lastY, minX, minY, maxX, maxY } = o;
+  // linear x: the column formula of m4.ts columnOf written out (no call per step of the
+  // searches); log x: its column function
+  const x0 = view.x0, span = view.x1 - x0, W = view.W, last = W - 1;
+  let nf = 0;
+  // columns hold about as many points as the one before: guess its end there, check both sides
+  // of the guess, and only search (galloping, then halving) where the guess was wrong; a plain
+  // binary search costs ~17 unpredictable steps a column, over 2 ns a point here
+  let len = Math.max(1, Math.round((b - a) / W));
+  // the column of point m (>= a, so never left of column 0)
+  const colAt = (m: number) => (logCol ? logCol(v[m]) : Math.min(Math.floor(((v[m] - x0) * W) / span), last));
+  for (let k = a; k < b; ) {
+    const c0 = logCol ? logCol(v[k]) : Math.min(Math.max(Math.floor(((v[k] - x0) * W) / span), 0), last);
+    // the end of column c0: the first point whose column is greater (the column is monotone);
+    // every point before lo is in it, hi is past it or b
+    let lo = k + 1, hi = Math.min(b, k + len);
+    // the guess: if the point before it is in the column all before it are, else it is the end or past it
+    if (hi > lo) {
+      if (colAt(hi - 1) <= c0) lo = hi;
+      else hi--;
+    }
+    // the guess fell short (lo === hi, hi unknown): gallop on, the same probe each time
+    for (let step = len; lo === hi && hi < b && colAt(hi) <= c0; step *= 2) {
+      lo = hi + 1;
+      hi = Math.min(b, hi + step);
+      if (hi > lo) {
+        if (colAt(hi - 1) <= c0) lo = hi;
+        else hi--;
+      }
+    }
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (colAt(m) <= c0) lo = m + 1;
+      else hi = m;
+    }
+    const end = lo;
+    len = end - k;
+    nf += scan(y, k, end, log);
+    const imn = found.min, imx = found.max;
+    series[r] = id;
+    col[r] = c0;
+    cn[r] = end - k;
+    firstX[r] = v[k];
+    firstY[r] = y[k];
+    lastX[r] = v[end - 1];
+    lastY[r] = y[end - 1];
+    minX[r] = imn < 0 ? NaN : v[imn];
+    minY[r] = imn < 0 ? NaN : y[imn];
+    maxX[r] = imx < 0 ? NaN : v[imx];
+    maxY[r] = imx < 0 ? NaN : y[imx];
+    r++;
+    k = end;
+  }
+  found.rows = r;
+  return nf;
+}
+
 /** Grow-only typed columns of a result being built. */
 class Rows<T extends object> {
   n = 0;
+  private cap = 0;
   constructor(public cols: T, private make: (n: number) => T) {}
   reserve(extra: number): void {
-    const cap = (Object.values(this.cols)[0] as Float64Array).length;
-    if (this.n + extra <= cap) return;
-    const next = this.make(Math.max(this.n + extra, cap * 2, 1024));
+    if (this.n + extra <= this.cap) return;
+    this.cap = Math.max(this.n + extra, this.cap * 2, 1024);
+    const next = this.make(this.cap);
     for (const k of Object.keys(next) as (keyof T)[]) (next[k] as unknown as Float64Array).set((this.cols[k] as unknown as Float64Array).subarray(0, this.n));
     this.cols = next;
   }
@@ -82,6 +148,8 @@ export class SortedM4 {
   private readonly buckets = new Rows<M4Buckets>(emptyBuckets(0), emptyBuckets);
   private readonly points = new Rows<M4Points>(emptyPoints(0), emptyPoints);
   private readonly column: (v: number) => number;
+  /** a log x axis's cut (null: linear, whose column formula add() writes out) */
+  private readonly cut: LogCut | null;
   private readonly log: boolean;
   private next = 0;
 
@@ -89,6 +157,7 @@ export class SortedM4 {
     this.stats = emptyStats(ids.length);
     ids.forEach((id, i) => (this.stats.id[i] = id));
     this.column = columnFinder(view);
+    this.cut = logCut(view);
     this.log = view.yScale === 'log';
   }
 
@@ -123,35 +192,10 @@ export class SortedM4 {
       }
     } else {
       s.dense[i] = 1;
-      const col = this.column, q = this.buckets;
-      let k = a;
-      while (k < b) {
-        const c0 = col(v[k]);
-        // the end of column c0: the first point whose column is greater (the column is monotone)
-        let lo = k + 1, hi = b;
-        while (lo < hi) {
-          const m = (lo + hi) >>> 1;
-          if (col(v[m]) <= c0) lo = m + 1;
-          else hi = m;
-        }
-        const end = lo;
-        nf += scan(y, k, end, log);
-        const imn = found.min, imx = found.max;
-        q.reserve(1);
-        const r = q.n++, o = q.cols;
-        o.series[r] = id;
-        o.col[r] = c0;
-        o.n[r] = end - k;
-        o.firstX[r] = v[k];
-        o.firstY[r] = y[k];
-        o.lastX[r] = v[end - 1];
-        o.lastY[r] = y[end - 1];
-        o.minX[r] = imn < 0 ? NaN : v[imn];
-        o.minY[r] = imn < 0 ? NaN : y[imn];
-        o.maxX[r] = imx < 0 ? NaN : v[imx];
-        o.maxY[r] = imx < 0 ? NaN : y[imx];
-        k = end;
-      }
+      const q = this.buckets;
+      q.reserve(W); // at most a row a column: denseColumns writes without checks
+      nf += denseColumns(q.cols, q.n, id, v, y, a, b, this.view, this.cut ? this.column : null, log);
+      q.n = found.rows;
     }
     s.nonFinite[i] = nf;
     s.nonPositive[i] = np + found.nonPositive;

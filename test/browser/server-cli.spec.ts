@@ -17,8 +17,8 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 /** `metricgl serve` on `db` at any port: the process, the URL it printed, and what it printed so far. */
-async function serve(db: string, extra: string[] = []) {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(db: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
@@ -90,7 +90,7 @@ test('serve stops on SIGTERM while views are being answered (DuckDB queries inte
   }
 });
 
-test('metricgl lod builds the blocks and the step files; serve (from the step files), --m4 lod and --m4 naive answer a view with the same bytes', async () => {
+test('metricgl lod builds the blocks and the step files; serve (from the step files, with its step thread or without), --m4 lod and --m4 naive answer a view with the same bytes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'metricgl-cli-lod-'));
   try {
     let csv = 'run,metric,step,value\n';
@@ -108,8 +108,10 @@ test('metricgl lod builds the blocks and the step files; serve (from the step fi
     expect(cli(['lod', '--db', join(dir, 'none.duckdb')]).stderr).toMatch(/none\.duckdb does not exist/);
     expect(cli(['serve', '--db', db, '--m4', 'fast']).stderr).toMatch(/--m4 fast: steps, lod, naive/);
     const answers: Buffer[] = [];
-    for (const extra of [[], ['--m4', 'lod'], ['--m4', 'naive']]) {
-      const { proc, url } = await serve(db, extra);
+    // METRICGL_STEP_THREAD: all hands the step thread half of every view (default: from 1M points in view), 0 none
+    const runs: [string[], Record<string, string>][] = [[[], { METRICGL_STEP_THREAD: 'all' }], [['--m4', 'lod'], {}], [['--m4', 'naive'], {}], [[], { METRICGL_STEP_THREAD: '0' }]];
+    for (const [extra, env] of runs) {
+      const { proc, url } = await serve(db, extra, env);
       try {
         const list = (await (await fetch(`${url}/api/series`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).json()) as { series: { sid: number }[] };
         const view = JSON.stringify({ series: list.series.map((s) => s.sid), xColumn: 'x', x0: 1000.5, x1: 18_000, W: 300, yScale: 'log' });
@@ -123,6 +125,7 @@ test('metricgl lod builds the blocks and the step files; serve (from the step fi
     expect(answers[0].length).toBeGreaterThan(300 * 3 * 20);
     expect(answers[0].equals(answers[1])).toBe(true);
     expect(answers[0].equals(answers[2])).toBe(true);
+    expect(answers[0].equals(answers[3])).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

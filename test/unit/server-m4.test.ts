@@ -217,7 +217,7 @@ describe('the step files', () => {
       }
     }
     expect(fromFiles).toBe(modes.length * lod.size);
-  });
+  }, 60_000);
   test('a series whose files change while a view runs is left to SQL, the answer unchanged', async () => {
     const view: M4View = { series: ids(), xColumn: 'x', x0: 100, x1: 9000, W: 300, yScale: 'log' };
     const held = ids().filter((id) => steps.answers(id, states.get(id)));
