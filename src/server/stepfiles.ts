@@ -1,7 +1,8 @@
 /**
  * The step column of each long series as two flat files beside the DuckDB store (`<db>.steps/`):
  * `<id>.x` its steps (float64) and `<id>.y` its values (float32), in the store's order (x, then
- * logged order), and `<id>.json` what they hold. A view on the step column then reads, per series,
+ * logged order), `<id>.xi` every 256th of its steps (the index a view searches first), and
+ * `<id>.json` what they hold. A view on the step column then reads, per series,
  * the points in view with two reads at offsets and computes M4 over them in this process
  * (source/m4sorted.ts): no scan of the table, whose row groups each hold whole series (so a zoom
  * at 1,000 runs read every point of the file's row groups in view: README, "What it still costs").
@@ -20,7 +21,7 @@ import { BIGINT, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import { checkView, type M4Result, type M4View } from '../source/m4';
 import { mergeM4, withoutSeries } from '../source/m4merge';
 import { SortedM4, searchSorted } from '../source/m4sorted';
-import { readStepFile, stepPath, WindowReader, type StepWindow } from './stepread';
+import { readStepFile, stepPath, WindowReader, type StepFileKind, type StepWindow } from './stepread';
 import type { StepThread } from './stepthread';
 import { openStore } from './schema';
 import type { PointChunk } from './pointchunk';
@@ -76,7 +77,12 @@ export class StepFiles {
       try {
         const h = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Held;
         if (statSync(f.path(id, 'x')).size === h.n * 8 && statSync(f.path(id, 'y')).size === h.n * 4) {
-          f.held.set(id, { n: h.n, nextOrd: h.nextOrd, lastX: h.lastX, tie: h.tie, index: null });
+          // the stride index as written with them (else built from the x file at the first view)
+          const xi = f.path(id, 'xi');
+          const entries = Math.ceil(h.n / STRIDE);
+          const index = existsSync(xi) && statSync(xi).size === entries * 8 ? new Float64Array(entries) : null;
+          if (index) readStepFile(dir, id, 'xi', index, 0);
+          f.held.set(id, { n: h.n, nextOrd: h.nextOrd, lastX: h.lastX, tie: h.tie, index });
           metas.add(id);
         }
       } catch {
@@ -84,13 +90,13 @@ export class StepFiles {
       }
     }
     for (const name of readdirSync(dir)) {
-      const m = /^(\d+)\.(x|y|json)(\.tmp)?$/.exec(name);
+      const m = /^(\d+)\.(x|y|xi|json)(\.tmp)?$/.exec(name);
       if (m && (m[3] || !metas.has(Number(m[1])))) unlinkSync(join(dir, name));
     }
     return f;
   }
 
-  private path(id: number, kind: 'x' | 'y' | 'json'): string {
+  private path(id: number, kind: StepFileKind): string {
     return stepPath(this.dir, id, kind);
   }
 
@@ -257,7 +263,12 @@ export class StepFiles {
   }
 
   private keep(id: number, h: Held): void {
-    const { index: _, ...meta } = h;
+    const { index, ...meta } = h;
+    // the index before the record: a record is only ever beside the files and index of its state
+    if (index) {
+      writeFileSync(join(this.dir, `${id}.xi.tmp`), new Uint8Array(index.buffer, index.byteOffset, index.byteLength));
+      renameSync(join(this.dir, `${id}.xi.tmp`), this.path(id, 'xi'));
+    } else if (existsSync(this.path(id, 'xi'))) unlinkSync(this.path(id, 'xi'));
     writeFileSync(join(this.dir, `${id}.json.tmp`), JSON.stringify(meta));
     renameSync(join(this.dir, `${id}.json.tmp`), this.path(id, 'json'));
     this.held.set(id, h);
@@ -265,7 +276,7 @@ export class StepFiles {
 
   private drop(id: number): void {
     this.held.delete(id);
-    for (const kind of ['json', 'x', 'y'] as const) if (existsSync(this.path(id, kind))) unlinkSync(this.path(id, kind));
+    for (const kind of ['json', 'x', 'y', 'xi'] as const) if (existsSync(this.path(id, kind))) unlinkSync(this.path(id, kind));
   }
 }
 

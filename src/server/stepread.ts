@@ -15,12 +15,15 @@ export interface StepWindow {
   r1: number;
 }
 
-export function stepPath(dir: string, id: number, kind: 'x' | 'y' | 'json'): string {
+/** steps, values, the index of every 256th step (stepfiles.ts), the record */
+export type StepFileKind = 'x' | 'y' | 'xi' | 'json';
+
+export function stepPath(dir: string, id: number, kind: StepFileKind): string {
   return join(dir, `${id}.${kind}`);
 }
 
 /** Values [at, at + into.length) of a step file into `into`. */
-export function readStepFile(dir: string, id: number, kind: 'x' | 'y', into: Float64Array | Float32Array, at: number): void {
+export function readStepFile(dir: string, id: number, kind: 'x' | 'y' | 'xi', into: Float64Array | Float32Array, at: number): void {
   const path = stepPath(dir, id, kind);
   const fd = openSync(path, 'r');
   try {

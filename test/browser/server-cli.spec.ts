@@ -103,8 +103,8 @@ test('metricgl lod builds the blocks and the step files; serve (from the step fi
     expect(built.stdout).toMatch(/^level-of-detail blocks for 3 series in [\d.]+ s$/m);
     expect(built.stdout).toMatch(/^step files for 3 series \(60000 points written\) in [\d.]+ s$/m);
     const files = readdirSync(`${db}.steps`);
-    expect(files.length).toBe(9); // per series its steps, values and record
-    expect(files.every((f) => /^\d+\.(json|x|y)$/.test(f))).toBe(true);
+    expect(files.length).toBe(12); // per series its steps, values, their index and its record
+    expect(files.every((f) => /^\d+\.(json|x|y|xi)$/.test(f))).toBe(true);
     expect(cli(['lod', '--db', join(dir, 'none.duckdb')]).stderr).toMatch(/none\.duckdb does not exist/);
     expect(cli(['serve', '--db', db, '--m4', 'fast']).stderr).toMatch(/--m4 fast: steps, lod, naive/);
     const answers: Buffer[] = [];

@@ -226,11 +226,15 @@ describe('step files left by a process that died', { timeout: 30_000 }, () => {
     rmSync(join(steps.dir, `${first}.json`)); // died while writing or appending: no record
     appendFileSync(join(steps.dir, `${second}.y`), 'xx'); // sizes that disagree with the record
     writeFileSync(join(steps.dir, `${first}.x.tmp`), 'partial');
+    const third = [...lod.keys()].sort((p, q) => p - q)[2];
+    expect(existsSync(join(steps.dir, `${third}.xi`))).toBe(true);
+    writeFileSync(join(steps.dir, `${third}.xi`), 'short'); // an index that disagrees: built again from the steps
     const reopened = StepFiles.open(steps.dir);
     expect(reopened.heldCount()).toBe(lod.size - 2);
     expect(existsSync(join(steps.dir, `${first}.x`)) || existsSync(join(steps.dir, `${first}.x.tmp`))).toBe(false);
     await reopened.refresh(store.db);
     expect(reopened.counters.written).toBe(2);
+    expect(existsSync(join(steps.dir, `${first}.xi`))).toBe(true);
     expect(reopened.heldCount()).toBe(lod.size);
     const states = await stepStates(store.db);
     const v: M4View = { series: [...lod.keys()], xColumn: 'x', x0: 0, x1: 20000, W: 64, yScale: 'linear' };
