@@ -23,6 +23,16 @@ export type M4Path = 'steps' | 'lod' | 'naive';
 export const M4_PATHS: readonly M4Path[] = ['steps', 'lod', 'naive'];
 
 
+/** The step files beside the store, or none (views by SQL) where its folder cannot be made or read. */
+function openSteps(path: string, warn: (m: string) => void): StepFiles | null {
+  try {
+    return StepFiles.open(stepFilesDir(path));
+  } catch (e) {
+    warn(`step files under ${stepFilesDir(path)}: ${(e as Error).message} (views read by SQL)`);
+    return null;
+  }
+}
+
 export async function openDuckDBBackend(path: string, opts: { threads?: number; m4?: M4Path; warn?: (m: string) => void } = {}): Promise<StoreBackend> {
   const m4 = opts.m4 ?? 'steps';
   if (!M4_PATHS.includes(m4)) throw new Error(`m4 must be ${M4_PATHS.join(', ')}, not ${JSON.stringify(opts.m4)}`);
@@ -30,7 +40,7 @@ export async function openDuckDBBackend(path: string, opts: { threads?: number; 
   const store = await SourceStore.open(path, { threads: opts.threads });
   // the blocks' parameters, one row a series (an ingest updates the blocks in its transaction)
   let lod = await store.read(readLodSeries);
-  const steps = m4 === 'steps' && path !== ':memory:' ? StepFiles.open(stepFilesDir(path)) : null;
+  const steps = m4 === 'steps' && path !== ':memory:' ? openSteps(path, opts.warn ?? console.warn) : null;
   if (steps) steps.thread = StepThread.start();
   let states: Map<number, StepState> = steps ? await store.read(stepStates) : new Map();
   // the files are brought up to date in the background, one series at a time, after opening and
