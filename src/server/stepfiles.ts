@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import { BIGINT, INTEGER, type DuckDBConnection } from '@duckdb/node-api';
 import { checkView, type M4Result, type M4View } from '../source/m4';
 import { mergeM4, withoutSeries } from '../source/m4merge';
-import { SortedM4, searchSorted } from '../source/m4sorted';
+import { SortedM4 } from '../source/m4sorted';
+import { PointColumns } from '../smooth/stream';
+import { lowerBound, lowerBoundAbove } from '../store/search';
 import { readStepFile, stepPath, WindowReader, type StepFileKind, type StepWindow } from './stepread';
 import type { StepThread } from './stepthread';
 import { openStore } from './schema';
@@ -48,9 +50,10 @@ const YIELD_MS = 40;
 /** Where a store's step files live: a folder beside it. */
 export const stepFilesDir = (db: string): string => `${db}.steps`;
 
-/** The state of every series with blocks, as the store has it now. */
-export async function stepStates(db: DuckDBConnection): Promise<Map<number, StepState>> {
-  const r = await db.runAndReadAll('SELECT l.series, s.points, s.next_ord FROM lod_series l JOIN series s ON s.id = l.series');
+/** The state of every series with blocks (or of series `only`), as the store has it now. */
+export async function stepStates(db: DuckDBConnection, only?: number): Promise<Map<number, StepState>> {
+  const sql = 'SELECT l.series, s.points, s.next_ord FROM lod_series l JOIN series s ON s.id = l.series';
+  const r = only === undefined ? await db.runAndReadAll(sql) : await db.runAndReadAll(`${sql} WHERE l.series = $id`, { id: only }, { id: INTEGER });
   return new Map(r.getRows().map(([id, n, o]) => [Number(id), { n: Number(n), nextOrd: Number(o) }]));
 }
 
@@ -122,40 +125,37 @@ export class StepFiles {
    */
   async m4(view: M4View, ids: readonly number[], stillValid: (id: number) => boolean): Promise<{ result: M4Result; missed: number[] }> {
     const read = ids.filter((id) => this.held.has(id)), missed = ids.filter((id) => !this.held.has(id));
-    const windows = read.map((id) => this.window(view, id, this.held.get(id)!));
+    // each series' window with the record it was cut from: a refresh replaces the record, and a
+    // series whose record is not the same when it is read (here) or answered (the thread) goes to SQL
+    const asked = read.map((id) => this.held.get(id)!);
+    const windows = read.map((id, i) => this.window(view, id, asked[i]));
+    const current = (i: number) => this.held.get(read[i]) === asked[i] && stillValid(read[i]);
     const total = windows.reduce((n, w) => n + w.r1 - w.r0, 0);
     let split = 0;
     if (this.thread?.usable && total >= this.thread.minPoints) {
       for (let n = 0; split < windows.length - 1 && n < total / 2; split++) n += windows[split].r1 - windows[split].r0;
     }
-    const sent = windows.slice(0, split), kept = windows.slice(split);
-    const asked = sent.map((w) => this.held.get(w.id));
-    const there = split > 0 ? this.thread!.reduce(this.dir, view, sent) : null;
+    const there = split > 0 ? this.thread!.reduce(this.dir, view, windows.slice(0, split)) : null;
     if (there) this.counters.shared++;
-    const out = new SortedM4(view, kept.map((w) => w.id));
+    const out = new SortedM4(view, read.slice(split));
     let lap = performance.now();
-    for (const w of kept) {
+    for (let i = split; i < read.length; i++) {
       if (performance.now() - lap > YIELD_MS) {
         await new Promise((r) => setImmediate(r));
         lap = performance.now();
       }
-      const h = this.held.get(w.id);
-      if (!h || !stillValid(w.id)) {
-        // gone while the view waited: answered by SQL with the others
+      if (current(i)) this.reader.add(out, view, windows[i]);
+      else {
         out.add(new Float64Array(0), new Float32Array(0), 0, 0);
-        missed.push(w.id);
-        continue;
+        missed.push(read[i]);
       }
-      this.reader.add(out, view, this.window(view, w.id, h));
     }
     const parts = [out.done()];
     if (there) {
       // a file that changed under the thread may have failed its read: those series by SQL too
       const got = await there.catch(() => null);
       if (got) parts.unshift(got);
-      sent.forEach((w, i) => {
-        if (!got || this.held.get(w.id) !== asked[i] || !stillValid(w.id)) missed.push(w.id);
-      });
+      for (let i = 0; i < split; i++) if (!got || !current(i)) missed.push(read[i]);
     }
     const result = parts.length > 1 ? mergeM4(parts) : parts[0];
     return { result: missed.length ? withoutSeries(result, new Set(missed)) : result, missed: missed.sort((p, q) => p - q) };
@@ -169,8 +169,8 @@ export class StepFiles {
     const h = this.held.get(id);
     if (!h) return null;
     const v = new Float64Array(h.n), y = new Float32Array(h.n);
-    this.readAt(id, 'x', v, 0);
-    this.readAt(id, 'y', y, 0);
+    readStepFile(this.dir, id, 'x', v, 0);
+    readStepFile(this.dir, id, 'y', y, 0);
     return { rows: h.n, sid: new Int32Array(h.n).fill(id), v, y };
   }
 
@@ -180,17 +180,13 @@ export class StepFiles {
     // points before x0 end within one stride of the first index entry >= x0; the first point
     // past x1 within one stride of the first entry > x1: read from one stride before the one,
     // to the other's entry (and one past it: the neighbour on the right)
-    const j = searchSorted(index, view.x0, false), k = searchSorted(index, view.x1, true, j);
+    const j = lowerBound(index, 0, index.length, view.x0), k = lowerBoundAbove(index, index.length, view.x1, j);
     return { id, r0: Math.max(0, (j - 1) * STRIDE), r1: Math.min(h.n, k * STRIDE + 1) };
-  }
-
-  private readAt(id: number, kind: 'x' | 'y', into: Float64Array | Float32Array, at: number): void {
-    readStepFile(this.dir, id, kind, into, at);
   }
 
   private buildIndex(id: number, n: number): Float64Array {
     const x = new Float64Array(n);
-    this.readAt(id, 'x', x, 0);
+    readStepFile(this.dir, id, 'x', x, 0);
     return strided(x, 0, n);
   }
 
@@ -206,8 +202,8 @@ export class StepFiles {
       if (this.answers(id, states.get(id))) continue;
       await db.run('BEGIN TRANSACTION');
       try {
-        const now = (await db.runAndReadAll('SELECT s.points, s.next_ord FROM lod_series l JOIN series s ON s.id = l.series WHERE l.series = $id', { id }, { id: INTEGER })).getRows()[0];
-        if (now) await this.update(db, id, { n: Number(now[0]), nextOrd: Number(now[1]) });
+        const now = (await stepStates(db, id)).get(id);
+        if (now) await this.update(db, id, now);
         else this.drop(id);
       } finally {
         await db.run('COMMIT');
@@ -223,9 +219,7 @@ export class StepFiles {
       if (Number(r[0]) === state.n - h.n && Number(r[1]) >= h.lastX) return this.append(db, id, h, state);
     }
     this.drop(id);
-    const parts: { v: Float64Array; y: Float32Array }[] = [];
-    for await (const c of duckdbChunks(db)([id], 'x')) parts.push({ v: c.v.slice(), y: c.y.slice() });
-    const v = concat(parts.map((p) => p.v), Float64Array), y = concat(parts.map((p) => p.y), Float32Array);
+    const { v, y } = await collect(duckdbChunks(db)([id], 'x'));
     if (v.length !== state.n) return; // points with a non-finite x after all: read by SQL
     const tmp = (kind: string) => join(this.dir, `${id}.${kind}.tmp`);
     writeFileSync(tmp('x'), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
@@ -238,11 +232,9 @@ export class StepFiles {
   }
 
   private async append(db: DuckDBConnection, id: number, h: Held, state: StepState): Promise<void> {
-    const parts: { v: Float64Array; y: Float32Array }[] = [];
-    const chunks = duckdbChunks(db).tail!(new Map([[id, h.lastX]]));
-    for await (const c of chunks) parts.push({ v: c.v.slice(), y: c.y.slice() });
+    const tail = await collect(duckdbChunks(db).tail!(new Map([[id, h.lastX]])));
     // the tail read starts with the points the files end with (x = lastX): skip them
-    const v = concat(parts.map((p) => p.v), Float64Array).subarray(h.tie), y = concat(parts.map((p) => p.y), Float32Array).subarray(h.tie);
+    const v = tail.v.subarray(h.tie), y = tail.y.subarray(h.tie);
     if (v.length !== state.n - h.n) return this.drop(id);
     this.held.delete(id);
     const meta = this.path(id, 'json');
@@ -257,7 +249,13 @@ export class StepFiles {
     }
     this.counters.appended++;
     this.counters.pointsWritten += v.length;
-    const index = h.index && concat([h.index, strided(v, h.n, state.n)], Float64Array);
+    let index: Float64Array | null = null;
+    if (h.index) {
+      const more = strided(v, h.n, state.n);
+      index = new Float64Array(h.index.length + more.length);
+      index.set(h.index);
+      index.set(more, h.index.length);
+    }
     const last = ends(v, v.length);
     this.keep(id, { ...state, lastX: last.lastX, tie: last.lastX === h.lastX ? h.tie + last.tie : last.tie, index });
   }
@@ -296,14 +294,11 @@ function ends(v: Float64Array, n: number): { lastX: number; tie: number } {
   return { lastX, tie };
 }
 
-function concat<T extends Float64Array | Float32Array>(parts: T[], C: { new (n: number): T }): T {
-  const out = new C(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** The points of a stream of one series' chunks (views valid until the next one), copied out. */
+async function collect(chunks: AsyncIterable<PointChunk>): Promise<{ v: Float64Array; y: Float32Array }> {
+  const cols = new PointColumns();
+  for await (const c of chunks) cols.add(c.v, c.y, null, 0, c.rows);
+  return { v: cols.x.subarray(0, cols.n), y: cols.y.subarray(0, cols.n) };
 }
 
 /**

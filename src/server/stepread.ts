@@ -6,7 +6,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { M4Result, M4View } from '../source/m4';
-import { SortedM4, searchSorted } from '../source/m4sorted';
+import { SortedM4 } from '../source/m4sorted';
+import { lowerBound, lowerBoundAbove } from '../store/search';
 
 /** Points [r0, r1) of series `id` hold those in view and their two neighbours. */
 export interface StepWindow {
@@ -56,7 +57,7 @@ export class WindowReader {
     const v = this.xs.subarray(0, m), y = this.ys.subarray(0, m);
     readStepFile(this.dir, w.id, 'x', v, w.r0);
     readStepFile(this.dir, w.id, 'y', y, w.r0);
-    const a = searchSorted(v, view.x0, false), b = searchSorted(v, view.x1, true, a);
+    const a = lowerBound(v, 0, m, view.x0), b = lowerBoundAbove(v, m, view.x1, a);
     out.add(v, y, a, b);
   }
 }

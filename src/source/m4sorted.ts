@@ -12,17 +12,8 @@
  * and max keep the first point of a tie (strict comparisons, as the reference), NaN never
  * compares and ±Infinity (and, on a log y axis, values <= 0) are kept out by one comparison more.
  */
+import { lowerBound, lowerBoundAbove } from '../store/search';
 import { columnFinder, emptyBuckets, emptyPoints, emptyStats, logCut, type LogCut, type M4Buckets, type M4Points, type M4Result, type M4View } from './m4';
-
-/** The first index in [lo, hi) of sorted `v` whose value is >= x (strict: > x), hi if none. */
-export function searchSorted(v: ArrayLike<number>, x: number, strict: boolean, lo = 0, hi = v.length): number {
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (strict ? v[m] <= x : v[m] < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
-}
 
 /** What `scan` found: the first least and greatest drawable y (-1: none), values <= 0 skipped on log; denseColumns' next row. */
 const found = { min: -1, max: -1, nonPositive: 0, rows: 0 };
@@ -209,7 +200,7 @@ export class SortedM4 {
   }
 }
 
-/** M4 of whole series held in memory (sorted step columns), in ascending id: tests and small stores. */
+/** M4 of whole series held in memory (sorted step columns), in ascending id: what the tests hold SortedM4 to. */
 export function m4Sorted(all: ReadonlyMap<number, { v: Float64Array; y: Float32Array }>, view: M4View, ids: readonly number[]): M4Result {
   const out = new SortedM4(view, ids);
   for (const id of ids) {
@@ -218,7 +209,7 @@ export function m4Sorted(all: ReadonlyMap<number, { v: Float64Array; y: Float32A
       out.add(new Float64Array(0), new Float32Array(0), 0, 0);
       continue;
     }
-    const a = searchSorted(s.v, view.x0, false), b = searchSorted(s.v, view.x1, true, a);
+    const a = lowerBound(s.v, 0, s.v.length, view.x0), b = lowerBoundAbove(s.v, s.v.length, view.x1, a);
     out.add(s.v, s.y, a, b);
   }
   return out.done();
