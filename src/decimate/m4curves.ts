@@ -52,44 +52,104 @@ export function isDense(c: Curve, b0: number, b1: number, W: number): boolean {
  */
 export function m4Curves(r: M4Result, slotOf: (sid: number) => { id: string; slot: number } | undefined, smoothedSlots?: number): Series[] {
   const st = r.series, b = r.buckets, p = r.points;
-  const out: Series[] = [];
-  let kb = 0, kp = 0;
-  for (let i = 0; i < st.id.length; i++) {
+  const smoothed = smoothedSlots !== undefined;
+  // Two passes: where each series' buckets or points lie and how many points its curve has,
+  // then the points, written into one x and one y array that all curves are views of. A view
+  // of 1,000 runs holds millions of points: no per-point lists, no allocation per series. The
+  // loops are functions of typed arrays alone, so V8 optimises each once and keeps it (one
+  // function over all of it was optimised and thrown away several times a view).
+  const S = st.id.length;
+  const kb0 = new Int32Array(S + 1), kp0 = new Int32Array(S + 1), at = new Int32Array(S + 1);
+  const to: ({ id: string; slot: number } | undefined)[] = [];
+  let kb = 0, kp = 0, total = 0;
+  for (let i = 0; i < S; i++) {
     const sid = st.id[i];
-    const xs: number[] = [], ys: number[] = [];
-    const add = (x: number, y: number) => { xs.push(x); ys.push(y); };
+    // buckets and points are ordered by series (ascending, as stats are), then column / order
+    kb = runStart(b.series, kb, sid);
+    kp = runStart(p.series, kp, sid);
+    const kb1 = runEnd(b.series, kb, sid), kp1 = runEnd(p.series, kp, sid);
+    kb0[i] = kb;
+    kp0[i] = kp;
+    at[i] = total;
+    to.push(slotOf(sid));
+    const n = (Number.isNaN(st.beforeX[i]) ? 0 : 2) + (Number.isNaN(st.afterX[i]) ? 0 : 1) +
+      (st.dense[i] === 1 ? densePoints(b.minX, b.maxX, b.n, kb, kb1) : kp1 - kp);
+    if (to[i]) total += n;
+    kb = kb1;
+    kp = kp1;
+  }
+  kb0[S] = kb;
+  kp0[S] = kp;
+  at[S] = total;
+  const xs = new Float64Array(total), ys = new Float32Array(total);
+  const out: Series[] = [];
+  for (let i = 0; i < S; i++) {
+    const t = to[i];
+    const from = at[i], end = at[i + 1];
+    if (!t || end === from) continue;
+    let j = from;
     if (!Number.isNaN(st.beforeX[i])) {
       // sparseSegments draws `before` as a dot when neither neighbour is drawable; the answer
       // does not say whether the point before it is, so take the usual case (it is): a copy of
       // `before` stands for it. Nothing else reads that far left.
-      add(st.beforeX[i], st.beforeY[i]);
-      add(st.beforeX[i], st.beforeY[i]);
+      xs[j] = xs[j + 1] = st.beforeX[i];
+      ys[j] = ys[j + 1] = st.beforeY[i];
+      j += 2;
     }
-    // buckets and points are ordered by series (ascending, as stats are), then column / order
-    while (kb < b.series.length && b.series[kb] < sid) kb++;
-    while (kp < p.series.length && p.series[kp] < sid) kp++;
-    if (st.dense[i]) {
-      for (; kb < b.series.length && b.series[kb] === sid; kb++) {
-        add(b.firstX[kb], b.firstY[kb]);
-        const mn = !Number.isNaN(b.minX[kb]), mx = !Number.isNaN(b.maxX[kb]);
-        // min and max in x order, so the curve stays sorted (ties: either order draws the same)
-        if (mn && mx && b.maxX[kb] < b.minX[kb]) { add(b.maxX[kb], b.maxY[kb]); add(b.minX[kb], b.minY[kb]); }
-        else {
-          if (mn) add(b.minX[kb], b.minY[kb]);
-          if (mx) add(b.maxX[kb], b.maxY[kb]);
-        }
-        if (b.n[kb] > 1) add(b.lastX[kb], b.lastY[kb]);
-      }
-    } else {
-      for (; kp < p.series.length && p.series[kp] === sid; kp++) add(p.x[kp], p.y[kp]);
-    }
-    if (!Number.isNaN(st.afterX[i])) add(st.afterX[i], st.afterY[i]);
-    const to = slotOf(sid);
-    if (!to || xs.length === 0) continue;
-    const smoothed = smoothedSlots !== undefined;
-    const s = createSeries(to.id, to.slot + (smoothed ? smoothedSlots : 0), ingestX(Float64Array.from(xs)), Float32Array.from(ys));
-    answered.set(s, { dense: st.dense[i] === 1, smoothed });
+    const dense = st.dense[i] === 1;
+    if (dense) j = denseFill(b, kb0[i], runEnd(b.series, kb0[i], st.id[i]), xs, ys, j);
+    else j = copyPoints(p.x, p.y, kp0[i], runEnd(p.series, kp0[i], st.id[i]), xs, ys, j);
+    if (!Number.isNaN(st.afterX[i])) { xs[j] = st.afterX[i]; ys[j] = st.afterY[i]; }
+    const s = createSeries(t.id, t.slot + (smoothed ? smoothedSlots : 0), ingestX(xs.subarray(from, end)), ys.subarray(from, end));
+    answered.set(s, { dense, smoothed });
     out.push(s);
   }
   return out;
+}
+
+/** The first index from `k` on whose series is not below `sid` (the column is sorted). */
+function runStart(series: Int32Array, k: number, sid: number): number {
+  while (k < series.length && series[k] < sid) k++;
+  return k;
+}
+
+/** One past the last index from `k` on whose series is `sid`. */
+function runEnd(series: Int32Array, k: number, sid: number): number {
+  while (k < series.length && series[k] === sid) k++;
+  return k;
+}
+
+/** Points of the curve of buckets [from, end): first, min and max where there, last where n > 1. */
+function densePoints(minX: Float64Array, maxX: Float64Array, n: Int32Array, from: number, end: number): number {
+  let c = 0;
+  for (let k = from; k < end; k++) c += 1 + (minX[k] === minX[k] ? 1 : 0) + (maxX[k] === maxX[k] ? 1 : 0) + (n[k] > 1 ? 1 : 0);
+  return c;
+}
+
+/** Buckets [from, end) as curve points from xs[j] on (see densePoints); returns the next j. */
+function denseFill(b: M4Result['buckets'], from: number, end: number, xs: Float64Array, ys: Float32Array, j: number): number {
+  const { firstX, firstY, minX, minY, maxX, maxY, lastX, lastY, n } = b;
+  for (let k = from; k < end; k++) {
+    xs[j] = firstX[k];
+    ys[j++] = firstY[k];
+    const mnX = minX[k], mxX = maxX[k];
+    const mn = mnX === mnX, mx = mxX === mxX; // not NaN
+    // min and max in x order, so the curve stays sorted (ties: either order draws the same)
+    if (mn && mx && mxX < mnX) {
+      xs[j] = mxX; ys[j++] = maxY[k];
+      xs[j] = mnX; ys[j++] = minY[k];
+    } else {
+      if (mn) { xs[j] = mnX; ys[j++] = minY[k]; }
+      if (mx) { xs[j] = mxX; ys[j++] = maxY[k]; }
+    }
+    if (n[k] > 1) { xs[j] = lastX[k]; ys[j++] = lastY[k]; }
+  }
+  return j;
+}
+
+/** A sparse series' points [from, end) from xs[j] on; returns the next j. */
+function copyPoints(x: Float64Array, y: Float32Array, from: number, end: number, xs: Float64Array, ys: Float32Array, j: number): number {
+  xs.set(x.subarray(from, end), j);
+  ys.set(y.subarray(from, end), j);
+  return j + end - from;
 }
