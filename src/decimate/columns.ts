@@ -15,7 +15,7 @@
  */
 import { project, toScaled, type AxisMap, type ScaleType } from '../coords';
 import { emptyExtent } from '../store/pyramid';
-import { lowerBound, lowerBoundAbove } from '../store/search';
+import { gallopBound, lowerBound, lowerBoundAbove } from '../store/search';
 import type { Curve } from '../store/store';
 import { drawable } from './m4';
 import type { F32Out } from './outbuf';
@@ -44,7 +44,8 @@ export function columnBounds(x: Float64Array, n: number, edges: Float64Array, bo
   const W = edges.length - 1;
   let lo = lowerBound(x, 0, n, edges[0]);
   bounds[0] = lo;
-  for (let c = 1; c < W; c++) bounds[c] = lo = lowerBound(x, lo, n, edges[c]);
+  // each column's first point is found from the last one's: a few points on in a sparse view
+  for (let c = 1; c < W; c++) bounds[c] = lo = gallopBound(x, lo, n, edges[c]);
   bounds[W] = lowerBoundAbove(x, n, edges[W], lo);
 }
 
@@ -166,6 +167,28 @@ let fewX = new Float64Array(0), fewT = new Float64Array(0);
  */
 const fewFor = { x: null as ArrayLike<number> | null, xmap: null as ColumnView['xmap'] | null, first: -1, last: -1 };
 
+/** px[i - first] = project(xmap, x[i]) for i in [first, last], the scale's branch taken once. */
+function projectAll(x: Float64Array, first: number, last: number, xmap: AxisMap, px: Float64Array): void {
+  const { t0, k, r0 } = xmap;
+  if (xmap.scale === 'linear') for (let i = first; i <= last; i++) px[i - first] = (x[i] - t0) * k + r0;
+  else for (let i = first; i <= last; i++) px[i - first] = project(xmap, x[i]);
+}
+
+/** ty[i - first] = the scaled y[i], NaN where not drawable, for i in [first, last]. */
+function scaleAll(y: Float32Array, first: number, last: number, scale: ScaleType, ty: Float64Array): void {
+  if (scale === 'linear') {
+    for (let i = first; i <= last; i++) {
+      const v = y[i];
+      ty[i - first] = v - v === 0 ? v : NaN; // finite
+    }
+  } else {
+    for (let i = first; i <= last; i++) {
+      const v = y[i];
+      ty[i - first] = drawable(v, scale) ? toScaled(v, scale) : NaN;
+    }
+  }
+}
+
 /** columnSpans for a curve with few points in view: the same arithmetic over cached points. */
 function fewSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, out: F32Out, counter: DensityCounter | undefined): number {
   const W = view.edges.length - 1;
@@ -181,16 +204,13 @@ function fewSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot: number, 
   }
   const px = fewX, ty = fewT;
   if (fewFor.x !== x || fewFor.xmap !== xmap || fewFor.first !== first || fewFor.last !== last) {
-    for (let i = first; i <= last; i++) px[i - first] = project(xmap, x[i]);
+    projectAll(x, first, last, xmap, px);
     fewFor.x = x;
     fewFor.xmap = xmap;
     fewFor.first = first;
     fewFor.last = last;
   }
-  for (let i = first; i <= last; i++) {
-    const v = y[i];
-    ty[i - first] = drawable(v, yScale) ? toScaled(v, yScale) : NaN;
-  }
+  scaleAll(y, first, last, yScale, ty);
   const data = out.reserve(4 * W);
   let k = out.length;
   let left = NaN;

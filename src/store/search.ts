@@ -36,6 +36,22 @@ export function lowerBound(x: Float64Array, lo: number, hi: number, v: number): 
 }
 
 /**
+ * lowerBound(x, lo, hi, v) found from lo outwards: x[lo], x[lo + 1], x[lo + 3], ... until one is
+ * >= v, then a binary search in the last step. O(log d) for an answer d past lo: the column
+ * bounds of a view step from one column's first point to the next, a few points apart in a
+ * server's answer or a sweep's short run, where a search over all of [lo, hi) takes ~12 steps.
+ */
+export function gallopBound(x: Float64Array, lo: number, hi: number, v: number): number {
+  let step = 1, end = lo;
+  while (end < hi && x[end] < v) {
+    lo = end + 1;
+    end = lo + step;
+    step <<= 1;
+  }
+  return lowerBound(x, lo, Math.min(end, hi), v);
+}
+
+/**
  * First index in x[from..n) with x > v; n when there is none. From 0 it is how many of the
  * first n points are <= v.
  */

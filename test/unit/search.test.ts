@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { lowerBound, lowerBoundAbove } from '../../src/store/search';
+import { gallopBound, lowerBound, lowerBoundAbove } from '../../src/store/search';
 import { mulberry32 } from './prng';
 
 /** The definitions, by a linear scan. */
@@ -22,6 +22,7 @@ describe('search', () => {
       const lo = Math.floor(rand() * (n + 1));
       const hi = lo + Math.floor(rand() * (n - lo + 1));
       expect(lowerBound(x, lo, hi, v)).toBe(firstAtLeast(x, lo, hi, v));
+      expect(gallopBound(x, lo, hi, v)).toBe(firstAtLeast(x, lo, hi, v));
       expect(lowerBoundAbove(x, n, v, lo)).toBe(firstAbove(x, lo, n, v));
       expect(lowerBoundAbove(x, n, v)).toBe(firstAbove(x, 0, n, v));
     }
@@ -31,5 +32,6 @@ describe('search', () => {
     const x = Float64Array.from([1, 2, 3, 0, 0]); // capacity 5, 3 points held
     expect(lowerBoundAbove(x, 3, 5)).toBe(3);
     expect(lowerBound(x, 0, 3, 5)).toBe(3);
+    expect(gallopBound(x, 0, 3, 5)).toBe(3);
   });
 });
