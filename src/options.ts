@@ -41,6 +41,13 @@ export interface ChartOptions extends ViewAxes {
    */
   smoothingBackend: SmoothingBackend;
   /**
+   * What paints a frame: 'auto' paints a frame of at most FLAT_MAX_SPANS opaque, solid column
+   * spans (nothing smoothed on the GPU, no segments, no plot image) with Canvas2D straight into
+   * the chart's canvas, the same pixels GL paints, and the rest with GL; 'webgl' uses GL for every
+   * frame but a chart's first picture on a page without a GL context yet.
+   */
+  renderer: RendererMode;
+  /**
    * The x column drawn: 'x' (each series' `x`) or the name of one of its `xs` columns (epoch,
    * relative time, wall time). Series without that column are not drawn on that axis.
    */
@@ -72,7 +79,15 @@ export interface ChartOptions extends ViewAxes {
 }
 
 export type SmoothingBackend = 'auto' | 'gpu' | 'cpu';
+export type RendererMode = 'auto' | 'webgl';
 export type DensityMode = 'auto' | 'on' | 'off';
+
+/**
+ * `renderer: 'auto'` paints frames of at most this many column spans with Canvas2D: a few
+ * runs' worth (a 1,000-px plot holds ~1,000 spans a run), about 1 ms of fillRects where the
+ * copy out of GL costs 6-9 ms under a software rasteriser; past it, GL's draw wins anywhere.
+ */
+export const FLAT_MAX_SPANS = 4096;
 
 /** `density: 'auto'` draws a density past this many visible runs (TensorBoard slows at ~250). */
 export const DENSITY_AUTO_RUNS = 2000;
@@ -86,6 +101,7 @@ export const defaultOptions: ChartOptions = {
   smoothing: { weight: 0, mode: 'ema' },
   showRaw: true,
   smoothingBackend: 'auto',
+  renderer: 'auto',
   xColumn: 'x',
   ignoreOutliers: false,
   density: 'auto',
@@ -99,6 +115,7 @@ const scales: readonly string[] = ['linear', 'log'];
 const formats: readonly string[] = ['number', 'duration', 'date'];
 const backends: readonly string[] = ['auto', 'gpu', 'cpu'];
 const densities: readonly string[] = ['auto', 'on', 'off'];
+const renderers: readonly string[] = ['auto', 'webgl'];
 
 /** The options after applying `patch` to `current`, or a RangeError naming the option. */
 export function mergeOptions(current: ChartOptions, patch: ChartOptionsInput): ChartOptions {
@@ -134,6 +151,10 @@ export function mergeOptions(current: ChartOptions, patch: ChartOptionsInput): C
       case 'smoothingBackend':
         if (!backends.includes(value as string)) throw new RangeError(`smoothingBackend must be 'auto', 'gpu' or 'cpu', got ${show(value)}`);
         next.smoothingBackend = value as SmoothingBackend;
+        break;
+      case 'renderer':
+        if (!renderers.includes(value as string)) throw new RangeError(`renderer must be 'auto' or 'webgl', got ${show(value)}`);
+        next.renderer = value as RendererMode;
         break;
       case 'density':
         if (!densities.includes(value as string)) throw new RangeError(`density must be 'auto', 'on' or 'off', got ${show(value)}`);

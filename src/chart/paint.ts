@@ -7,7 +7,7 @@ import { defaultTheme, drawAxes, drawGrid, type AxesLayout, type AxisSpec } from
 import { axisMap, type Rect } from '../coords';
 import { fills2D, paintSpans2D, type Fill } from '../draw/spans2d';
 import { ensureSize } from '../gpu/context';
-import { DENSITY_AUTO_RUNS, type AggregateSpec, type ChartOptions, type Smoothing } from '../options';
+import { DENSITY_AUTO_RUNS, FLAT_MAX_SPANS, type AggregateSpec, type ChartOptions, type Smoothing } from '../options';
 import type { FromWorker } from '../protocol/messages';
 import { gpuSmooths, smoothingOn } from '../smooth/params';
 import type { Graphics } from './graphics';
@@ -65,7 +65,7 @@ export class Painter {
   private stylesStale = true;
   /** points smoothed for the frame being made (worker and GPU) */
   private smoothedPoints = 0;
-  /** a frame was presented (the Canvas2D path is for the first picture only) */
+  /** a frame was presented (the first picture is painted with Canvas2D whatever the renderer option) */
   private painted = false;
   /** the seq of the frame whose plot image the renderer holds; null: none */
   private imageSeq: number | null = null;
@@ -180,8 +180,13 @@ export class Painter {
         groups: asked.groups,
       },
     };
-    // only a chart's first picture: later frames make the context at once, as before
-    const fills = this.g.ready || this.painted ? null : this.flatFills(f, asked);
+    // Canvas2D: a chart's first picture before the page has a GL context, and (renderer 'auto')
+    // any frame of few opaque spans, whose fillRects cost less than the copy out of the shared
+    // context (a readback under a software rasteriser: 6-9 ms a frame here, where the fills of a
+    // thousand spans take ~1 ms; on a GPU both are cheap)
+    const first = !this.g.ready && !this.painted;
+    const few = this.host.options().renderer === 'auto' && f.spanCount <= FLAT_MAX_SPANS;
+    const fills = first || few ? this.flatFills(f, asked) : null;
     this.painted = true;
     if (fills) return this.paintFlat(v, f, fills, asked);
     this.view = v;
@@ -211,9 +216,9 @@ export class Painter {
   }
 
   /**
-   * The first picture of a chart on a page with no GL context yet, painted with Canvas2D; the
-   * context is made once that picture is on screen (the next frame draws with GL). Nothing of it
-   * is on the GPU, so a style change asks the worker again (no view kept for redraw).
+   * A frame painted with Canvas2D: a chart's first picture on a page with no GL context yet (the
+   * context is made once that picture is on screen), or a frame of few spans (see present).
+   * Nothing of it is on the GPU, so a style change asks the worker again (no view kept for redraw).
    */
   private paintFlat(v: DrawnView, f: Frame, fills: Fill[], asked: Asked): FrameInfo {
     this.view = null;
@@ -221,7 +226,7 @@ export class Painter {
     const box = { left: v.plot.left, top: v.plot.top, width: v.width, height: v.height };
     this.compose(v, (ctx) => paintSpans2D(ctx, f.spans, f.spanCount, fills, box, asked.thin));
     const since = asked.since;
-    this.host.drawnFlat();
+    if (!this.g.ready) this.host.drawnFlat();
     v.info = { ...v.info, frameMs: performance.now() - since, primitives: f.spanCount, smoothedPoints: this.smoothedPoints, renderer: 'canvas2d' };
     this.smoothedPoints = 0;
     return v.info;

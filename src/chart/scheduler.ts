@@ -61,6 +61,9 @@ export interface Clock {
 /** With no display frame since the last commit for this long (a hidden page), commit anyway. */
 export const IDLE_MS = 100;
 
+/** A display frame's interval at 60 Hz: this long after a commit, a frame has begun since. */
+export const FRAME_MS = 1000 / 60;
+
 const browserClock: Clock = {
   now: () => performance.now(),
   frame: (fn) => requestAnimationFrame(fn),
@@ -94,8 +97,8 @@ export class Scheduler<F> {
   private wait: Wait | null = null;
   private last: F | null = null;
   /**
-   * A display frame has begun since the last commit (a frame callback set at each commit says
-   * so): the next change commits at the end of the task; otherwise it waits for the next frame.
+   * A display frame has begun since the last commit (notePassedFrame): the next change commits
+   * at the end of the task; otherwise it waits for the next frame.
    */
   private framePassed = true;
   private passFrame = 0;
@@ -141,6 +144,7 @@ export class Scheduler<F> {
     const b = this.inflight;
     if (!b) return;
     this.inflight = null;
+    this.notePassedFrame();
     this.finish(b.waiters, frame);
     this.schedule();
   }
@@ -149,6 +153,7 @@ export class Scheduler<F> {
   held(): void {
     const b = this.inflight;
     this.inflight = null;
+    this.notePassedFrame();
     if (b) this.putBack(b);
   }
 
@@ -202,11 +207,28 @@ export class Scheduler<F> {
     this.schedule();
   }
 
+  /**
+   * Whether a display frame has begun since the last commit, found once its picture is drawn:
+   * a whole frame interval since the commit says so; otherwise a frame callback asked now will.
+   * Asked then, not at the commit: a callback asked at the commit took the display frame that
+   * was due (the page's next one ran before the worker's answer came), so whatever the app asks
+   * of the frame after the picture (its own requestAnimationFrame) waited a whole interval more.
+   */
+  private notePassedFrame(): void {
+    if (this.framePassed) return;
+    if (this.clock.now() - this.lastCommit >= FRAME_MS) {
+      this.framePassed = true;
+      return;
+    }
+    this.clock.cancelFrame(this.passFrame);
+    this.passFrame = this.clock.frame(() => (this.framePassed = true));
+  }
+
   private commit(): void {
     this.wait = null;
     this.framePassed = false;
     this.lastCommit = this.clock.now();
-    this.passFrame = this.clock.frame(() => (this.framePassed = true));
+    this.clock.cancelFrame(this.passFrame);
     // the batch is in flight from here: its waiters count as awaited while it is drawn
     const b = (this.inflight = this.next);
     this.next = { dirty: clean(), since: 0, waiters: [] };

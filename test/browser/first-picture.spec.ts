@@ -15,7 +15,8 @@ test.beforeEach(async ({ page }) => openHarness(page));
 async function twice(page: import('@playwright/test').Page, kind: 'spans' | 'sparse' | 'seeThrough', widths: (number | undefined)[] = [1, 1, 1, 1]) {
   return page.evaluate(async ([kind, widths]) => {
     const el = document.getElementById('chart')!;
-    const chart = window.metricgl.createChart(el, { interactive: false });
+    // renderer 'webgl': the frame after the first picture is GL's, to hold the two to each other
+    const chart = window.metricgl.createChart(el, { interactive: false, renderer: 'webgl' });
     const n = 200_000;
     const x = Float64Array.from({ length: n }, (_, i) => i);
     // deterministic noise with spikes: spans of every height, runs overlapping and crossing

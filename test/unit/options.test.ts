@@ -31,6 +31,7 @@ describe('defaultOptions', () => {
       smoothing: { weight: 0, mode: 'ema' },
       showRaw: true,
       smoothingBackend: 'auto',
+      renderer: 'auto',
       xColumn: 'x',
       ignoreOutliers: false,
       density: 'auto',
@@ -58,6 +59,7 @@ describe('mergeOptions', () => {
       smoothing: { weight: 0.7, mode: 'time-weighted' },
       showRaw: false,
       smoothingBackend: 'cpu',
+      renderer: 'webgl',
       xColumn: 'time',
       ignoreOutliers: true,
       density: 'on',
@@ -75,6 +77,7 @@ describe('mergeOptions', () => {
       smoothing: { weight: 0.7, mode: 'time-weighted' },
       showRaw: false,
       smoothingBackend: 'cpu',
+      renderer: 'webgl',
       xColumn: 'time',
       ignoreOutliers: true,
       density: 'on',
@@ -84,6 +87,11 @@ describe('mergeOptions', () => {
       yLabel: 'loss',
     });
     expect(mergeOptions(next, { yDomain: null, yScale: 'linear' })).toEqual({ ...next, yDomain: null, yScale: 'linear' });
+  });
+
+  it("mergeOptions(current, {renderer: 'canvas'}) is a RangeError naming renderer; 'webgl' is taken", () => {
+    expect(() => mergeAny(defaultOptions, { renderer: 'canvas' })).toThrow(/renderer must be 'auto' or 'webgl'/);
+    expect(mergeOptions(defaultOptions, { renderer: 'webgl' }).renderer).toBe('webgl');
   });
 
   it("mergeOptions(current, {smoothingBackend: 'metal'}) is a RangeError naming smoothingBackend", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_MS, Scheduler, type Clock, type Stages, type WorkerGate } from '../../src/chart/scheduler';
+import { FRAME_MS, IDLE_MS, Scheduler, type Clock, type Stages, type WorkerGate } from '../../src/chart/scheduler';
 
 /** A page in node: hand-run microtasks and animation frames, a settable time, a worker gate. */
 function page(opts: { running?: boolean; ready?: () => boolean; redraw?: boolean; peek?: (s: Scheduler<number>) => void } = {}) {
@@ -137,9 +137,33 @@ describe('Scheduler', () => {
     p.endTask();
     p.displayFrame();
     expect(p.calls).toEqual(['ready', 'request@1000']); // still in flight
+    p.advance(FRAME_MS);
+    // drawn a frame interval after its commit: a display frame has begun since, commit at once
     p.answer();
     p.endTask();
     expect(p.calls).toEqual(['ready', 'request@1000', 'flush', 'ready', 'request@1005']);
+  });
+
+  it('asks no frame callback before the picture is drawn: the display frame that is due stays the app\'s', () => {
+    const p = page();
+    p.drawFirst();
+    p.displayFrame();
+    p.s.mark('view');
+    p.endTask();
+    expect(p.calls).toEqual(['ready', 'request@1000']);
+    // the commit took no frame callback: a requestAnimationFrame the app makes after the
+    // picture is drawn is served by the frame that was due, not the one after it
+    expect(p.pendingFrames).toBe(0);
+    p.advance(4);
+    p.answer();
+    expect(p.pendingFrames).toBe(1); // asked once it is drawn, to know when a frame has begun
+    // a change in the same display frame waits for the next one
+    p.s.mark('view');
+    p.endTask();
+    expect(p.calls).toEqual(['ready', 'request@1000']);
+    p.displayFrame();
+    p.endTask();
+    expect(p.calls).toEqual(['ready', 'request@1000', 'ready', 'request@1004']);
   });
 
   it('resolves rendered() only for changes made before it', async () => {
