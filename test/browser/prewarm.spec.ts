@@ -66,7 +66,8 @@ test('prewarm starts one worker before the first chart; the chart takes it over 
     const other = document.createElement('div');
     other.style.cssText = 'position:absolute;left:0;top:420px;width:400px;height:200px';
     document.body.append(other);
-    const second = m.createChart(other, { interactive: false });
+    // renderer 'webgl': the page has its context now, so the second chart's first picture is GL's
+    const second = m.createChart(other, { interactive: false, renderer: 'webgl' });
     second.setSeries([{ id: 'c', x: Float64Array.from({ length: n }, (_, i) => i), y: Float32Array.from({ length: n }, (_, i) => Math.sin(i / 1000)) }]);
     const s2 = await second.rendered();
     second.destroy();

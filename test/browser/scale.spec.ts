@@ -51,7 +51,8 @@ async function drawRuns(page: import('@playwright/test').Page, runs: number, poi
         series.push({ id: `run-${r}`, x, y, width: 1, color: `hsl(${(r * 47) % 360}, 80%, 45%)` });
       }
       window.ch?.destroy();
-      window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [-1, runs] });
+      // renderer 'webgl': GL's draw calls are what is counted (a frame of one run is Canvas2D's by default)
+      window.ch = window.metricgl.createChart(document.getElementById('chart')!, { yDomain: [-1, runs], renderer: 'webgl' });
       window.ch.setSeries(series);
       await window.ch.rendered();
       // a first picture painted without GL (draw/spans2d.ts) makes the context once it is on
