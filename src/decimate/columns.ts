@@ -94,12 +94,23 @@ export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot
   const W = view.edges.length - 1;
   if (bounds[W] - bounds[0] <= FEW_PER_COLUMN * W) return fewSpans(s, bounds, view, slot, out, counter);
   const log = view.yScale === 'log';
+  const y = s.y, n = s.n, yScale = view.yScale;
+  const { before, after } = edgePoints(s, bounds, view);
   const data = out.reserve(4 * W);
   let k = out.length;
   let left = crossing(s, bounds[0], 0, view);
   for (let c = 0; c < W; c++) {
     const i0 = bounds[c], i1 = bounds[c + 1];
-    const right = crossing(s, i1, c + 1, view);
+    // crossing(s, i1, c + 1, view), the points' device x taken from edgePoints
+    let right = NaN;
+    const xa = before[c + 1];
+    if (i1 > 0 && i1 < n && xa === xa) {
+      const ya = y[i1 - 1], yb = y[i1];
+      if (drawable(ya, yScale) && drawable(yb, yScale)) {
+        const xb = after[c + 1], ta = toScaled(ya, yScale), tb = toScaled(yb, yScale);
+        right = !(xb > xa) ? tb : ta + ((tb - ta) * (c + 1 - xa)) / (xb - xa);
+      }
+    }
     let lo = Infinity, hi = -Infinity;
     if (i1 > i0) {
       ext.min = Infinity; ext.max = -Infinity; ext.minPos = Infinity;
@@ -116,6 +127,37 @@ export function columnSpans(s: Curve, bounds: Int32Array, view: ColumnView, slot
   const emitted = (k - out.length) / 4;
   out.length = k;
   return emitted;
+}
+
+/**
+ * The device x of the points on either side of each column edge: before[c] of point
+ * bounds[c] - 1, after[c] of point bounds[c] (NaN where crossing() finds no segment for its x:
+ * no such point, or x <= 0 on a log axis). They depend only on the x column and the view, so a
+ * sweep's runs, which share one x column, project them once a view, not once a run.
+ */
+const edgeFor = { x: null as Float64Array | null, n: -1, edges: null as Float64Array | null, xmap: null as AxisMap | null };
+let edgeBefore = new Float64Array(0), edgeAfter = new Float64Array(0);
+
+function edgePoints(s: Curve, bounds: Int32Array, view: ColumnView): { before: Float64Array; after: Float64Array } {
+  const x = s.col.x, n = s.n, W = view.edges.length - 1;
+  if (edgeFor.x !== x || edgeFor.n !== n || edgeFor.edges !== view.edges || edgeFor.xmap !== view.xmap) {
+    if (edgeBefore.length < W + 1) {
+      edgeBefore = new Float64Array(W + 1);
+      edgeAfter = new Float64Array(W + 1);
+    }
+    const logX = view.xScale === 'log', xmap = view.xmap;
+    for (let c = 0; c <= W; c++) {
+      const i = bounds[c];
+      const none = i <= 0 || i >= n || (logX && !(x[i - 1] > 0));
+      edgeBefore[c] = none ? NaN : project(xmap, x[i - 1]);
+      edgeAfter[c] = none ? NaN : project(xmap, x[i]);
+    }
+    edgeFor.x = x;
+    edgeFor.n = n;
+    edgeFor.edges = view.edges;
+    edgeFor.xmap = xmap;
+  }
+  return { before: edgeBefore, after: edgeAfter };
 }
 
 /**
