@@ -59,27 +59,23 @@ export function m4Curves(r: M4Result, slotOf: (sid: number) => { id: string; slo
   // loops are functions of typed arrays alone, so V8 optimises each once and keeps it (one
   // function over all of it was optimised and thrown away several times a view).
   const S = st.id.length;
-  const kb0 = new Int32Array(S + 1), kp0 = new Int32Array(S + 1), at = new Int32Array(S + 1);
+  // per series: its buckets [kb0, kb1), its points [kp0, kp1), its curve's points from at[i]
+  const kb0 = new Int32Array(S), kb1 = new Int32Array(S), kp0 = new Int32Array(S), kp1 = new Int32Array(S), at = new Int32Array(S + 1);
   const to: ({ id: string; slot: number } | undefined)[] = [];
   let kb = 0, kp = 0, total = 0;
   for (let i = 0; i < S; i++) {
     const sid = st.id[i];
     // buckets and points are ordered by series (ascending, as stats are), then column / order
-    kb = runStart(b.series, kb, sid);
-    kp = runStart(p.series, kp, sid);
-    const kb1 = runEnd(b.series, kb, sid), kp1 = runEnd(p.series, kp, sid);
-    kb0[i] = kb;
-    kp0[i] = kp;
+    kb0[i] = kb = runStart(b.series, kb, sid);
+    kp0[i] = kp = runStart(p.series, kp, sid);
+    kb1[i] = kb = runEnd(b.series, kb, sid);
+    kp1[i] = kp = runEnd(p.series, kp, sid);
     at[i] = total;
     to.push(slotOf(sid));
     const n = (Number.isNaN(st.beforeX[i]) ? 0 : 2) + (Number.isNaN(st.afterX[i]) ? 0 : 1) +
-      (st.dense[i] === 1 ? densePoints(b.minX, b.maxX, b.n, kb, kb1) : kp1 - kp);
+      (st.dense[i] === 1 ? densePoints(b.minX, b.maxX, b.n, kb0[i], kb1[i]) : kp1[i] - kp0[i]);
     if (to[i]) total += n;
-    kb = kb1;
-    kp = kp1;
   }
-  kb0[S] = kb;
-  kp0[S] = kp;
   at[S] = total;
   const xs = new Float64Array(total), ys = new Float32Array(total);
   const out: Series[] = [];
@@ -97,8 +93,8 @@ export function m4Curves(r: M4Result, slotOf: (sid: number) => { id: string; slo
       j += 2;
     }
     const dense = st.dense[i] === 1;
-    if (dense) j = denseFill(b, kb0[i], runEnd(b.series, kb0[i], st.id[i]), xs, ys, j);
-    else j = copyPoints(p.x, p.y, kp0[i], runEnd(p.series, kp0[i], st.id[i]), xs, ys, j);
+    if (dense) j = denseFill(b, kb0[i], kb1[i], xs, ys, j);
+    else j = copyPoints(p.x, p.y, kp0[i], kp1[i], xs, ys, j);
     if (!Number.isNaN(st.afterX[i])) { xs[j] = st.afterX[i]; ys[j] = st.afterY[i]; }
     const s = createSeries(t.id, t.slot + (smoothed ? smoothedSlots : 0), ingestX(xs.subarray(from, end)), ys.subarray(from, end));
     answered.set(s, { dense, smoothed });
