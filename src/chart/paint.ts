@@ -183,7 +183,7 @@ export class Painter {
     // Canvas2D: a chart's first picture before the page has a GL context, and (renderer 'auto')
     // any frame of few opaque spans, whose fillRects cost less than the copy out of the shared
     // context (a readback under a software rasteriser: 6-9 ms a frame here, where the fills of a
-    // thousand spans take ~1 ms; on a GPU both are cheap)
+    // thousand spans take ~1.5 ms; on a GPU both are cheap)
     const first = !this.g.ready && !this.painted;
     const few = this.host.options().renderer === 'auto' && f.spanCount <= FLAT_MAX_SPANS;
     const fills = first || few ? this.flatFills(f, asked) : null;
